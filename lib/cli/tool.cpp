@@ -1,0 +1,99 @@
+#include "cli/tool.h"
+
+#include <cstdio>
+#include <unistd.h>
+
+#include "util/signals.h"
+
+namespace gsmq {
+
+std::optional<size_t> parse_size(const std::string& text) {
+  size_t pos = 0;
+  unsigned long long value = 0;
+  try {
+    value = std::stoull(text, &pos);
+  } catch (...) {
+    return std::nullopt;
+  }
+  const std::string unit = text.substr(pos);
+  unsigned long long scale = 1;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "k" || unit == "K" || unit == "KiB") scale = 1ull << 10;
+  else if (unit == "M" || unit == "MiB") scale = 1ull << 20;
+  else if (unit == "G" || unit == "GiB") scale = 1ull << 30;
+  else return std::nullopt;
+  return static_cast<size_t>(value * scale);
+}
+
+void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which) {
+  if (which & kInputFlags) {
+    app.add_flag("-r,--raw", flags.raw, "Bare lines are bodies, instead of JSON envelopes");
+    app.add_option("--max-body", flags.max_body, "Largest accepted body (e.g. 64MiB); larger is bad input")
+        ->capture_default_str();
+  }
+  if (which & kSourceFlags) {
+    app.add_option("-c,--count", flags.count, "Stop after N messages")->check(CLI::PositiveNumber);
+    app.add_option("-w,--wait", flags.wait, "Give up after DURATION in total (250ms, 5s, 2m); exit 5 if --count was not reached");
+    app.add_flag("-f,--follow", flags.follow, "At the end of the data keep waiting for more (tail -f)");
+    app.add_flag("--peek", flags.peek, "Look at messages without taking them (sources that can)");
+  }
+  if (which & kFlowFlags) {
+    app.add_option("--max-in-flight", flags.max_in_flight, "Messages sent but not yet confirmed, at most")
+        ->capture_default_str()
+        ->check(CLI::PositiveNumber);
+  }
+  app.add_flag("-q,--quiet", flags.quiet, "No warnings or summaries on stderr (bad input is still reported)");
+}
+
+EndpointOptions endpoint_options(const CommonFlags& flags, Diagnostics& diagnostics) {
+  EndpointOptions o;
+  o.raw = flags.raw;
+  o.follow = flags.follow;
+  o.peek = flags.peek;
+  const auto max_body = parse_size(flags.max_body);
+  if (!max_body) throw ToolError(kExitUsage, "--max-body: \"" + flags.max_body + "\" is not a size (e.g. 64MiB)");
+  o.limits.max_body_bytes = *max_body;
+  diagnostics.quiet = flags.quiet;
+  o.diagnostics = &diagnostics;
+  return o;
+}
+
+PumpOptions pump_options(const CommonFlags& flags) {
+  PumpOptions o;
+  o.count = flags.count;
+  if (!flags.wait.empty()) {
+    o.wait = parse_duration(flags.wait);
+    if (!o.wait) throw ToolError(kExitUsage, "--wait: \"" + flags.wait + "\" is not a duration (e.g. 500ms, 5s)");
+  }
+  o.max_in_flight = flags.max_in_flight;
+  return o;
+}
+
+std::string version_text(const std::string& name) { return name + " " + GSMQ_VERSION; }
+
+int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
+  install_signal_handlers();
+  const std::string name = app.get_name();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  } catch (const CLI::CallForVersion& e) {
+    app.exit(e);
+    return kExitOk;
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", name.c_str(), e.what(), name.c_str());
+    return kExitUsage;
+  }
+  try {
+    return body();
+  } catch (const ToolError& e) {
+    std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
+    return e.status();
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "%s: internal error: %s\n", name.c_str(), e.what());
+    return kExitInternal;
+  }
+}
+
+}  // namespace gsmq

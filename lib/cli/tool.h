@@ -1,0 +1,50 @@
+// What every gsmq tool shares on the command line (the flags, the exit-status mapping,
+// signal handling), so each tools/<name>/main.cpp only declares its own flags.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "endpoint/endpoint.h"
+#include "pipeline/pump.h"
+
+namespace gsmq {
+
+struct CommonFlags {
+  bool raw = false;
+  bool follow = false;
+  bool peek = false;
+  bool quiet = false;
+  std::optional<uint64_t> count;
+  std::string wait;                 // a duration, empty = no limit
+  std::string max_body = "64MiB";
+  size_t max_in_flight = 1024;
+};
+
+// Which of the shared flags a tool takes.
+enum FlagSet : unsigned {
+  kInputFlags = 1,    // reads messages: --raw, --max-body
+  kSourceFlags = 2,   // takes from a source: --count, --wait, --follow, --peek
+  kFlowFlags = 4,     // --max-in-flight
+};
+
+void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which);
+
+// Builds the adapter and pump options from the parsed flags (throws ToolError on bad values).
+EndpointOptions endpoint_options(const CommonFlags& flags, Diagnostics& diagnostics);
+PumpOptions pump_options(const CommonFlags& flags);
+
+// "64MiB", "512k", "1000" -> bytes.
+std::optional<size_t> parse_size(const std::string& text);
+
+// Runs a tool's body: installs signal handlers, maps CLI11 errors to exit 2, ToolError to
+// its status and anything else to 7, printing "<name>: <message>" on stderr.
+int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
+
+// The --version text: "<name> <version>".
+std::string version_text(const std::string& name);
+
+}  // namespace gsmq

@@ -1,0 +1,85 @@
+// The two adapter interfaces every endpoint kind implements: a Source hands out messages
+// and is told when each was delivered (ack) or not (reject), so that a bridge can be at
+// least once; a Sink takes messages and confirms each one asynchronously.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "endpoint/url.h"
+#include "envelope/codec.h"
+#include "util/duration.h"
+#include "util/exit_status.h"
+
+namespace gsmq {
+
+// Reports bad input ("LINE N: ...") and other problems to stderr, and counts them.
+class Diagnostics {
+ public:
+  void bad_input(uint64_t line, const std::string& what);
+  void warn(const std::string& what);
+  uint64_t bad_inputs() const { return bad_inputs_; }
+  bool quiet = false;  // --quiet: warnings off; bad-input lines are still reported
+  std::string program = "gsmq";  // prefix of warnings
+
+ private:
+  uint64_t bad_inputs_ = 0;
+};
+
+// Options every adapter understands; set from the shared command-line flags.
+struct EndpointOptions {
+  bool raw = false;            // bare lines instead of envelopes
+  bool follow = false;         // keep waiting at the end of the data (file tail -f, queue)
+  bool peek = false;           // look without taking (sources that can)
+  CodecLimits limits;
+  Diagnostics* diagnostics = nullptr;
+  std::string client_name = "gsmq";
+};
+
+struct Delivery {
+  Message message;
+  uint64_t tag = 0;  // adapter-defined, handed back in ack/reject
+};
+
+class Source {
+ public:
+  enum class Status { message, end, timeout, stopped };
+  virtual ~Source() = default;
+  // Waits for the next message until `deadline` (Clock::time_point::max() = no limit),
+  // returning early with `stopped` once a stop was requested (signal).
+  virtual Status next(Delivery& out, Clock::time_point deadline) = 0;
+  // The sink confirmed (ack) or refused (reject) the delivery with this tag.
+  // May be called from any thread.
+  virtual void ack(uint64_t tag) { (void)tag; }
+  virtual void reject(uint64_t tag) { (void)tag; }
+  // Waits (bounded) until acks/rejects have reached the peer.
+  virtual void close() {}
+};
+
+struct SendResult {
+  enum class Status { ok, failed, closed };  // closed: the sink is gone for good (EPIPE)
+  Status status = Status::ok;
+  std::string error;
+  static SendResult ok() { return {}; }
+};
+
+class Sink {
+ public:
+  using Done = std::function<void(const SendResult&)>;
+  virtual ~Sink() = default;
+  // Takes one message; `done` runs exactly once, inline or on another thread, when the
+  // peer confirmed or refused it. May block to apply back-pressure.
+  virtual void send(Message message, Done done) = 0;
+  // Waits until every `done` has run, or `deadline`; false when some are still pending.
+  virtual bool flush(Clock::time_point deadline) {
+    (void)deadline;
+    return true;
+  }
+};
+
+std::unique_ptr<Source> open_source(const std::string& url, const EndpointOptions& options);
+std::unique_ptr<Sink> open_sink(const std::string& url, const EndpointOptions& options);
+
+}  // namespace gsmq

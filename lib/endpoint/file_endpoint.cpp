@@ -1,0 +1,30 @@
+#include "endpoint/file_endpoint.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+
+#include "endpoint/lines_endpoint.h"
+
+namespace gsmq {
+namespace {
+int open_or_throw(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
+  if (fd >= 0) return fd;
+  const int err = errno;
+  const ExitStatus status = (err == EACCES || err == EPERM) ? kExitRefused : kExitUnavailable;
+  throw ToolError(status, "cannot open " + path + ": " + std::strerror(err));
+}
+}  // namespace
+
+std::unique_ptr<Source> open_file_source(const EndpointUrl& url, const EndpointOptions& options) {
+  const int fd = open_or_throw(url.path, O_RDONLY);
+  return std::make_unique<LinesSource>(fd, true, options.follow || url.flag("follow"), options);
+}
+
+std::unique_ptr<Sink> open_file_sink(const EndpointUrl& url, const EndpointOptions& options) {
+  const int fd = open_or_throw(url.path, O_WRONLY | O_CREAT | O_APPEND);
+  return std::make_unique<LinesSink>(fd, true, url.flag("fsync"), options);
+}
+
+}  // namespace gsmq

@@ -1,0 +1,90 @@
+#include "endpoint/lines_endpoint.h"
+
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/signals.h"
+
+namespace gsmq {
+namespace {
+// Longest accepted line: a maximal body as base64 plus room for the other fields.
+size_t max_line_for(const CodecLimits& limits) { return limits.max_body_bytes / 3 * 4 + 4 + (1u << 20); }
+
+// A followed file that shrank was truncated (log rotation by copytruncate): start over.
+void rewind_if_truncated(int fd) {
+  struct stat st {};
+  const off_t pos = ::lseek(fd, 0, SEEK_CUR);
+  if (pos > 0 && ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < pos) ::lseek(fd, 0, SEEK_SET);
+}
+}  // namespace
+
+LinesSource::LinesSource(int fd, bool owns_fd, bool follow, const EndpointOptions& options)
+    : fd_(fd), owns_fd_(owns_fd), follow_(follow), options_(options),
+      reader_(fd, max_line_for(options.limits), /*final_eof=*/!follow) {
+  if (!options_.diagnostics) options_.diagnostics = &fallback_diagnostics_;
+}
+
+LinesSource::~LinesSource() {
+  if (owns_fd_) ::close(fd_);
+}
+
+Source::Status LinesSource::next(Delivery& out, Clock::time_point deadline) {
+  for (;;) {
+    switch (reader_.read_line(line_, deadline)) {
+      case LineReader::Status::line: {
+        out.tag = reader_.line_number();
+        if (options_.raw) {
+          out.message = message_from_raw_line(line_);
+          return Status::message;
+        }
+        std::string error;
+        if (parse_envelope(line_, out.message, error, options_.limits)) return Status::message;
+        options_.diagnostics->bad_input(reader_.line_number(), error);
+        continue;
+      }
+      case LineReader::Status::too_long:
+        options_.diagnostics->bad_input(reader_.line_number(), "line longer than " +
+                                                                   std::to_string(max_line_for(options_.limits)) +
+                                                                   " bytes (see --max-body)");
+        continue;
+      case LineReader::Status::eof: {
+        if (!follow_) return Status::end;
+        // Wait a little for the file to grow, waking at once for a stop request.
+        const auto now = Clock::now();
+        if (now >= deadline) return Status::timeout;
+        const auto wait = std::min<Clock::duration>(std::chrono::milliseconds(50), deadline - now);
+        pollfd p{stop_fd(), POLLIN, 0};
+        ::poll(&p, 1, static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()) + 1);
+        if (stop_requested()) return Status::stopped;
+        rewind_if_truncated(fd_);
+        continue;
+      }
+      case LineReader::Status::timeout:
+        return Status::timeout;
+      case LineReader::Status::stopped:
+        return Status::stopped;
+    }
+  }
+}
+
+LinesSink::LinesSink(int fd, bool owns_fd, bool sync_each, const EndpointOptions& options)
+    : owns_fd_(owns_fd), sync_each_(sync_each), options_(options), writer_(fd) {}
+
+LinesSink::~LinesSink() {
+  if (owns_fd_) ::close(writer_.fd());
+}
+
+void LinesSink::send(Message message, Done done) {
+  if (closed_) return done({SendResult::Status::closed, "output closed"});
+  const auto status = writer_.write_line(options_.raw ? message.body : format_envelope(message));
+  if (status == LineWriter::Status::closed) {
+    closed_ = true;
+    return done({SendResult::Status::closed, "output closed"});
+  }
+  if (status == LineWriter::Status::error) return done({SendResult::Status::failed, writer_.last_error()});
+  if (sync_each_ && ::fdatasync(writer_.fd()) != 0) return done({SendResult::Status::failed, "fdatasync failed"});
+  done(SendResult::ok());
+}
+
+}  // namespace gsmq

@@ -1,0 +1,45 @@
+// JSON-lines (or --raw lines) over a file descriptor: the shared core of the stdio
+// ("-") and file: adapters.
+#pragma once
+
+#include <memory>
+
+#include "endpoint/endpoint.h"
+#include "io/line_reader.h"
+#include "io/line_writer.h"
+
+namespace gsmq {
+
+class LinesSource : public Source {
+ public:
+  // `follow`: at the end of the data wait for more (tail -f) instead of ending.
+  LinesSource(int fd, bool owns_fd, bool follow, const EndpointOptions& options);
+  ~LinesSource() override;
+  Status next(Delivery& out, Clock::time_point deadline) override;
+
+ private:
+  int fd_;
+  bool owns_fd_;
+  bool follow_;
+  EndpointOptions options_;
+  Diagnostics fallback_diagnostics_;
+  LineReader reader_;
+  std::string line_;
+};
+
+class LinesSink : public Sink {
+ public:
+  // `sync_each`: fdatasync after every record (file:PATH?fsync).
+  LinesSink(int fd, bool owns_fd, bool sync_each, const EndpointOptions& options);
+  ~LinesSink() override;
+  void send(Message message, Done done) override;
+
+ private:
+  bool owns_fd_;
+  bool sync_each_;
+  EndpointOptions options_;
+  LineWriter writer_;
+  bool closed_ = false;
+};
+
+}  // namespace gsmq

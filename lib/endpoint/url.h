@@ -1,0 +1,34 @@
+// Endpoint URLs (gsmq(7) "ENDPOINTS"): scheme://[user[:password]@]host[:port][/path][?query],
+// plus the two short forms "-" (stdin/stdout) and "file:PATH".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gsmq {
+
+struct EndpointUrl {
+  std::string text;                          // as given
+  std::string scheme;                        // lower case: "-", "file", "gsmq", "mqtt", ...
+  std::string user, password;                // percent-decoded
+  std::string host;                          // without [] for IPv6; empty or "*" = listen on all
+  std::optional<uint16_t> port;
+  std::string path;                          // percent-decoded, without the leading '/'
+  std::map<std::string, std::string> query;  // percent-decoded; a bare key maps to ""
+
+  // True when the endpoint listens rather than connects: empty or "*" host, or ?listen.
+  bool listens() const;
+  // The query value for `key`, or `fallback`.
+  std::string param(const std::string& key, const std::string& fallback = "") const;
+  bool flag(const std::string& key) const;   // present and not "0"/"false"/"no"
+};
+
+// Parses an endpoint URL; on failure returns nullopt and sets `error`.
+std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string& error);
+
+std::string percent_decode(std::string_view text);
+
+}  // namespace gsmq

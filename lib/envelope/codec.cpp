@@ -1,0 +1,176 @@
+#include "envelope/codec.h"
+
+#include <limits>
+
+#include "envelope/base64.h"
+#include "envelope/utf8.h"
+
+namespace gsmq {
+namespace {
+
+using json = nlohmann::json;
+
+// Field-level validation: each returns an error text, empty when the value fits.
+std::string want_string(const json& v) { return v.is_string() ? "" : "expected a string"; }
+
+template <typename T>
+bool get_integer(const json& v, T lo, T hi, T& out) {
+  if (v.is_number_unsigned()) {
+    const auto u = v.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()) && lo < 0) return false;
+    if (u > static_cast<uint64_t>(hi)) return false;
+    out = static_cast<T>(u);
+    return true;
+  }
+  if (v.is_number_integer()) {
+    const auto s = v.get<int64_t>();
+    if (s < static_cast<int64_t>(lo) || (s >= 0 && static_cast<uint64_t>(s) > static_cast<uint64_t>(hi)))
+      return false;
+    out = static_cast<T>(s);
+    return true;
+  }
+  return false;
+}
+
+std::string field_error(const std::string& name, const std::string& what) {
+  return "field \"" + name + "\": " + what;
+}
+
+}  // namespace
+
+bool parse_envelope(std::string_view line, Message& out, std::string& error, const CodecLimits& limits) {
+  json doc = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) {
+    // Re-parse with exceptions only on the error path, for nlohmann's position text.
+    try {
+      const json ignored = json::parse(line.begin(), line.end());
+      (void)ignored;
+      error = "invalid JSON";
+    } catch (const json::parse_error& e) {
+      std::string what = e.what();
+      const auto colon = what.find(": ");
+      error = "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2));
+    }
+    return false;
+  }
+  if (!doc.is_object()) {
+    error = "expected a JSON object, got " + std::string(doc.type_name());
+    return false;
+  }
+
+  Message m;
+  bool have_body = false, have_b64 = false;
+  for (auto& [key, value] : doc.items()) {
+    std::string problem;
+    if (key == "channel") {
+      if ((problem = want_string(value)).empty()) m.channel = value.get<std::string>();
+    } else if (key == "body") {
+      have_body = true;
+      if (value.is_string()) {
+        m.body = value.get<std::string>();
+      } else {
+        m.body = value.dump();
+        m.body_is_json = true;
+      }
+    } else if (key == "body_b64") {
+      have_b64 = true;
+      if ((problem = want_string(value)).empty()) {
+        auto bytes = base64_decode(value.get_ref<const std::string&>());
+        if (bytes) m.body = std::move(*bytes);
+        else problem = "not valid base64";
+      }
+    } else if (key == "id") {
+      if ((problem = want_string(value)).empty()) m.id = value.get<std::string>();
+    } else if (key == "ts") {
+      if (!get_integer<int64_t>(value, 0, std::numeric_limits<int64_t>::max(), m.ts))
+        problem = "expected an integer (microseconds since the epoch)";
+    } else if (key == "priority") {
+      if (!get_integer<int>(value, 0, 9, m.priority)) problem = "expected an integer 0-9";
+    } else if (key == "meta") {
+      if (!value.is_object()) {
+        problem = "expected an object of strings";
+      } else {
+        for (auto& [mk, mv] : value.items()) {
+          if (!mv.is_string()) {
+            error = field_error("meta." + mk, "expected a string");
+            return false;
+          }
+          m.meta[mk] = mv.get<std::string>();
+        }
+      }
+    } else if (key == "seq") {
+      uint64_t s = 0;
+      if (get_integer<uint64_t>(value, 0, std::numeric_limits<uint64_t>::max(), s)) m.seq = s;
+      else problem = "expected a non-negative integer";
+    } else if (key == "ttl_ms" || key == "delay_ms") {
+      int64_t v = 0;
+      if (get_integer<int64_t>(value, 0, std::numeric_limits<int64_t>::max(), v))
+        (key == "ttl_ms" ? m.ttl_ms : m.delay_ms) = v;
+      else problem = "expected a non-negative integer (milliseconds)";
+    } else if (key == "max_receives" || key == "receive_count") {
+      uint32_t v = 0;
+      if (get_integer<uint32_t>(value, 0, std::numeric_limits<uint32_t>::max(), v))
+        (key == "max_receives" ? m.max_receives : m.receive_count) = v;
+      else problem = "expected a non-negative integer";
+    } else if (key == "dead_letter") {
+      if ((problem = want_string(value)).empty()) m.dead_letter = value.get<std::string>();
+    } else {
+      if (m.extra.is_null()) m.extra = json::object();
+      m.extra[key] = std::move(value);
+    }
+    if (!problem.empty()) {
+      error = field_error(key, problem);
+      return false;
+    }
+  }
+  if (have_body && have_b64) {
+    error = "fields \"body\" and \"body_b64\": give exactly one";
+    return false;
+  }
+  if (m.body.size() > limits.max_body_bytes) {
+    error = "body is " + std::to_string(m.body.size()) + " bytes, more than the limit of " +
+            std::to_string(limits.max_body_bytes);
+    return false;
+  }
+  out = std::move(m);
+  return true;
+}
+
+std::string format_envelope(const Message& m) {
+  nlohmann::ordered_json j;
+  if (!m.channel.empty()) j["channel"] = m.channel;
+  bool body_done = false;
+  if (m.body_is_json) {
+    json value = json::parse(m.body, nullptr, false);
+    if (!value.is_discarded()) {
+      j["body"] = std::move(value);
+      body_done = true;
+    }
+  }
+  if (!body_done) {
+    if (is_valid_utf8(m.body)) j["body"] = m.body;
+    else j["body_b64"] = base64_encode(m.body);
+  }
+  if (!m.id.empty()) j["id"] = m.id;
+  if (m.ts != 0) j["ts"] = m.ts;
+  if (m.priority != 0) j["priority"] = m.priority;
+  if (!m.meta.empty()) j["meta"] = m.meta;
+  if (m.seq) j["seq"] = *m.seq;
+  if (m.ttl_ms) j["ttl_ms"] = *m.ttl_ms;
+  if (m.delay_ms) j["delay_ms"] = *m.delay_ms;
+  if (m.max_receives) j["max_receives"] = *m.max_receives;
+  if (m.dead_letter) j["dead_letter"] = *m.dead_letter;
+  if (m.receive_count) j["receive_count"] = *m.receive_count;
+  if (m.extra.is_object()) {
+    for (auto& [key, value] : m.extra.items()) j[key] = value;
+  }
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Message message_from_raw_line(std::string_view line) {
+  Message m;
+  m.body.assign(line);
+  return m;
+}
+
+}  // namespace gsmq

@@ -1,0 +1,101 @@
+#include "pipeline/pump.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+namespace gsmq {
+namespace {
+
+// What the sink's confirmations update, possibly from other threads.
+struct Tracker {
+  std::mutex mutex;
+  std::condition_variable changed;
+  size_t in_flight = 0;
+  uint64_t delivered = 0, failed = 0;
+  bool closed = false;
+
+  void finish(const SendResult& result) {
+    std::lock_guard lock(mutex);
+    --in_flight;
+    if (result.status == SendResult::Status::ok) ++delivered;
+    else if (result.status == SendResult::Status::closed) closed = true;
+    else ++failed;
+    changed.notify_all();
+  }
+};
+
+}  // namespace
+
+PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
+  PumpStats stats;
+  auto tracker = std::make_shared<Tracker>();
+  const auto deadline = options.wait ? Clock::now() + *options.wait : Clock::time_point::max();
+  Delivery delivery;
+
+  for (;;) {
+    if (options.count && stats.received >= *options.count) break;
+    {
+      // Back-pressure: wait for room before taking another message.
+      std::unique_lock lock(tracker->mutex);
+      tracker->changed.wait(lock, [&] { return tracker->in_flight < options.max_in_flight || tracker->closed; });
+      if (tracker->closed) break;
+    }
+    const auto status = source.next(delivery, deadline);
+    if (status == Source::Status::end) {
+      stats.ended = true;
+      break;
+    }
+    if (status == Source::Status::timeout) {
+      stats.timed_out = true;
+      break;
+    }
+    if (status == Source::Status::stopped) {
+      stats.stopped = true;
+      break;
+    }
+    ++stats.received;
+    if (options.transform && !options.transform(delivery.message)) {
+      ++stats.skipped;
+      source.ack(delivery.tag);
+      continue;
+    }
+    {
+      std::lock_guard lock(tracker->mutex);
+      ++tracker->in_flight;
+    }
+    const uint64_t tag = delivery.tag;
+    sink.send(std::move(delivery.message), [tracker, &source, tag](const SendResult& result) {
+      if (result.status == SendResult::Status::ok) source.ack(tag);
+      else source.reject(tag);
+      if (result.status == SendResult::Status::failed && !result.error.empty())
+        std::fprintf(stderr, "delivery failed: %s\n", result.error.c_str());
+      tracker->finish(result);
+    });
+    delivery = Delivery{};
+  }
+
+  // Drain: wait for the confirmations of everything in flight.
+  sink.flush(Clock::now() + options.drain_timeout);
+  {
+    std::unique_lock lock(tracker->mutex);
+    tracker->changed.wait_for(lock, options.drain_timeout, [&] { return tracker->in_flight == 0; });
+    stats.delivered = tracker->delivered;
+    stats.failed = tracker->failed;
+    stats.output_closed = tracker->closed;
+    stats.unconfirmed = tracker->in_flight;
+  }
+  source.close();
+  return stats;
+}
+
+int pump_exit_status(const PumpStats& stats, const PumpOptions& options, const Diagnostics& diagnostics) {
+  if (stats.output_closed) return kExitOk;
+  if (stats.failed > 0 || stats.unconfirmed > 0) return kExitDeliveryFailed;
+  if (diagnostics.bad_inputs() > 0) return kExitBadInput;
+  if (stats.timed_out && options.count && stats.received < *options.count) return kExitTimeout;
+  return kExitOk;
+}
+
+}  // namespace gsmq

@@ -1,0 +1,5 @@
+#include <gtest/gtest.h>
+
+#include "envelope/codec.h"
+
+TEST(Envelope, Placeholder) { SUCCEED(); }
