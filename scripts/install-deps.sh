@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package gsmq needs to build, test and benchmark.
+# Run as root (or with sudo). Safe to run again.
+set -euo pipefail
+packages=(
+  # build
+  cmake ninja-build g++ pkg-config ccache scdoc
+  libcli11-dev nlohmann-json3-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libpaho-mqttpp-dev libpaho-mqtt-dev libcoap3-dev libzmq3-dev cppzmq-dev libboost-dev
+  # tests: runners and the real peers the tests start on loopback
+  libgtest-dev googletest bats bats-assert bats-support jq curl man-db groff-base procps psmisc
+  python3 python3-grpcio python3-grpc-tools python3-paho-mqtt python3-zmq
+  mosquitto mosquitto-clients libcoap3-bin
+)
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${packages[@]}"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Sets up (Debian packages), builds and runs the whole test suite: the unit tests and
+# the CLI tests, once in a warnings-as-errors build and once under ASan + UBSan.
+# Usage: bash scripts/test.sh            (what CI runs)
+#        SKIP_DEPS=1 SKIP_SANITIZE=1 bash scripts/test.sh   (quick local run)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "${SKIP_DEPS:-0}" = 1 ] || bash scripts/install-deps.sh
+jobs=$(nproc)
+
+run_suite() {  # build dir, extra cmake args...
+  local dir=$1; shift
+  cmake -S . -B "$dir" -G Ninja -DGSMQ_WERROR=ON "$@"
+  cmake --build "$dir" -j "$jobs"
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" --timeout 900
+}
+
+echo "== build and test (warnings are errors) =="
+run_suite build/ci -DCMAKE_BUILD_TYPE=RelWithDebInfo
+if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
+  echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer =="
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DGSMQ_SANITIZE=ON
+fi
