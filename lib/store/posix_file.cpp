@@ -1,0 +1,100 @@
+// PosixFile: thin RAII wrapper over open/pread/pwrite/ftruncate/fdatasync.
+#include "store/posix_file.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace gsmq::store {
+namespace {
+
+[[noreturn]] void throw_errno(std::string_view call, const std::filesystem::path& path) {
+  throw std::system_error(errno, std::generic_category(),
+                          "gsmq store: " + std::string(call) + " " + path.string());
+}
+
+}  // namespace
+
+PosixFile PosixFile::open(const std::filesystem::path& path, int flags, unsigned mode) {
+  int fd;
+  do {
+    fd = ::open(path.c_str(), flags | O_CLOEXEC, static_cast<mode_t>(mode));
+  } while (fd < 0 && errno == EINTR);
+  if (fd < 0) throw_errno("open", path);
+  return PosixFile(fd, path);
+}
+
+PosixFile::PosixFile(PosixFile&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)) {}
+
+PosixFile& PosixFile::operator=(PosixFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = std::exchange(other.fd_, -1);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+PosixFile::~PosixFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void PosixFile::pwrite_all(std::string_view data, uint64_t offset) {
+  while (!data.empty()) {
+    const ssize_t n = ::pwrite(fd_, data.data(), data.size(), static_cast<off_t>(offset));
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("pwrite", path_);
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+    offset += static_cast<uint64_t>(n);
+  }
+}
+
+size_t PosixFile::pread_up_to(char* out, size_t n, uint64_t offset) const {
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t got = ::pread(fd_, out + done, n - done, static_cast<off_t>(offset + done));
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw_errno("pread", path_);
+    }
+    if (got == 0) break;
+    done += static_cast<size_t>(got);
+  }
+  return done;
+}
+
+void PosixFile::truncate(uint64_t size) {
+  int rc;
+  do {
+    rc = ::ftruncate(fd_, static_cast<off_t>(size));
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0) throw_errno("ftruncate", path_);
+}
+
+void PosixFile::datasync() {
+  if (::fdatasync(fd_) < 0) throw_errno("fdatasync", path_);
+}
+
+void PosixFile::fsync() {
+  if (::fsync(fd_) < 0) throw_errno("fsync", path_);
+}
+
+uint64_t PosixFile::size() const {
+  struct stat st {};
+  if (::fstat(fd_, &st) < 0) throw_errno("fstat", path_);
+  return static_cast<uint64_t>(st.st_size);
+}
+
+void sync_directory(const std::filesystem::path& dir) {
+  PosixFile::open(dir, O_RDONLY | O_DIRECTORY).fsync();
+}
+
+}  // namespace gsmq::store

@@ -1,0 +1,135 @@
+// SegmentReader: record parsing over a read-ahead window, verification and resync.
+#include "store/segment_reader.h"
+
+#include <algorithm>
+
+#include "store/log_format.h"
+
+namespace gsmq::store {
+namespace {
+
+constexpr size_t kScanChunk = 1 << 20;   // read-ahead while scanning
+constexpr size_t kReadChunk = 4 << 10;   // one pread covers header and a small payload
+
+// A window of file bytes [0, limit) filled with pread, so that a sequential scan does not
+// make a system call per record.
+class Window {
+ public:
+  Window(const PosixFile& file, uint64_t limit, size_t chunk)
+      : file_(file), limit_(limit), chunk_(chunk) {}
+
+  // Up to n bytes at offset, fewer only at the limit or the end of the file.
+  // The view is valid until the next call.
+  std::string_view get(uint64_t offset, size_t n) {
+    if (offset >= limit_) return {};
+    n = static_cast<size_t>(std::min<uint64_t>(n, limit_ - offset));
+    if (offset < start_ || offset + n > start_ + buf_.size()) {
+      const auto want = static_cast<size_t>(std::min<uint64_t>(std::max(n, chunk_), limit_ - offset));
+      buf_.resize(want);
+      buf_.resize(file_.pread_up_to(buf_.data(), want, offset));
+      start_ = offset;
+    }
+    const auto at = static_cast<size_t>(offset - start_);
+    return std::string_view(buf_).substr(at, n);
+  }
+
+ private:
+  const PosixFile& file_;
+  uint64_t limit_;
+  size_t chunk_;
+  std::string buf_;
+  uint64_t start_ = 0;
+};
+
+enum class Outcome { ok, incomplete, corrupt };
+
+struct Parsed {
+  Outcome outcome = Outcome::ok;
+  const char* why = nullptr;
+  uint8_t type = 0;
+  std::string_view payload;  // valid until the window is used again
+  uint64_t next = 0;         // where the next record starts; 0 if the length is implausible
+};
+
+// A record that cannot be used; `next` is nonzero when its length is plausible.
+Parsed failure(Outcome outcome, const char* why, uint64_t next = 0) {
+  Parsed p;
+  p.outcome = outcome;
+  p.why = why;
+  p.next = next;
+  return p;
+}
+
+Parsed parse_at(Window& window, uint64_t offset, uint64_t limit) {
+  const std::string_view head = window.get(offset, format::kRecordHeaderSize);
+  if (head.size() < format::kRecordHeaderSize)
+    return failure(Outcome::incomplete, "incomplete record header");
+  const format::RecordHeader h = format::decode_record_header(head.data());
+  if (h.length > format::kMaxRecordPayload)
+    return failure(Outcome::corrupt, "record length larger than 64 MiB");
+  const uint64_t next = offset + format::kRecordHeaderSize + h.length;
+  if (next > limit) return failure(Outcome::incomplete, "record extends past the end of the segment");
+  if (h.type == format::kInvalidRecordType)
+    return failure(Outcome::corrupt, "record type 0", next);
+  const std::string_view payload = window.get(offset + format::kRecordHeaderSize, h.length);
+  if (payload.size() < h.length) return failure(Outcome::incomplete, "record payload incomplete");
+  if (!format::record_checksum_matches(h, payload))
+    return failure(Outcome::corrupt, "record checksum mismatch", next);
+  Parsed ok;
+  ok.type = h.type;
+  ok.payload = payload;
+  ok.next = next;
+  return ok;
+}
+
+}  // namespace
+
+const char* SegmentReader::check_header() const {
+  char header[format::kSegmentHeaderSize];
+  const size_t got = file_->pread_up_to(header, std::min<uint64_t>(sizeof header, size_), 0);
+  return format::check_segment_header(std::string_view(header, got));
+}
+
+bool SegmentReader::read(uint64_t offset, uint8_t* type, std::string* payload,
+                         std::string* why) const {
+  if (offset < format::kSegmentHeaderSize) {
+    if (why) *why = "offset inside the segment header";
+    return false;
+  }
+  Window window(*file_, size_, kReadChunk);
+  const Parsed p = parse_at(window, offset, size_);
+  if (p.outcome != Outcome::ok) {
+    if (why) *why = p.why;
+    return false;
+  }
+  *type = p.type;
+  payload->assign(p.payload);
+  return true;
+}
+
+SegmentScan SegmentReader::scan(const RecordFn& fn) const {
+  SegmentScan result;
+  Window window(*file_, size_, kScanChunk);
+  uint64_t offset = format::kSegmentHeaderSize;
+  while (offset < size_) {
+    const Parsed p = parse_at(window, offset, size_);
+    if (p.outcome == Outcome::ok) {
+      fn(offset, p.type, p.payload);
+      ++result.records;
+      offset = p.next;
+      continue;
+    }
+    const bool resyncs = p.outcome == Outcome::corrupt && p.next != 0 &&
+                         parse_at(window, p.next, size_).outcome == Outcome::ok;
+    if (!resyncs) {
+      result.tail = Corruption{offset, p.why};
+      break;
+    }
+    result.skipped.push_back({offset, p.why});
+    offset = p.next;
+  }
+  result.valid_end = std::min(offset, size_);
+  return result;
+}
+
+}  // namespace gsmq::store

@@ -1,0 +1,54 @@
+// Reads and verifies the records of one segment file: one record at an offset, or all of
+// them in order, skipping a corrupt record when the one after it is intact.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/posix_file.h"
+
+namespace gsmq::store {
+
+struct Corruption {
+  uint64_t offset = 0;
+  std::string reason;
+};
+
+struct SegmentScan {
+  uint64_t records = 0;               // intact records passed to the callback
+  uint64_t valid_end = 0;             // end of the intact data; the segment size if all is well
+  std::vector<Corruption> skipped;    // corrupt records in the middle that were stepped over
+  std::optional<Corruption> tail;     // why reading stopped before the end: torn or unrecoverable
+};
+
+class SegmentReader {
+ public:
+  using RecordFn = std::function<void(uint64_t offset, uint8_t type, std::string_view payload)>;
+
+  // Reads the first `size` bytes of `file`; anything after them is ignored.
+  SegmentReader(std::shared_ptr<const PosixFile> file, uint64_t size)
+      : file_(std::move(file)), size_(size) {}
+
+  // nullptr when the segment header is valid, otherwise what is wrong with it.
+  const char* check_header() const;
+
+  // The record at `offset`, or false (with the reason in *why) when there is no intact
+  // record there. Bad data never throws; I/O errors throw std::system_error.
+  bool read(uint64_t offset, uint8_t* type, std::string* payload, std::string* why = nullptr) const;
+
+  // Calls fn for every intact record after the header, in order. A corrupt record is
+  // skipped when its length is plausible and the record after it is intact; otherwise
+  // the scan stops there and reports the rest as the tail. I/O errors throw.
+  SegmentScan scan(const RecordFn& fn) const;
+
+ private:
+  std::shared_ptr<const PosixFile> file_;
+  uint64_t size_;
+};
+
+}  // namespace gsmq::store

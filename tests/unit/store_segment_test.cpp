@@ -1,0 +1,251 @@
+// One segment file: SegmentWriter appends, SegmentReader reads back, and damage on disk
+// (torn tails, flipped bits, bad headers, failed writes) is found and contained.
+#include <fcntl.h>
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <system_error>
+#include <vector>
+
+#include "store/log_format.h"
+#include "store/segment_reader.h"
+#include "store/segment_writer.h"
+#include "store/test_support.h"
+
+namespace gsmq::store {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Rec {
+  uint64_t offset;
+  uint8_t type;
+  std::string payload;
+};
+
+class StoreSegment : public ::testing::Test {
+ protected:
+  fs::path path() const { return dir_.path() / "00000000000000000001.seg"; }
+
+  // Writes n records of the given payload sizes (cycled) and syncs.
+  std::vector<Rec> write_records(const std::vector<size_t>& sizes) {
+    auto w = SegmentWriter::create(path());
+    std::vector<Rec> recs;
+    for (size_t n : sizes) {
+      Rec r{0, static_cast<uint8_t>(1 + rng_() % 255), testing::random_bytes(rng_, n)};
+      r.offset = w->append(r.type, r.payload);
+      recs.push_back(std::move(r));
+    }
+    w->sync();
+    return recs;
+  }
+
+  SegmentReader reader() const {
+    auto file = std::make_shared<PosixFile>(PosixFile::open(path(), O_RDONLY));
+    const uint64_t size = file->size();
+    return SegmentReader(std::move(file), size);
+  }
+
+  std::vector<Rec> scan_all(SegmentScan* result) const {
+    std::vector<Rec> got;
+    *result = reader().scan([&](uint64_t off, uint8_t type, std::string_view payload) {
+      got.push_back({off, type, std::string(payload)});
+    });
+    return got;
+  }
+
+  void flip_bit(uint64_t offset, int bit) const {
+    std::fstream f(path(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(static_cast<std::streamoff>(offset));
+    char c = 0;
+    f.get(c);
+    f.seekp(static_cast<std::streamoff>(offset));
+    f.put(static_cast<char>(c ^ (1 << bit)));
+  }
+
+  static void expect_same(const std::vector<Rec>& got, const std::vector<Rec>& want) {
+    ASSERT_EQ(got.size(), want.size());
+    for (size_t i = 0; i < got.size(); ++i) {
+      EXPECT_EQ(got[i].offset, want[i].offset) << i;
+      EXPECT_EQ(got[i].type, want[i].type) << i;
+      EXPECT_TRUE(got[i].payload == want[i].payload) << i;
+    }
+  }
+
+  testing::TempDir dir_;
+  std::mt19937_64 rng_{42};
+};
+
+TEST_F(StoreSegment, RoundTripOfRandomRecordsUpTo1MiB) {
+  std::vector<size_t> sizes{0, 1, 8, 9, 1 << 20};
+  for (int i = 0; i < 200; ++i) sizes.push_back(static_cast<size_t>(1) << (rng_() % 21) >> (rng_() % 4));
+  const std::vector<Rec> want = write_records(sizes);
+
+  SegmentScan scan;
+  expect_same(scan_all(&scan), want);
+  EXPECT_EQ(scan.records, want.size());
+  EXPECT_TRUE(scan.skipped.empty());
+  EXPECT_FALSE(scan.tail.has_value());
+  EXPECT_EQ(scan.valid_end, fs::file_size(path()));
+
+  const SegmentReader r = reader();
+  EXPECT_EQ(r.check_header(), nullptr);
+  for (const Rec& rec : want) {
+    uint8_t type = 0;
+    std::string payload;
+    ASSERT_TRUE(r.read(rec.offset, &type, &payload)) << rec.offset;
+    EXPECT_EQ(type, rec.type);
+    EXPECT_TRUE(payload == rec.payload);
+  }
+}
+
+TEST_F(StoreSegment, ReadAtAnOffsetThatIsNoRecordStart) {
+  const std::vector<Rec> want = write_records({100, 100});
+  const SegmentReader r = reader();
+  uint8_t type = 0;
+  std::string payload, why;
+  EXPECT_FALSE(r.read(0, &type, &payload, &why));
+  EXPECT_EQ(why, "offset inside the segment header");
+  EXPECT_FALSE(r.read(want[0].offset + 1, &type, &payload, &why));
+  EXPECT_FALSE(r.read(fs::file_size(path()), &type, &payload, &why));
+  EXPECT_FALSE(r.read(1ull << 40, &type, &payload, &why));
+}
+
+TEST_F(StoreSegment, RejectsRecordsTheFormatCannotHold) {
+  auto w = SegmentWriter::create(path());
+  EXPECT_THROW(w->append(format::kInvalidRecordType, "x"), std::invalid_argument);
+  EXPECT_THROW(w->append(1, std::string(format::kMaxRecordPayload + 1, 'x')), std::invalid_argument);
+  EXPECT_EQ(w->size(), format::kSegmentHeaderSize);
+  EXPECT_EQ(w->append(1, std::string(format::kMaxRecordPayload, 'x')), format::kSegmentHeaderSize);
+}
+
+TEST_F(StoreSegment, CreateRefusesAnExistingFile) {
+  write_records({1});
+  EXPECT_THROW(SegmentWriter::create(path()), std::system_error);
+}
+
+TEST_F(StoreSegment, TornTailAtEveryLengthStopsAfterTheLastWholeRecord) {
+  const std::vector<Rec> want = write_records({30, 40, 50});
+  const uint64_t full = fs::file_size(path());
+  const uint64_t last = want.back().offset;
+  for (uint64_t len = last; len < full; ++len) {
+    fs::resize_file(path(), len);
+    SegmentScan scan;
+    expect_same(scan_all(&scan), {want[0], want[1]});
+    EXPECT_EQ(scan.valid_end, last) << len;
+    EXPECT_EQ(scan.tail.has_value(), len > last) << len;
+    EXPECT_TRUE(scan.skipped.empty());
+  }
+}
+
+TEST_F(StoreSegment, CorruptRecordInTheMiddleIsSkipped) {
+  const std::vector<Rec> want = write_records({10, 20, 30, 40, 50});
+  flip_bit(want[2].offset + format::kRecordHeaderSize + 5, 3);
+
+  SegmentScan scan;
+  expect_same(scan_all(&scan), {want[0], want[1], want[3], want[4]});
+  ASSERT_EQ(scan.skipped.size(), 1u);
+  EXPECT_EQ(scan.skipped[0].offset, want[2].offset);
+  EXPECT_EQ(scan.skipped[0].reason, "record checksum mismatch");
+  EXPECT_FALSE(scan.tail.has_value());
+
+  uint8_t type = 0;
+  std::string payload, why;
+  EXPECT_FALSE(reader().read(want[2].offset, &type, &payload, &why));
+  EXPECT_EQ(why, "record checksum mismatch");
+  EXPECT_TRUE(reader().read(want[3].offset, &type, &payload));
+}
+
+TEST_F(StoreSegment, CorruptTypeByteIsSkipped) {
+  const std::vector<Rec> want = write_records({10, 20, 30});
+  flip_bit(want[1].offset + 8, 0);
+  SegmentScan scan;
+  expect_same(scan_all(&scan), {want[0], want[2]});
+  EXPECT_EQ(scan.skipped.size(), 1u);
+}
+
+TEST_F(StoreSegment, CorruptLengthEndsTheReadableData) {
+  const std::vector<Rec> want = write_records({10, 20, 30});
+  flip_bit(want[1].offset + 4 + 3, 7);  // length becomes > 64 MiB: no way to find the next record
+  SegmentScan scan;
+  expect_same(scan_all(&scan), {want[0]});
+  ASSERT_TRUE(scan.tail.has_value());
+  EXPECT_EQ(scan.tail->offset, want[1].offset);
+  EXPECT_EQ(scan.valid_end, want[1].offset);
+}
+
+TEST_F(StoreSegment, CorruptLastRecordIsATornTail) {
+  const std::vector<Rec> want = write_records({10, 20});
+  flip_bit(want[1].offset + format::kRecordHeaderSize, 0);
+  SegmentScan scan;
+  expect_same(scan_all(&scan), {want[0]});
+  ASSERT_TRUE(scan.tail.has_value());
+  EXPECT_EQ(scan.tail->reason, "record checksum mismatch");
+}
+
+TEST_F(StoreSegment, ZeroFilledTailIsATornTail) {
+  const std::vector<Rec> want = write_records({10, 20});
+  const uint64_t end = fs::file_size(path());
+  fs::resize_file(path(), end + 4096);  // what a crash after a size update can leave
+  SegmentScan scan;
+  expect_same(scan_all(&scan), want);
+  ASSERT_TRUE(scan.tail.has_value());
+  EXPECT_EQ(scan.tail->offset, end);
+  EXPECT_EQ(scan.valid_end, end);
+}
+
+TEST_F(StoreSegment, DamagedHeaderIsReported) {
+  write_records({10});
+  EXPECT_EQ(reader().check_header(), nullptr);
+  flip_bit(2, 1);
+  EXPECT_STREQ(reader().check_header(), "not a gsmq segment (bad magic)");
+  fs::resize_file(path(), 7);
+  EXPECT_STREQ(reader().check_header(), "segment header incomplete");
+}
+
+TEST_F(StoreSegment, ResumeCutsOffTheTornTailAndAppends) {
+  std::vector<Rec> want = write_records({10, 20, 30});
+  fs::resize_file(path(), want[2].offset + 12);
+  auto w = SegmentWriter::resume(path(), want[2].offset);
+  EXPECT_EQ(fs::file_size(path()), want[2].offset);
+  want[2] = {w->append(9, "again"), 9, "again"};
+  w->flush();
+  SegmentScan scan;
+  expect_same(scan_all(&scan), want);
+  EXPECT_FALSE(scan.tail.has_value());
+}
+
+TEST_F(StoreSegment, FailedWriteIsNotCountedAndIsCutOffByTheNextFlush) {
+  auto w = SegmentWriter::create(path());
+  const Rec first{w->append(1, "first"), 1, "first"};
+  w->flush();
+  const uint64_t good = w->written_size();
+  {
+    testing::FileSizeLimit limit(good + 100);
+    w->append(2, std::string(1000, 'x'));
+    try {
+      w->flush();
+      FAIL() << "flush past RLIMIT_FSIZE succeeded";
+    } catch (const std::system_error& e) {
+      EXPECT_EQ(e.code().value(), EFBIG);
+    }
+  }
+  EXPECT_EQ(w->written_size(), good);
+  EXPECT_EQ(w->size(), good);
+  EXPECT_EQ(fs::file_size(path()), good + 100);  // the partial write is still there...
+
+  const Rec second{w->append(3, "second"), 3, "second"};
+  EXPECT_EQ(second.offset, good);
+  w->sync();  // ...until the next flush cuts it off
+  SegmentScan scan;
+  expect_same(scan_all(&scan), {first, second});
+  EXPECT_EQ(scan.valid_end, fs::file_size(path()));
+}
+
+}  // namespace
+}  // namespace gsmq::store
