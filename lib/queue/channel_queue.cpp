@@ -1,0 +1,289 @@
+#include "queue/channel_queue.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace gsmq::queue {
+
+namespace {
+
+// Comparators that make std's max-heaps min-heaps: the earliest time (then lowest seq) on top.
+bool wakes_later(const Entry& a, const Entry& b) {
+  const Micros wa = a.wake_at(), wb = b.wake_at();
+  return wa != wb ? wa > wb : a.seq > b.seq;
+}
+template <class Ref>
+bool expires_later(const Ref& a, const Ref& b) {
+  return a.expire_at != b.expire_at ? a.expire_at > b.expire_at : a.seq > b.seq;
+}
+
+// Hands heap memory back once a heap has shrunk to a quarter of what it holds.
+template <class T>
+void shrink_if_sparse(std::vector<T>& v) {
+  if (v.capacity() > 256 && v.size() < v.capacity() / 4) v.shrink_to_fit();
+}
+
+Micros saturating_add(Micros a, Micros b) {
+  Micros sum;
+  if (__builtin_add_overflow(a, b, &sum))
+    return b > 0 ? std::numeric_limits<Micros>::max() : std::numeric_limits<Micros>::min();
+  return sum;
+}
+
+}  // namespace
+
+bool ChannelQueue::enqueue(const QueuedMessage& m) {
+  if (live_.contains(m.seq)) return false;
+  const Entry e = Entry::from(m);
+  hold(e);
+  ++counters_.enqueued;
+  if (e.deliver_at <= last_now_) {
+    make_ready(e);
+  } else {
+    delayed_.push_back(e);
+    std::push_heap(delayed_.begin(), delayed_.end(), wakes_later);
+  }
+  return true;
+}
+
+TakeResult ChannelQueue::take(size_t max, Micros now, Micros visibility) {
+  TickResult due = tick(now);
+  TakeResult r{.delivered = {},
+               .dead_lettered = std::move(due.dead_lettered),
+               .expired = std::move(due.expired),
+               .next_wakeup = 0};
+  const Micros until = saturating_add(now, visibility);
+  for (int p = kMaxPriority; p >= 0 && r.delivered.size() < max; --p) {
+    while (!lanes_[p].empty() && r.delivered.size() < max) {
+      Entry e = take_ready(lanes_[p]);
+      if (e.receive_count < std::numeric_limits<uint16_t>::max()) ++e.receive_count;
+      start_lease(e, until);
+      ++counters_.delivered;
+      r.delivered.push_back(e.message());
+    }
+  }
+  r.next_wakeup = next_wakeup();
+  return r;
+}
+
+std::vector<QueuedMessage> ChannelQueue::peek(size_t max, Micros now) const {
+  std::vector<Entry> coming = due_to_become_ready(now);
+  std::sort(coming.begin(), coming.end(), [](const Entry& a, const Entry& b) {
+    return a.priority != b.priority ? a.priority > b.priority : a.seq < b.seq;
+  });
+  std::vector<QueuedMessage> out;
+  auto next = coming.begin();
+  for (int p = kMaxPriority; p >= 0 && out.size() < max; --p) {
+    auto emit_coming = [&](uint64_t before_seq) {
+      for (; out.size() < max && next != coming.end() && next->priority == p && next->seq < before_seq;
+           ++next)
+        out.push_back(next->message());
+    };
+    lanes_[p].visit([&](const Entry& e) {
+      emit_coming(e.seq);
+      if (out.size() < max && !e.expired(now)) out.push_back(e.message());
+      return out.size() < max;
+    });
+    emit_coming(std::numeric_limits<uint64_t>::max());
+  }
+  return out;
+}
+
+bool ChannelQueue::ack(uint64_t seq) {
+  const std::optional<Entry> e = end_lease(seq);
+  if (!e) return false;
+  forget(*e);
+  ++counters_.acked;
+  return true;
+}
+
+std::optional<QueuedMessage> ChannelQueue::reject(uint64_t seq) {
+  const std::optional<Entry> e = end_lease(seq);
+  if (!e) return std::nullopt;
+  forget(*e);
+  ++counters_.rejected;
+  return e->message();
+}
+
+bool ChannelQueue::release(uint64_t seq, Micros now) {
+  const auto it = flight_.find(seq);
+  return it != flight_.end() && extend(seq, std::min(it->second.until, now));
+}
+
+bool ChannelQueue::extend(uint64_t seq, Micros until) {
+  const auto it = flight_.find(seq);
+  if (it == flight_.end()) return false;
+  leases_.erase({it->second.until, seq});
+  it->second.until = until;
+  leases_.emplace(until, seq);
+  return true;
+}
+
+TickResult ChannelQueue::tick(Micros now) {
+  TickResult r;
+  last_now_ = std::max(last_now_, now);
+  while (!delayed_.empty() && delayed_.front().wake_at() <= now) {
+    std::pop_heap(delayed_.begin(), delayed_.end(), wakes_later);
+    const Entry e = delayed_.back();
+    delayed_.pop_back();
+    if (e.expired(now)) {
+      drop(e, r.expired, counters_.expired);
+    } else {
+      make_ready(e);
+    }
+  }
+  shrink_if_sparse(delayed_);
+  while (!leases_.empty() && leases_.begin()->first <= now) {
+    const auto node = flight_.extract(leases_.begin()->second);
+    leases_.erase(leases_.begin());
+    const Entry& e = node.mapped().entry;
+    if (e.expired(now)) {
+      drop(e, r.expired, counters_.expired);
+    } else if (e.receives_used_up()) {
+      drop(e, r.dead_lettered, counters_.dead_lettered);
+    } else {
+      make_ready(e);
+      ++counters_.redelivered;
+    }
+  }
+  while (!expiry_.empty() && expiry_.front().expire_at <= now) {
+    std::pop_heap(expiry_.begin(), expiry_.end(), expires_later<ExpiryRef>);
+    const ExpiryRef ref = expiry_.back();
+    expiry_.pop_back();
+    if (const std::optional<Entry> e = lanes_[ref.priority].remove(ref.seq)) {
+      --ttl_ready_;
+      drop(*e, r.expired, counters_.expired);
+    }
+  }
+  r.next_wakeup = next_wakeup();
+  return r;
+}
+
+size_t ChannelQueue::purge() {
+  const size_t n = ready() + delayed();
+  for (ReadyLane& lane : lanes_) {
+    lane.visit([this](const Entry& e) {
+      forget(e);
+      return true;
+    });
+    lane.clear();
+  }
+  for (const Entry& e : delayed_) forget(e);
+  delayed_ = {};
+  expiry_ = {};
+  ttl_ready_ = 0;
+  counters_.purged += n;
+  return n;
+}
+
+bool ChannelQueue::restore(const QueuedMessage& m, Micros visible_until) {
+  if (live_.contains(m.seq)) return false;
+  const Entry e = Entry::from(m);
+  hold(e);
+  start_lease(e, visible_until);
+  return true;
+}
+
+size_t ChannelQueue::ready() const {
+  size_t n = 0;
+  for (const ReadyLane& lane : lanes_) n += lane.size();
+  return n;
+}
+
+void ChannelQueue::make_ready(const Entry& e) {
+  lanes_[e.priority].push(e);
+  if (e.expire_at == 0) return;
+  ++ttl_ready_;
+  expiry_.push_back(ExpiryRef{.expire_at = e.expire_at, .priority = e.priority, .seq = e.seq});
+  std::push_heap(expiry_.begin(), expiry_.end(), expires_later<ExpiryRef>);
+  if (expiry_.size() > 2 * ttl_ready_ + 64) rebuild_expiry();
+}
+
+Entry ChannelQueue::take_ready(ReadyLane& lane) {
+  const Entry e = lane.pop_front();
+  if (e.expire_at != 0) --ttl_ready_;
+  return e;
+}
+
+void ChannelQueue::hold(const Entry& e) {
+  live_.insert(e.seq);
+  bytes_ += e.size;
+}
+
+void ChannelQueue::forget(const Entry& e) {
+  live_.erase(e.seq);
+  bytes_ -= e.size;
+}
+
+void ChannelQueue::drop(const Entry& e, std::vector<QueuedMessage>& into, uint64_t& counter) {
+  forget(e);
+  into.push_back(e.message());
+  ++counter;
+}
+
+void ChannelQueue::start_lease(const Entry& e, Micros until) {
+  flight_.emplace(e.seq, Lease{e, until});
+  leases_.emplace(until, e.seq);
+}
+
+std::optional<Entry> ChannelQueue::end_lease(uint64_t seq) {
+  const auto it = flight_.find(seq);
+  if (it == flight_.end()) return std::nullopt;
+  const Entry e = it->second.entry;
+  leases_.erase({it->second.until, seq});
+  flight_.erase(it);
+  return e;
+}
+
+bool ChannelQueue::is_stale(const ExpiryRef& ref) const { return !lanes_[ref.priority].contains(ref.seq); }
+
+// Keeps one ref per ready entry with a TTL: drops refs to entries that left the ready set and
+// duplicates left by entries that came back to it.
+void ChannelQueue::rebuild_expiry() {
+  std::erase_if(expiry_, [this](const ExpiryRef& ref) { return is_stale(ref); });
+  std::sort(expiry_.begin(), expiry_.end(), [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq < b.seq; });
+  expiry_.erase(std::unique(expiry_.begin(), expiry_.end(),
+                            [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq == b.seq; }),
+                expiry_.end());
+  std::make_heap(expiry_.begin(), expiry_.end(), expires_later<ExpiryRef>);
+  shrink_if_sparse(expiry_);
+}
+
+Micros ChannelQueue::next_wakeup() {
+  while (!expiry_.empty() && is_stale(expiry_.front())) {
+    std::pop_heap(expiry_.begin(), expiry_.end(), expires_later<ExpiryRef>);
+    expiry_.pop_back();
+  }
+  Micros next = 0;
+  const auto consider = [&next](Micros t) {
+    if (next == 0 || t < next) next = t;
+  };
+  if (!delayed_.empty()) consider(delayed_.front().wake_at());
+  if (!leases_.empty()) consider(leases_.begin()->first);
+  if (!expiry_.empty()) consider(expiry_.front().expire_at);
+  return next;
+}
+
+// The delayed entries and ended leases that due-work at `now` would make ready (for peek).
+std::vector<Entry> ChannelQueue::due_to_become_ready(Micros now) const {
+  std::vector<Entry> due;
+  // A heap's due entries form a subtree at its root (C++20 [alg.heap.operations] fixes the
+  // layout: the parent of i is (i-1)/2), so walk just that.
+  std::vector<size_t> todo;
+  if (!delayed_.empty()) todo.push_back(0);
+  while (!todo.empty()) {
+    const size_t i = todo.back();
+    todo.pop_back();
+    if (i >= delayed_.size() || delayed_[i].wake_at() > now) continue;
+    if (!delayed_[i].expired(now)) due.push_back(delayed_[i]);
+    todo.push_back(2 * i + 1);
+    todo.push_back(2 * i + 2);
+  }
+  for (auto it = leases_.begin(); it != leases_.end() && it->first <= now; ++it) {
+    const Entry& e = flight_.at(it->second).entry;
+    if (!e.expired(now) && !e.receives_used_up()) due.push_back(e);
+  }
+  return due;
+}
+
+}  // namespace gsmq::queue
