@@ -1,0 +1,325 @@
+#include "server/broker.h"
+
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "envelope/message.h"
+#include "util/log.h"
+
+namespace gsmq::server {
+
+std::string channel_dir_name(const std::string& channel) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (size_t i = 0; i < channel.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(channel[i]);
+    const bool safe = std::isalnum(c) || c == '-' || c == '_' || (c == '.' && i > 0);
+    if (safe) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out.empty() ? "%" : out;
+}
+
+std::string channel_from_dir_name(const std::string& dir) {
+  if (dir == "%") return "";
+  std::string out;
+  for (size_t i = 0; i < dir.size(); ++i) {
+    if (dir[i] == '%' && i + 2 < dir.size()) {
+      out.push_back(static_cast<char>(std::stoi(dir.substr(i + 1, 2), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(dir[i]);
+    }
+  }
+  return out;
+}
+
+Broker::Broker(BrokerOptions options)
+    : options_(std::move(options)), committer_(store::CommitterOptions{options_.fsync, options_.commit_window}) {
+  std::filesystem::create_directories(options_.data_dir);
+  // One daemon per data directory.
+  const auto lock_path = options_.data_dir / "gsmqd.lock";
+  lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
+    throw std::runtime_error("data directory " + options_.data_dir.string() +
+                             " is in use by another gsmqd (" + std::strerror(errno) + ")");
+  std::filesystem::create_directories(options_.data_dir / "queues");
+  std::filesystem::create_directories(options_.data_dir / "store");
+  open_existing_channels();
+  housekeeper_ = std::thread([this] { housekeeping(); });
+}
+
+Broker::~Broker() {
+  stop();
+  queues_.clear();
+  stores_.clear();
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
+
+void Broker::stop() {
+  if (stopping_.exchange(true)) return;
+  if (housekeeper_.joinable()) housekeeper_.join();
+  committer_.stop();  // everything submitted is written (and synced per policy)
+}
+
+void Broker::open_existing_channels() {
+  for (const auto& entry : std::filesystem::directory_iterator(options_.data_dir / "queues"))
+    if (entry.is_directory()) queue(channel_from_dir_name(entry.path().filename().string()));
+  for (const auto& entry : std::filesystem::directory_iterator(options_.data_dir / "store"))
+    if (entry.is_directory()) store(channel_from_dir_name(entry.path().filename().string()));
+}
+
+QueueChannel& Broker::queue(const std::string& channel) {
+  std::lock_guard lock(mutex_);
+  auto& slot = queues_[channel];
+  if (!slot)
+    slot = std::make_unique<QueueChannel>(channel, options_.data_dir / "queues" / channel_dir_name(channel), committer_,
+                                          options_.queue,
+                                          [this](std::vector<v1::Message> m, std::function<void(bool)> committed) {
+                                            forward(std::move(m), std::move(committed));
+                                          });
+  return *slot;
+}
+
+StoreChannel& Broker::store(const std::string& channel) {
+  std::lock_guard lock(mutex_);
+  auto& slot = stores_[channel];
+  if (!slot)
+    slot = std::make_unique<StoreChannel>(channel, options_.data_dir / "store" / channel_dir_name(channel), committer_,
+                                          options_.store);
+  return *slot;
+}
+
+namespace {
+// Joins the per-channel completions of one batch into one ordered result list.
+struct BatchJoin {
+  std::mutex mutex;
+  std::vector<v1::SendResult> results;
+  size_t remaining;
+  std::function<void(std::vector<v1::SendResult>)> done;
+};
+
+// Splits a batch by channel, keeping each message's position for the results.
+std::map<std::string, std::vector<size_t>> group_by_channel(const std::vector<v1::Message>& messages) {
+  std::map<std::string, std::vector<size_t>> groups;
+  for (size_t i = 0; i < messages.size(); ++i) groups[messages[i].channel()].push_back(i);
+  return groups;
+}
+
+template <typename Channel, typename Fn>
+void send_grouped(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done,
+                  Fn channel_for) {
+  auto join = std::make_shared<BatchJoin>();
+  join->results.resize(messages.size());
+  join->done = std::move(done);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    if (messages[i].id().empty()) messages[i].set_id(new_message_id());
+    if (messages[i].ts() == 0) messages[i].set_ts(now_micros());
+    join->results[i].set_id(messages[i].id());
+    join->results[i].set_channel(messages[i].channel());
+  }
+  auto groups = group_by_channel(messages);
+  join->remaining = groups.size();
+  if (groups.empty()) return join->done({});
+  for (auto& [channel, positions] : groups) {
+    std::vector<v1::Message> part;
+    part.reserve(positions.size());
+    for (auto p : positions) part.push_back(std::move(messages[p]));
+    if (channel.empty()) {
+      std::lock_guard lock(join->mutex);
+      for (auto p : positions) join->results[p].set_error("message has no channel");
+      if (--join->remaining == 0) join->done(std::move(join->results));
+      continue;
+    }
+    Channel& target = channel_for(channel);
+    auto on_done = [join, positions](const std::string& error, const std::vector<uint64_t>& seqs) {
+      std::lock_guard lock(join->mutex);
+      for (size_t k = 0; k < positions.size(); ++k) {
+        if (error.empty()) join->results[positions[k]].set_seq(seqs[k]);
+        else join->results[positions[k]].set_error(error);
+      }
+      if (--join->remaining == 0) join->done(std::move(join->results));
+    };
+    if constexpr (std::is_same_v<Channel, QueueChannel>) target.send(std::move(part), std::move(on_done));
+    else target.publish(std::move(part), std::move(on_done));
+  }
+}
+}  // namespace
+
+void Broker::send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done) {
+  send_grouped<QueueChannel>(std::move(messages), std::move(done), [this](const std::string& c) -> QueueChannel& {
+    return queue(c);
+  });
+}
+
+void Broker::forward(std::vector<v1::Message> messages, std::function<void(bool)> committed) {
+  send(std::move(messages), [committed = std::move(committed)](std::vector<v1::SendResult> results) {
+    bool ok = true;
+    for (const auto& r : results) ok = ok && r.error().empty();
+    committed(ok);
+  });
+}
+
+std::string Broker::settle(const v1::Settlement& s) {
+  // Receipt: "<seq>:<receive_count>@<channel>".
+  const auto& receipt = s.receipt();
+  const auto colon = receipt.find(':');
+  const auto at = receipt.find('@');
+  if (colon == std::string::npos || at == std::string::npos || colon > at) return "malformed receipt \"" + receipt + "\"";
+  uint64_t seq;
+  try {
+    seq = std::stoull(receipt.substr(0, colon));
+  } catch (...) {
+    return "malformed receipt \"" + receipt + "\"";
+  }
+  const std::string channel = receipt.substr(at + 1);
+  {
+    std::lock_guard lock(mutex_);
+    if (!queues_.count(channel)) return "unknown channel " + channel;
+  }
+  return queue(channel).settle(seq, s.action(), std::chrono::milliseconds(s.visibility_ms()), s.requeue_channel());
+}
+
+void Broker::publish(v1::EventKind kind, std::vector<v1::Message> messages,
+                     std::function<void(std::vector<v1::SendResult>)> done) {
+  if (kind == v1::EVENTS_STORE) {
+    send_grouped<StoreChannel>(std::move(messages), std::move(done), [this](const std::string& c) -> StoreChannel& {
+      return store(c);
+    });
+    return;
+  }
+  // Real time: hand to whoever is subscribed now; nobody subscribed means nobody gets it.
+  std::vector<v1::SendResult> results(messages.size());
+  std::map<std::string, std::pair<uint64_t, uint64_t>> counts;  // published, dropped
+  for (size_t i = 0; i < messages.size(); ++i) {
+    auto& m = messages[i];
+    if (m.id().empty()) m.set_id(new_message_id());
+    if (m.ts() == 0) m.set_ts(now_micros());
+    results[i].set_id(m.id());
+    results[i].set_channel(m.channel());
+    auto& c = counts[m.channel()];
+    ++c.first;
+    for (auto& subscriber : event_subscribers_.pick(m.channel()))
+      if (!subscriber->push(m)) ++c.second;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [channel, c] : counts) {
+      events_published_[channel] += c.first;
+      events_dropped_[channel] += c.second;
+    }
+  }
+  done(std::move(results));
+}
+
+std::shared_ptr<EventSubscriber> Broker::subscribe_events(const std::string& channel, const std::string& group) {
+  auto s = std::make_shared<EventSubscriber>(options_.subscriber_buffer);
+  event_subscribers_.add(channel, group, s);
+  std::lock_guard lock(mutex_);
+  events_published_[channel];  // list the channel from now on
+  return s;
+}
+
+void Broker::unsubscribe_events(const std::string& channel, const std::string& group, const EventSubscriber* s) {
+  event_subscribers_.remove(channel, group, s);
+}
+
+void Broker::housekeeping() {
+  auto last_rates = Clock::now();
+  while (!stopping_.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::vector<QueueChannel*> queues;
+    std::vector<StoreChannel*> stores;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& [name, q] : queues_) queues.push_back(q.get());
+      for (auto& [name, s] : stores_) stores.push_back(s.get());
+    }
+    for (auto* q : queues) q->tick();
+    if (Clock::now() - last_rates >= std::chrono::seconds(1)) {
+      const double secs = std::chrono::duration<double>(Clock::now() - last_rates).count();
+      last_rates = Clock::now();
+      for (auto* s : stores) s->tick();
+      for (auto* q : queues) {
+        const auto f = q->figures();
+        std::lock_guard lock(mutex_);
+        auto& r = rates_[q->name()];
+        // Exponentially weighted over a few seconds, like load averages.
+        r.in = 0.5 * r.in + 0.5 * static_cast<double>(f.enqueued - r.last_in) / secs;
+        r.out = 0.5 * r.out + 0.5 * static_cast<double>(f.acked - r.last_out) / secs;
+        r.last_in = f.enqueued;
+        r.last_out = f.acked;
+      }
+    }
+  }
+}
+
+std::vector<v1::ChannelInfo> Broker::list_channels() {
+  std::vector<v1::ChannelInfo> out;
+  std::vector<QueueChannel*> queues;
+  std::vector<std::pair<std::string, StoreChannel*>> stores;
+  std::map<std::string, uint64_t> events;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& [name, q] : queues_) queues.push_back(q.get());
+    for (auto& [name, s] : stores_) stores.emplace_back(name, s.get());
+    events = events_published_;
+  }
+  for (auto* q : queues) {
+    const auto f = q->figures();
+    v1::ChannelInfo info;
+    info.set_name(q->name());
+    info.set_kind("queue");
+    info.set_depth(f.ready + f.delayed);
+    info.set_in_flight(f.in_flight);
+    info.set_delayed(f.delayed);
+    info.set_dead_lettered(f.dead_lettered);
+    info.set_expired(f.expired);
+    info.set_sent(f.enqueued);
+    info.set_delivered(f.delivered);
+    info.set_acked(f.acked);
+    info.set_consumers(f.receivers);
+    info.set_bytes(f.bytes_on_disk);
+    info.set_last_seq(f.last_seq);
+    {
+      std::lock_guard lock(mutex_);
+      info.set_in_rate(rates_[q->name()].in);
+      info.set_out_rate(rates_[q->name()].out);
+    }
+    out.push_back(std::move(info));
+  }
+  for (auto& [name, s] : stores) {
+    const auto f = s->figures();
+    v1::ChannelInfo info;
+    info.set_name(name);
+    info.set_kind("events-store");
+    info.set_sent(f.published);
+    info.set_depth(f.last_seq + 1 - f.first_seq);
+    info.set_bytes(f.bytes);
+    info.set_last_seq(f.last_seq);
+    info.set_consumers(s->subscribers());
+    out.push_back(std::move(info));
+  }
+  for (auto& [name, published] : events) {
+    v1::ChannelInfo info;
+    info.set_name(name);
+    info.set_kind("events");
+    info.set_sent(published);
+    info.set_consumers(static_cast<uint32_t>(event_subscribers_.count(name)));
+    std::lock_guard lock(mutex_);
+    info.set_dead_lettered(events_dropped_[name]);
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+}  // namespace gsmq::server

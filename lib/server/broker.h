@@ -1,0 +1,89 @@
+// The heart of gsmqd: owns the data directory, the group committer, every queue and
+// events-store channel, real-time event fan-out and request routing, and the
+// housekeeping thread (delays, visibility timeouts, TTL, retention, rates).
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "gsmq/v1/broker.pb.h"
+#include "server/mailbox.h"
+#include "server/queue_channel.h"
+#include "server/request_router.h"
+#include "server/store_channel.h"
+#include "server/subscriber_groups.h"
+#include "store/committer.h"
+
+namespace gsmq::server {
+
+struct BrokerOptions {
+  std::filesystem::path data_dir;
+  store::FsyncPolicy fsync = store::FsyncPolicy::batch;
+  Duration commit_window{0};
+  QueueOptions queue;
+  StoreOptions store;
+  size_t subscriber_buffer = 100000;  // real-time events waiting for a slow subscriber
+};
+
+// A real-time events subscriber's mailbox; full means events for it are dropped.
+using EventSubscriber = Mailbox<v1::Message>;
+
+class Broker {
+ public:
+  explicit Broker(BrokerOptions options);
+  ~Broker();
+
+  const BrokerOptions& options() const { return options_; }
+
+  // Queues. `done` gets one result per message, in order.
+  void send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done);
+  QueueChannel& queue(const std::string& channel);
+  std::string settle(const v1::Settlement& settlement);
+
+  // Events and events-store.
+  void publish(v1::EventKind kind, std::vector<v1::Message> messages,
+               std::function<void(std::vector<v1::SendResult>)> done);
+  std::shared_ptr<EventSubscriber> subscribe_events(const std::string& channel, const std::string& group);
+  void unsubscribe_events(const std::string& channel, const std::string& group, const EventSubscriber* s);
+  StoreChannel& store(const std::string& channel);
+
+  RequestRouter& requests() { return requests_; }
+
+  std::vector<v1::ChannelInfo> list_channels();
+  void stop();
+
+ private:
+  void open_existing_channels();
+  void housekeeping();
+  void forward(std::vector<v1::Message> messages, std::function<void(bool)> committed);
+
+  BrokerOptions options_;
+  int lock_fd_ = -1;
+  store::Committer committer_;
+  std::mutex mutex_;
+  std::map<std::string, std::unique_ptr<QueueChannel>> queues_;
+  std::map<std::string, std::unique_ptr<StoreChannel>> stores_;
+  SubscriberGroups<EventSubscriber> event_subscribers_;
+  std::map<std::string, uint64_t> events_published_, events_dropped_;
+  RequestRouter requests_;
+
+  struct Rate {
+    uint64_t last_in = 0, last_out = 0;
+    double in = 0, out = 0;
+  };
+  std::map<std::string, Rate> rates_;
+
+  std::atomic<bool> stopping_{false};
+  std::thread housekeeper_;
+};
+
+// Channel names may hold any characters; on disk each becomes one safe directory name.
+std::string channel_dir_name(const std::string& channel);
+std::string channel_from_dir_name(const std::string& dir);
+
+}  // namespace gsmq::server

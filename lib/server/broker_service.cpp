@@ -1,0 +1,213 @@
+#include "server/broker_service.h"
+
+#include <future>
+#include <thread>
+
+#include "util/log.h"
+
+namespace gsmq::server {
+namespace {
+
+using grpc::Status;
+using grpc::StatusCode;
+
+std::vector<v1::Message> take_messages(google::protobuf::RepeatedPtrField<v1::Message>* field) {
+  std::vector<v1::Message> out;
+  out.reserve(static_cast<size_t>(field->size()));
+  for (auto& m : *field) out.push_back(std::move(m));
+  return out;
+}
+
+// Refusals by the channel (full) map to RESOURCE_EXHAUSTED for unary sends, so a client
+// sees a clear gRPC status; per-message errors travel in SendResult.error otherwise.
+Status batch_status(const std::vector<v1::SendResult>& results) {
+  for (const auto& r : results)
+    if (r.error().find("is full") != std::string::npos) return Status(StatusCode::RESOURCE_EXHAUSTED, r.error());
+  return Status::OK;
+}
+
+// Runs a sending call and waits for its results (durable per --fsync).
+template <typename Call>
+std::vector<v1::SendResult> wait_for(Call call) {
+  std::promise<std::vector<v1::SendResult>> promise;
+  auto future = promise.get_future();
+  call([&promise](std::vector<v1::SendResult> results) { promise.set_value(std::move(results)); });
+  return future.get();
+}
+
+// A bidi stream of batches: the reading thread submits, a writer thread answers as the
+// batches commit (out of order across channels; batch_id pairs them up).
+template <typename Request, typename Response, typename Submit>
+Status pipelined_stream(grpc::ServerContext* context, grpc::ServerReaderWriter<Response, Request>* stream,
+                        Submit submit) {
+  Mailbox<Response> answers(1u << 20);
+  std::atomic<uint64_t> outstanding{0};
+  std::thread writer([&] {
+    std::vector<Response> batch;
+    for (;;) {
+      batch.clear();
+      if (!answers.pop(batch, 64, Clock::now() + std::chrono::milliseconds(100))) break;
+      for (auto& r : batch) {
+        stream->Write(r);
+        --outstanding;
+      }
+    }
+  });
+  Request request;
+  while (stream->Read(&request)) {
+    ++outstanding;
+    const uint64_t batch_id = request.batch_id();
+    submit(request, [&answers, batch_id](std::vector<v1::SendResult> results) {
+      Response response;
+      response.set_batch_id(batch_id);
+      for (auto& r : results) *response.add_results() = std::move(r);
+      answers.push(std::move(response));
+    });
+  }
+  // The client half-closed: answer everything still committing, then end.
+  while (outstanding.load() > 0 && !context->IsCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  answers.close();
+  writer.join();
+  return Status::OK;
+}
+
+}  // namespace
+
+BrokerService::BrokerService(Broker& broker) : broker_(broker) {}
+
+Status BrokerService::Send(grpc::ServerContext*, const v1::SendRequest* request, v1::SendResponse* response) {
+  auto messages = take_messages(const_cast<v1::SendRequest*>(request)->mutable_messages());
+  auto results = wait_for([&](auto done) { broker_.send(std::move(messages), std::move(done)); });
+  response->set_batch_id(request->batch_id());
+  const Status status = batch_status(results);
+  for (auto& r : results) *response->add_results() = std::move(r);
+  return status;
+}
+
+Status BrokerService::SendStream(grpc::ServerContext* context,
+                                 grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>* stream) {
+  return pipelined_stream(context, stream, [this](v1::SendRequest& request, auto done) {
+    broker_.send(take_messages(request.mutable_messages()), std::move(done));
+  });
+}
+
+Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveRequest* request,
+                              v1::ReceiveResponse* response) {
+  if (request->channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  QueueChannel::ReceiveRequest r;
+  r.max = std::max<uint32_t>(1, request->max_messages());
+  r.deadline = Clock::now() + std::chrono::milliseconds(request->wait_ms());
+  r.visibility = std::chrono::milliseconds(request->visibility_ms());
+  r.peek = request->peek();
+  r.auto_ack = request->auto_ack();
+  r.cancelled = [context] { return context->IsCancelled(); };
+  for (auto& m : broker_.queue(request->channel()).receive(r)) *response->add_messages() = std::move(m);
+  return Status::OK;
+}
+
+Status BrokerService::Settle(grpc::ServerContext*, const v1::SettleRequest* request, v1::SettleResponse* response) {
+  for (const auto& s : request->settlements()) response->add_errors(broker_.settle(s));
+  return Status::OK;
+}
+
+Status BrokerService::Purge(grpc::ServerContext*, const v1::PurgeRequest* request, v1::PurgeResponse* response) {
+  if (request->channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  response->set_purged(broker_.queue(request->channel()).purge());
+  return Status::OK;
+}
+
+Status BrokerService::Publish(grpc::ServerContext*, const v1::PublishRequest* request, v1::PublishResponse* response) {
+  auto messages = take_messages(const_cast<v1::PublishRequest*>(request)->mutable_messages());
+  auto results = wait_for([&](auto done) { broker_.publish(request->kind(), std::move(messages), std::move(done)); });
+  response->set_batch_id(request->batch_id());
+  for (auto& r : results) *response->add_results() = std::move(r);
+  return Status::OK;
+}
+
+Status BrokerService::PublishStream(grpc::ServerContext* context,
+                                    grpc::ServerReaderWriter<v1::PublishResponse, v1::PublishRequest>* stream) {
+  return pipelined_stream(context, stream, [this](v1::PublishRequest& request, auto done) {
+    broker_.publish(request.kind(), take_messages(request.mutable_messages()), std::move(done));
+  });
+}
+
+Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
+                                grpc::ServerWriter<v1::SubscribeResponse>* writer) {
+  if (request->channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  constexpr size_t kBatch = 256;
+  const auto slice = std::chrono::milliseconds(100);  // how often a quiet stream checks for cancellation
+  if (request->kind() == v1::EVENTS) {
+    auto mailbox = broker_.subscribe_events(request->channel(), request->group());
+    std::vector<v1::Message> batch;
+    while (!context->IsCancelled()) {
+      batch.clear();
+      mailbox->pop(batch, kBatch, Clock::now() + slice);
+      if (batch.empty()) continue;
+      v1::SubscribeResponse response;
+      for (auto& m : batch) *response.add_messages() = std::move(m);
+      if (!writer->Write(response)) break;
+    }
+    broker_.unsubscribe_events(request->channel(), request->group(), mailbox.get());
+    return Status::OK;
+  }
+  StoreChannel& channel = broker_.store(request->channel());
+  auto cursor = channel.cursor(request->group(), channel.start_seq(*request));
+  ++channel.subscriber_count();
+  while (!context->IsCancelled()) {
+    auto batch = channel.read(*cursor, kBatch, Clock::now() + slice);
+    if (batch.empty()) continue;
+    v1::SubscribeResponse response;
+    for (auto& m : batch) *response.add_messages() = std::move(m);
+    if (!writer->Write(response)) break;
+  }
+  --channel.subscriber_count();
+  return Status::OK;
+}
+
+Status BrokerService::Request(grpc::ServerContext*, const v1::RequestMessage* request, v1::ReplyMessage* reply) {
+  if (request->message().channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  const auto timeout = std::chrono::milliseconds(request->timeout_ms() > 0 ? request->timeout_ms() : 5000);
+  *reply = broker_.requests().request(request->message(), timeout);
+  return Status::OK;
+}
+
+Status BrokerService::Respond(grpc::ServerContext* context,
+                              grpc::ServerReaderWriter<v1::RespondResponse, v1::RespondRequest>* stream) {
+  v1::RespondRequest first;
+  if (!stream->Read(&first) || !first.has_subscribe() || first.subscribe().channel().empty())
+    return Status(StatusCode::INVALID_ARGUMENT, "the first frame must subscribe to a channel");
+  const auto channel = first.subscribe().channel();
+  const auto group = first.subscribe().group();
+  auto responder = broker_.requests().add_responder(channel, group);
+  std::thread writer([&] {
+    std::vector<v1::RespondResponse> batch;
+    while (!context->IsCancelled()) {
+      batch.clear();
+      if (!responder->requests.pop(batch, 64, Clock::now() + std::chrono::milliseconds(100))) break;
+      for (auto& r : batch) stream->Write(r);
+    }
+  });
+  v1::RespondRequest frame;
+  while (stream->Read(&frame))
+    if (frame.has_reply()) broker_.requests().reply(frame.reply());
+  broker_.requests().remove_responder(channel, group, responder.get());
+  responder->requests.close();
+  writer.join();
+  return Status::OK;
+}
+
+Status BrokerService::ListChannels(grpc::ServerContext*, const v1::ListChannelsRequest*,
+                                   v1::ListChannelsResponse* response) {
+  for (auto& c : broker_.list_channels()) *response->add_channels() = std::move(c);
+  return Status::OK;
+}
+
+Status BrokerService::Ping(grpc::ServerContext*, const v1::PingRequest*, v1::PingResponse* response) {
+  response->set_version(GSMQ_VERSION);
+  response->set_uptime_us(
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count());
+  response->set_data_dir(broker_.options().data_dir.string());
+  return Status::OK;
+}
+
+}  // namespace gsmq::server

@@ -1,0 +1,35 @@
+// The gRPC face of the Broker: gsmq.v1.Broker (proto/gsmq/v1/broker.proto).
+#pragma once
+
+#include <chrono>
+
+#include "gsmq/v1/broker.grpc.pb.h"
+#include "server/broker.h"
+
+namespace gsmq::server {
+
+class BrokerService final : public v1::Broker::Service {
+ public:
+  explicit BrokerService(Broker& broker);
+
+  grpc::Status Send(grpc::ServerContext*, const v1::SendRequest*, v1::SendResponse*) override;
+  grpc::Status SendStream(grpc::ServerContext*, grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>*) override;
+  grpc::Status Receive(grpc::ServerContext*, const v1::ReceiveRequest*, v1::ReceiveResponse*) override;
+  grpc::Status Settle(grpc::ServerContext*, const v1::SettleRequest*, v1::SettleResponse*) override;
+  grpc::Status Purge(grpc::ServerContext*, const v1::PurgeRequest*, v1::PurgeResponse*) override;
+  grpc::Status Publish(grpc::ServerContext*, const v1::PublishRequest*, v1::PublishResponse*) override;
+  grpc::Status PublishStream(grpc::ServerContext*,
+                             grpc::ServerReaderWriter<v1::PublishResponse, v1::PublishRequest>*) override;
+  grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
+                         grpc::ServerWriter<v1::SubscribeResponse>*) override;
+  grpc::Status Request(grpc::ServerContext*, const v1::RequestMessage*, v1::ReplyMessage*) override;
+  grpc::Status Respond(grpc::ServerContext*, grpc::ServerReaderWriter<v1::RespondResponse, v1::RespondRequest>*) override;
+  grpc::Status ListChannels(grpc::ServerContext*, const v1::ListChannelsRequest*, v1::ListChannelsResponse*) override;
+  grpc::Status Ping(grpc::ServerContext*, const v1::PingRequest*, v1::PingResponse*) override;
+
+ private:
+  Broker& broker_;
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+};
+
+}  // namespace gsmq::server

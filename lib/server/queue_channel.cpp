@@ -1,0 +1,456 @@
+#include "server/queue_channel.h"
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "envelope/message.h"
+#include "server/record_codec.h"
+#include "util/log.h"
+
+namespace gsmq::server {
+namespace {
+
+queue::QueuedMessage index_entry(const v1::Message& m, uint64_t seq, int64_t arrival_us) {
+  queue::QueuedMessage e{};
+  e.seq = seq;
+  e.deliver_at = m.delay_ms() > 0 ? arrival_us + m.delay_ms() * 1000 : 0;
+  e.expire_at = m.ttl_ms() > 0 ? arrival_us + m.ttl_ms() * 1000 : 0;
+  e.size = static_cast<uint32_t>(std::min<size_t>(m.body().size(), UINT32_MAX));
+  e.receive_count = 0;
+  e.max_receives = static_cast<uint16_t>(std::min<uint32_t>(m.max_receives(), UINT16_MAX));
+  e.priority = static_cast<uint8_t>(std::min<uint32_t>(m.priority(), 9));
+  e.has_dead_letter = !m.dead_letter().empty();
+  return e;
+}
+
+std::string receipt_for(const std::string& channel, uint64_t seq, uint32_t receive_count) {
+  return std::to_string(seq) + ":" + std::to_string(receive_count) + "@" + channel;
+}
+
+}  // namespace
+
+QueueChannel::QueueChannel(std::string name, std::filesystem::path dir, store::Committer& committer,
+                           QueueOptions options, ForwardFn forward)
+    : name_(std::move(name)), dir_(std::move(dir)), committer_(committer), options_(options),
+      forward_(std::move(forward)) {
+  recover();
+}
+
+QueueChannel::~QueueChannel() = default;
+
+void QueueChannel::recover() {
+  store::RecoveryReport data_report, state_report;
+  data_ = store::SegmentedLog::open({dir_ / "data", options_.segment_bytes}, &data_report);
+  state_ = store::SegmentedLog::open({dir_ / "state", 4ull << 20}, &state_report);
+  for (const auto* report : {&data_report, &state_report}) {
+    if (report->truncated_bytes > 0)
+      log::warn("truncated torn tail", {{"channel", name_}, {"bytes", std::to_string(report->truncated_bytes)}});
+    for (const auto& c : report->corruptions) log::warn("skipped corrupt record", {{"channel", name_}, {"detail", c}});
+  }
+
+  // Messages in seq order, then what the state log says happened to them.
+  std::vector<queue::QueuedMessage> entries;
+  uint64_t max_seq = 0;
+  data_->scan([&](store::Location loc, uint8_t type, std::string_view payload) {
+    MessageRecord record;
+    if (type != kMessageRecord || !decode_message_record(payload, record)) {
+      log::warn("skipped unreadable message record", {{"channel", name_}});
+      return;
+    }
+    auto e = index_entry(record.message, record.seq, record.arrival_us);
+    e.location = loc.to_u64();
+    if (data_segment_first_seq_.empty() || data_segment_first_seq_.back().first != loc.segment)
+      data_segment_first_seq_.emplace_back(loc.segment, record.seq);
+    max_seq = std::max(max_seq, record.seq);
+    entries.push_back(e);
+  });
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  auto find = [&](uint64_t seq) -> queue::QueuedMessage* {
+    auto it = std::lower_bound(entries.begin(), entries.end(), seq, [](const auto& e, uint64_t s) { return e.seq < s; });
+    return it != entries.end() && it->seq == seq ? &*it : nullptr;
+  };
+  std::vector<bool> removed(entries.size(), false);
+  std::unordered_map<uint64_t, int64_t> visible_until;
+  state_->scan([&](store::Location loc, uint8_t type, std::string_view payload) {
+    uint64_t record_max = 0;
+    if (type == kRemovedRecord) {
+      std::vector<uint64_t> seqs;
+      if (!decode_removed(payload, seqs)) return;
+      for (auto s : seqs) {
+        record_max = std::max(record_max, s);
+        if (auto* e = find(s)) removed[static_cast<size_t>(e - entries.data())] = true;
+      }
+    } else if (type == kDeliveredRecord) {
+      int64_t until = 0;
+      std::vector<Delivered> items;
+      if (!decode_delivered(payload, until, items)) return;
+      for (const auto& d : items) {
+        record_max = std::max(record_max, d.seq);
+        if (auto* e = find(d.seq)) {
+          e->receive_count = static_cast<uint16_t>(std::max<uint32_t>(e->receive_count, std::min<uint32_t>(d.receive_count, UINT16_MAX)));
+          visible_until[d.seq] = until;
+        }
+      }
+    }
+    auto& m = state_segment_max_seq_[loc.segment];
+    m = std::max(m, record_max);
+    max_seq = std::max(max_seq, record_max);
+  });
+  const int64_t now = now_micros();
+  uint64_t restored = 0;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (removed[i]) continue;
+    ++restored;
+    const auto v = visible_until.find(entries[i].seq);
+    if (v != visible_until.end() && v->second > now) queue_.restore(entries[i], v->second);
+    else queue_.enqueue(entries[i]);
+  }
+  next_seq_ = max_seq + 1;
+  if (!entries.empty())
+    log::info("recovered queue", {{"channel", name_}, {"messages", std::to_string(restored)},
+                                  {"next_seq", std::to_string(next_seq_)}});
+}
+
+void QueueChannel::send(std::vector<v1::Message> messages, SendDone done) {
+  const size_t n = messages.size();
+  if (n == 0) return done("", {});
+  const int64_t arrival = now_micros();
+  // Serialise outside the lock; the seq (first 8 bytes) is filled in under it.
+  std::vector<std::pair<uint8_t, std::string>> records(n);
+  auto entries = std::make_shared<std::vector<queue::QueuedMessage>>(n);
+  for (size_t i = 0; i < n; ++i) {
+    records[i] = {kMessageRecord, encode_message_record(0, arrival, messages[i])};
+    (*entries)[i] = index_entry(messages[i], 0, arrival);
+  }
+  std::unique_lock lock(mutex_);
+  if (options_.max_depth > 0 && queue_.depth() + pending_ + n > options_.max_depth) {
+    lock.unlock();
+    return done("channel " + name_ + " is full (" + std::to_string(options_.max_depth) + " messages)", {});
+  }
+  const uint64_t first = next_seq_;
+  next_seq_ += n;
+  pending_ += n;
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t seq = first + i;
+    for (int b = 0; b < 8; ++b) records[i].second[static_cast<size_t>(b)] = static_cast<char>(seq >> (8 * b));
+    (*entries)[i].seq = seq;
+  }
+  committer_.submit(data_.get(), std::move(records),
+                    [this, entries, first, done = std::move(done)](std::error_code ec, std::vector<store::Location> locs) {
+                      std::vector<uint64_t> seqs;
+                      {
+                        std::lock_guard guard(mutex_);
+                        pending_ -= entries->size();
+                        if (!ec) {
+                          for (size_t i = 0; i < entries->size(); ++i) {
+                            auto& e = (*entries)[i];
+                            e.location = locs[i].to_u64();
+                            if (data_segment_first_seq_.empty() || data_segment_first_seq_.back().first != locs[i].segment)
+                              data_segment_first_seq_.emplace_back(locs[i].segment, e.seq);
+                            queue_.enqueue(e);
+                            seqs.push_back(e.seq);
+                          }
+                        }
+                      }
+                      if (ec) return done("cannot store message: " + ec.message(), {});
+                      arrived_.notify_all();
+                      (void)first;
+                      done("", seqs);
+                    });
+}
+
+bool QueueChannel::read_message(const queue::QueuedMessage& entry, v1::Message& out) {
+  uint8_t type = 0;
+  std::string payload;
+  MessageRecord record;
+  if (!data_->read(store::Location::from_u64(entry.location), &type, &payload) || type != kMessageRecord ||
+      !decode_message_record(payload, record)) {
+    log::error("unreadable message on disk, dropped", {{"channel", name_}, {"seq", std::to_string(entry.seq)}});
+    return false;
+  }
+  out = std::move(record.message);
+  return true;
+}
+
+std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
+  const Duration visibility = request.visibility.count() > 0 ? request.visibility : options_.default_visibility;
+  std::vector<queue::QueuedMessage> entries, expired, dead;
+  int64_t now = 0;
+  {
+    std::unique_lock lock(mutex_);
+    ++receivers_;
+    for (;;) {
+      now = now_micros();
+      if (request.peek) {
+        entries = queue_.peek(request.max, now);
+      } else {
+        auto taken = queue_.take(request.max, now, visibility.count());
+        entries = std::move(taken.delivered);
+        expired.insert(expired.end(), taken.expired.begin(), taken.expired.end());
+        dead.insert(dead.end(), taken.dead_lettered.begin(), taken.dead_lettered.end());
+      }
+      if (!entries.empty() || Clock::now() >= request.deadline || (request.cancelled && request.cancelled())) break;
+      arrived_.wait_until(lock, std::min(request.deadline, Clock::now() + std::chrono::milliseconds(100)));
+    }
+    --receivers_;
+    if (request.auto_ack && !request.peek)
+      for (const auto& e : entries) queue_.ack(e.seq);
+  }
+  drop_expired(expired);
+  dead_letter(std::move(dead), "max_receives");
+  if (!request.peek && !entries.empty()) {
+    std::vector<uint64_t> seqs;
+    std::vector<Delivered> delivered;
+    uint64_t max_seq = 0;
+    for (const auto& e : entries) {
+      seqs.push_back(e.seq);
+      delivered.push_back({e.seq, e.receive_count});
+      max_seq = std::max(max_seq, e.seq);
+    }
+    if (request.auto_ack) record_removed(seqs);
+    else append_state(kDeliveredRecord, encode_delivered(now + visibility.count(), delivered), max_seq);
+  }
+  std::vector<v1::Message> out;
+  out.reserve(entries.size());
+  std::vector<uint64_t> unreadable;
+  for (const auto& e : entries) {
+    v1::Message m;
+    if (!read_message(e, m)) {
+      unreadable.push_back(e.seq);
+      continue;
+    }
+    m.set_receive_count(e.receive_count);
+    if (!request.peek && !request.auto_ack) m.set_receipt(receipt_for(name_, e.seq, e.receive_count));
+    out.push_back(std::move(m));
+  }
+  if (!unreadable.empty() && !request.peek) {
+    {
+      std::lock_guard lock(mutex_);
+      for (auto s : unreadable) queue_.ack(s);
+    }
+    record_removed(unreadable);
+  }
+  return out;
+}
+
+std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration visibility,
+                                 const std::string& requeue_channel) {
+  const int64_t now = now_micros();
+  const std::string not_in_flight =
+      "message " + std::to_string(seq) + " of " + name_ + " is not in flight (already settled, or its visibility ran out)";
+  switch (action) {
+    case v1::SETTLE_ACK: {
+      bool ok;
+      {
+        std::lock_guard lock(mutex_);
+        ok = queue_.ack(seq);
+      }
+      if (!ok) return not_in_flight;
+      record_removed({seq});
+      return "";
+    }
+    case v1::SETTLE_REJECT: {
+      std::optional<queue::QueuedMessage> e;
+      {
+        std::lock_guard lock(mutex_);
+        e = queue_.reject(seq);
+      }
+      if (!e) return not_in_flight;
+      dead_letter({*e}, "rejected");
+      return "";
+    }
+    case v1::SETTLE_EXTEND: {
+      const Duration v = visibility.count() > 0 ? visibility : options_.default_visibility;
+      bool ok;
+      {
+        std::lock_guard lock(mutex_);
+        ok = queue_.extend(seq, now + v.count());
+      }
+      if (!ok) return not_in_flight;
+      append_state(kDeliveredRecord, encode_delivered(now + v.count(), {{seq, 0}}), seq);
+      return "";
+    }
+    case v1::SETTLE_REQUEUE: {
+      if (requeue_channel.empty() || requeue_channel == name_) {
+        bool ok;
+        {
+          std::lock_guard lock(mutex_);
+          ok = queue_.release(seq, now);
+        }
+        if (!ok) return not_in_flight;
+        append_state(kDeliveredRecord, encode_delivered(now, {{seq, 0}}), seq);
+        arrived_.notify_all();
+        return "";
+      }
+      std::optional<queue::QueuedMessage> e;
+      {
+        std::lock_guard lock(mutex_);
+        e = queue_.reject(seq);
+      }
+      if (!e) return not_in_flight;
+      v1::Message m;
+      if (!read_message(*e, m)) {
+        record_removed({seq});
+        return "message " + std::to_string(seq) + " is unreadable on disk";
+      }
+      m.set_channel(requeue_channel);
+      m.clear_seq();
+      m.clear_receipt();
+      (*m.mutable_meta())["gsmq.requeued_from"] = name_;
+      forward_({std::move(m)}, [this, seq](bool ok) {
+        if (ok) record_removed({seq});
+      });
+      return "";
+    }
+    default:
+      return "unknown settle action";
+  }
+}
+
+void QueueChannel::dead_letter(std::vector<queue::QueuedMessage> entries, const char* reason) {
+  if (entries.empty()) return;
+  std::vector<uint64_t> dropped, moved;
+  std::vector<v1::Message> messages;
+  for (const auto& e : entries) {
+    v1::Message m;
+    if (!e.has_dead_letter || !read_message(e, m) || m.dead_letter().empty()) {
+      dropped.push_back(e.seq);
+      continue;
+    }
+    auto& meta = *m.mutable_meta();
+    meta["gsmq.dead_letter.from"] = name_;
+    meta["gsmq.dead_letter.reason"] = reason;
+    meta["gsmq.dead_letter.seq"] = std::to_string(e.seq);
+    m.set_channel(m.dead_letter());
+    m.clear_dead_letter();
+    m.clear_max_receives();
+    m.clear_ttl_ms();
+    m.clear_delay_ms();
+    m.clear_seq();
+    m.clear_receipt();
+    m.set_receive_count(e.receive_count);
+    messages.push_back(std::move(m));
+    moved.push_back(e.seq);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    dead_lettered_ += entries.size();
+  }
+  if (!dropped.empty()) record_removed(dropped);
+  if (!messages.empty())
+    forward_(std::move(messages), [this, moved](bool ok) {
+      if (ok) record_removed(moved);
+      else log::error("dead-letter move failed; the messages stay until restart", {{"channel", name_}});
+    });
+}
+
+void QueueChannel::drop_expired(const std::vector<queue::QueuedMessage>& entries) {
+  if (entries.empty()) return;
+  std::vector<uint64_t> seqs;
+  for (const auto& e : entries) seqs.push_back(e.seq);
+  record_removed(seqs);
+}
+
+void QueueChannel::record_removed(const std::vector<uint64_t>& seqs) {
+  if (seqs.empty()) return;
+  append_state(kRemovedRecord, encode_removed(seqs), *std::max_element(seqs.begin(), seqs.end()));
+}
+
+void QueueChannel::append_state(uint8_t type, std::string payload, uint64_t max_seq) {
+  std::vector<std::pair<uint8_t, std::string>> records;
+  records.emplace_back(type, std::move(payload));
+  committer_.submit(state_.get(), std::move(records), [this, max_seq](std::error_code ec, std::vector<store::Location> locs) {
+    if (ec || locs.empty()) {
+      log::error("cannot write queue state", {{"channel", name_}, {"error", ec.message()}});
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    auto& m = state_segment_max_seq_[locs.front().segment];
+    m = std::max(m, max_seq);
+  });
+}
+
+uint64_t QueueChannel::purge() {
+  std::vector<uint64_t> seqs;
+  uint64_t n;
+  {
+    std::lock_guard lock(mutex_);
+    // Everything waiting goes; take() hands out ready ones, so drain with a far deadline.
+    const int64_t far = INT64_MAX / 2;
+    for (;;) {
+      auto taken = queue_.take(1024, far, 1);
+      if (taken.delivered.empty() && taken.expired.empty() && taken.dead_lettered.empty()) break;
+      for (auto* list : {&taken.delivered, &taken.expired, &taken.dead_lettered})
+        for (const auto& e : *list) {
+          queue_.ack(e.seq);
+          seqs.push_back(e.seq);
+        }
+    }
+    n = seqs.size();
+  }
+  record_removed(seqs);
+  return n;
+}
+
+void QueueChannel::tick() {
+  const int64_t now = now_micros();
+  queue::TickResult result;
+  bool ready;
+  {
+    std::lock_guard lock(mutex_);
+    result = queue_.tick(now);
+    ready = queue_.ready() > 0;
+    drop_consumed_segments();
+  }
+  drop_expired(result.expired);
+  dead_letter(std::move(result.dead_lettered), "max_receives");
+  if (ready) arrived_.notify_all();
+}
+
+void QueueChannel::drop_consumed_segments() {
+  const uint64_t min_live = std::min(queue_.min_live_seq(), next_seq_ - pending_);
+  bool dropped = false;
+  while (data_segment_first_seq_.size() >= 2 && data_segment_first_seq_[1].second <= min_live) {
+    data_segment_first_seq_.pop_front();
+    dropped = true;
+  }
+  // Deleting is a write-side operation: it runs on the committer's I/O thread, between commits.
+  if (dropped) {
+    const uint32_t before = data_segment_first_seq_.front().first;
+    committer_.submit(data_.get(), {}, [log = data_.get(), before](std::error_code, std::vector<store::Location>) {
+      log->drop_segments_before(before);
+    });
+  }
+  // State records about seqs older than the oldest message on disk can no longer matter.
+  const uint64_t floor = data_segment_first_seq_.empty() ? next_seq_ : data_segment_first_seq_.front().second;
+  uint32_t drop_before = 0;
+  for (auto it = state_segment_max_seq_.begin(); it != state_segment_max_seq_.end();) {
+    if (std::next(it) == state_segment_max_seq_.end() || it->second >= floor) break;  // never the newest
+    drop_before = std::next(it)->first;
+    it = state_segment_max_seq_.erase(it);
+  }
+  if (drop_before > 0)
+    committer_.submit(state_.get(), {}, [log = state_.get(), drop_before](std::error_code, std::vector<store::Location>) {
+      log->drop_segments_before(drop_before);
+    });
+}
+
+QueueFigures QueueChannel::figures() {
+  std::lock_guard lock(mutex_);
+  QueueFigures f;
+  f.ready = queue_.ready();
+  f.delayed = queue_.delayed();
+  f.in_flight = queue_.in_flight();
+  f.bytes_on_disk = data_->total_bytes() + state_->total_bytes();
+  f.last_seq = next_seq_ - 1;
+  const auto& c = queue_.counters();
+  f.enqueued = c.enqueued;
+  f.delivered = c.delivered;
+  f.acked = c.acked;
+  f.expired = c.expired;
+  f.dead_lettered = dead_lettered_;
+  f.receivers = receivers_;
+  return f;
+}
+
+}  // namespace gsmq::server

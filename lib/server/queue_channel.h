@@ -1,0 +1,99 @@
+// One durable queue channel of gsmqd: messages in a segmented log on disk, the small
+// in-memory index (queue::ChannelQueue) that decides who gets what, and a state log that
+// makes acks, deliveries and receive counts survive a restart.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "gsmq/v1/broker.pb.h"
+#include "queue/channel_queue.h"
+#include "store/committer.h"
+#include "store/segmented_log.h"
+#include "util/duration.h"
+
+namespace gsmq::server {
+
+struct QueueOptions {
+  Duration default_visibility = std::chrono::seconds(30);
+  uint64_t max_depth = 0;        // waiting + in flight, 0 = unlimited
+  uint64_t segment_bytes = 64ull << 20;
+};
+
+// Where a queue hands messages it must move to another channel (dead-letter, requeue).
+// `committed` runs once they are durable there.
+using ForwardFn = std::function<void(std::vector<v1::Message> messages, std::function<void(bool ok)> committed)>;
+
+struct QueueFigures {
+  uint64_t ready = 0, delayed = 0, in_flight = 0, bytes_on_disk = 0, last_seq = 0;
+  uint64_t enqueued = 0, delivered = 0, acked = 0, expired = 0, dead_lettered = 0;
+  uint32_t receivers = 0;
+};
+
+class QueueChannel {
+ public:
+  QueueChannel(std::string name, std::filesystem::path dir, store::Committer& committer, QueueOptions options,
+               ForwardFn forward);
+  ~QueueChannel();
+
+  const std::string& name() const { return name_; }
+
+  using SendDone = std::function<void(const std::string& error, const std::vector<uint64_t>& seqs)>;
+  // Appends messages (their channel is this one); `done` runs once they are durable, or
+  // with an error (disk full, channel full). Never blocks on I/O.
+  void send(std::vector<v1::Message> messages, SendDone done);
+
+  struct ReceiveRequest {
+    size_t max = 1;
+    Clock::time_point deadline;          // long-poll until then for the first message
+    Duration visibility{0};              // 0 = default
+    bool peek = false;
+    bool auto_ack = false;
+    std::function<bool()> cancelled;     // the client went away
+  };
+  std::vector<v1::Message> receive(const ReceiveRequest& request);
+
+  // Settles one in-flight message; returns an error text, empty on success.
+  std::string settle(uint64_t seq, v1::SettleAction action, Duration visibility, const std::string& requeue_channel);
+
+  uint64_t purge();
+  // Housekeeping: due delays, visibility timeouts, TTL, dead-lettering, segment deletion.
+  void tick();
+  QueueFigures figures();
+
+ private:
+  void recover();
+  void append_state(uint8_t type, std::string payload, uint64_t max_seq);
+  void record_removed(const std::vector<uint64_t>& seqs);
+  void dead_letter(std::vector<queue::QueuedMessage> entries, const char* reason);
+  void drop_expired(const std::vector<queue::QueuedMessage>& entries);
+  bool read_message(const queue::QueuedMessage& entry, v1::Message& out);
+  void drop_consumed_segments();  // caller holds mutex_
+
+  const std::string name_;
+  const std::filesystem::path dir_;
+  store::Committer& committer_;
+  const QueueOptions options_;
+  ForwardFn forward_;
+  std::unique_ptr<store::SegmentedLog> data_;
+  std::unique_ptr<store::SegmentedLog> state_;
+
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  queue::ChannelQueue queue_;
+  uint64_t next_seq_ = 1;
+  uint64_t pending_ = 0;                          // sent, not yet committed
+  std::deque<std::pair<uint32_t, uint64_t>> data_segment_first_seq_;  // segment id -> first seq
+  std::map<uint32_t, uint64_t> state_segment_max_seq_;                // for state log cleanup
+  uint32_t receivers_ = 0;
+  uint64_t dead_lettered_ = 0;
+};
+
+}  // namespace gsmq::server

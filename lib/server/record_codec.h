@@ -1,0 +1,42 @@
+// What gsmqd writes into its logs (docs/storage-format.md, "Record types used by gsmqd"):
+// a message record is [u64 seq][i64 arrival µs][gsmq.v1.Message protobuf]; queue state
+// records list the sequences they concern, so old state segments can be dropped safely.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gsmq/v1/message.pb.h"
+
+namespace gsmq::server {
+
+enum RecordType : uint8_t {
+  kMessageRecord = 1,    // a queued or stored message
+  kRemovedRecord = 2,    // queue: these seqs are gone (acked, expired, dead-lettered, purged)
+  kDeliveredRecord = 3,  // queue: these seqs were handed out, in flight until a time
+};
+
+struct MessageRecord {
+  uint64_t seq = 0;
+  int64_t arrival_us = 0;
+  v1::Message message;
+};
+
+std::string encode_message_record(uint64_t seq, int64_t arrival_us, const v1::Message& message);
+// Header only (cheap, for recovery and indexes); false if too short.
+bool decode_message_header(std::string_view payload, uint64_t& seq, int64_t& arrival_us);
+bool decode_message_record(std::string_view payload, MessageRecord& out);
+
+struct Delivered {
+  uint64_t seq;
+  uint32_t receive_count;
+};
+
+std::string encode_removed(const std::vector<uint64_t>& seqs);
+bool decode_removed(std::string_view payload, std::vector<uint64_t>& seqs);
+std::string encode_delivered(int64_t visible_until_us, const std::vector<Delivered>& items);
+bool decode_delivered(std::string_view payload, int64_t& visible_until_us, std::vector<Delivered>& items);
+
+}  // namespace gsmq::server
