@@ -2,6 +2,7 @@
 #include "store/posix_file.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -85,6 +86,14 @@ void PosixFile::datasync() {
 
 void PosixFile::fsync() {
   if (::fsync(fd_) < 0) throw_errno("fsync", path_);
+}
+
+void PosixFile::lock_exclusive() {
+  int rc;
+  do {
+    rc = ::flock(fd_, LOCK_EX | LOCK_NB);
+  } while (rc < 0 && errno == EINTR);
+  if (rc < 0) throw_errno("flock (in use by another process or handle?)", path_);
 }
 
 uint64_t PosixFile::size() const {

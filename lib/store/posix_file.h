@@ -29,6 +29,8 @@ class PosixFile {
   void truncate(uint64_t size);
   void datasync();  // fdatasync(2)
   void fsync();     // fsync(2); what a directory needs
+  // flock(2) LOCK_EX without waiting; throws (EWOULDBLOCK) if someone else holds it.
+  void lock_exclusive();
   uint64_t size() const;
 
  private:

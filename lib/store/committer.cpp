@@ -1,0 +1,146 @@
+// Committer: the I/O thread's loop and one group commit.
+#include "store/committer.h"
+
+#include <new>
+#include <unordered_map>
+
+#include "store/log_format.h"
+
+namespace gsmq::store {
+namespace {
+
+bool records_valid(const Committer::Records& records) {
+  for (const auto& [type, payload] : records)
+    if (format::check_record_fields(type, payload.size())) return false;
+  return true;
+}
+
+// Runs fn; returns the error it failed with, if any.
+template <typename Fn>
+std::error_code capture_error(Fn&& fn) {
+  try {
+    fn();
+  } catch (const std::system_error& e) {
+    return e.code();
+  } catch (const std::bad_alloc&) {
+    return std::make_error_code(std::errc::not_enough_memory);
+  }
+  return {};
+}
+
+}  // namespace
+
+std::optional<FsyncPolicy> parse_fsync_policy(std::string_view text) {
+  for (FsyncPolicy p : {FsyncPolicy::always, FsyncPolicy::batch, FsyncPolicy::never})
+    if (text == to_string(p)) return p;
+  return std::nullopt;
+}
+
+std::string_view to_string(FsyncPolicy policy) {
+  switch (policy) {
+    case FsyncPolicy::always: return "always";
+    case FsyncPolicy::batch: return "batch";
+    case FsyncPolicy::never: return "never";
+  }
+  return "?";
+}
+
+Committer::Committer(CommitterOptions options)
+    : options_(options), thread_([this] { run(); }) {}
+
+Committer::~Committer() { stop(); }
+
+void Committer::submit(SegmentedLog* log, Records records, Done done) {
+  {
+    std::lock_guard lock(mu_);
+    if (!stopping_) {
+      pending_.push_back({log, std::move(records), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(std::make_error_code(std::errc::operation_canceled), {});
+}
+
+void Committer::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+Committer::Counters Committer::counters() const {
+  std::lock_guard lock(mu_);
+  return counters_;
+}
+
+void Committer::run() {
+  std::unique_lock lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [this] { return !pending_.empty() || stopping_; });
+    if (pending_.empty()) return;  // stopping, and everything is committed
+    if (options_.policy == FsyncPolicy::batch && options_.window.count() > 0)
+      wake_.wait_for(lock, options_.window, [this] { return stopping_; });
+    std::vector<Submission> group;
+    group.swap(pending_);
+    lock.unlock();
+    if (options_.policy == FsyncPolicy::always) {
+      for (Submission& s : group) commit(std::span(&s, 1));
+    } else {
+      commit(group);
+    }
+    lock.lock();
+  }
+}
+
+void Committer::commit(std::span<Submission> group) {
+  std::vector<std::error_code> errors(group.size());
+  std::vector<std::vector<Location>> locations(group.size());
+  std::unordered_map<SegmentedLog*, std::error_code> logs;  // touched logs and their error
+  uint64_t records = 0;
+
+  for (size_t i = 0; i < group.size(); ++i) {
+    Submission& s = group[i];
+    records += s.records.size();
+    if (!records_valid(s.records)) {
+      errors[i] = std::make_error_code(std::errc::invalid_argument);
+      continue;
+    }
+    std::error_code& log_error = logs[s.log];
+    if (log_error) continue;  // the log already failed in this group
+    log_error = capture_error([&] {
+      for (const auto& [type, payload] : s.records)
+        locations[i].push_back(s.log->append(type, payload));
+    });
+  }
+
+  uint64_t syncs = 0;
+  for (auto& [log, error] : logs) {
+    if (error) continue;
+    if (options_.policy == FsyncPolicy::never) {
+      error = capture_error([log = log] { log->flush(); });
+    } else {
+      ++syncs;
+      error = capture_error([log = log] { log->sync(); });
+    }
+  }
+
+  {
+    std::lock_guard lock(mu_);
+    counters_.submissions += group.size();
+    counters_.records += records;
+    counters_.syncs += syncs;
+  }
+
+  // An append error drops what the log buffered, so it fails every submission for that
+  // log in the group, including those appended before it.
+  for (size_t i = 0; i < group.size(); ++i) {
+    const std::error_code error = errors[i] ? errors[i] : logs[group[i].log];
+    if (error) locations[i].clear();
+    group[i].done(error, std::move(locations[i]));
+  }
+}
+
+}  // namespace gsmq::store

@@ -1,0 +1,91 @@
+// Group commit for SegmentedLogs: callers on any thread submit records, one I/O thread
+// appends them, makes them durable as the fsync policy says, then calls back.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "store/segmented_log.h"
+
+namespace gsmq::store {
+
+// always: each submission is written and fdatasync'ed before its callback and before the
+//         next submission is written.
+// batch:  everything pending is written, then one sync per log touched, then the callbacks.
+// never:  written to the OS (a process crash loses nothing, a power loss may), no sync.
+enum class FsyncPolicy { always, batch, never };
+std::optional<FsyncPolicy> parse_fsync_policy(std::string_view text);  // "always", "batch", "never"
+std::string_view to_string(FsyncPolicy policy);
+
+struct CommitterOptions {
+  FsyncPolicy policy = FsyncPolicy::batch;
+  // batch only: how long to wait for more submissions after the first of a group.
+  std::chrono::microseconds window{0};
+};
+
+class Committer {
+ public:
+  using Records = std::vector<std::pair<uint8_t, std::string>>;
+  // error == {}: every record is in the log, durable as the policy says, and readable;
+  // locations are in the order of the records. Otherwise locations is empty and the
+  // records must be treated as not stored (some may still appear in the log: a retry can
+  // duplicate, never lose). Runs on the I/O thread; must not throw or call stop().
+  using Done = std::function<void(std::error_code error, std::vector<Location> locations)>;
+
+  explicit Committer(CommitterOptions options = {});
+  ~Committer();  // stop()
+
+  Committer(const Committer&) = delete;
+  Committer& operator=(const Committer&) = delete;
+
+  // Queues records for `log`, which must outlive the commit (stop() before closing logs)
+  // and must not be written to by anyone else meanwhile. Never does I/O. A record with
+  // type 0 or too large a payload fails its submission with errc::invalid_argument.
+  // After stop(), `done` is called at once, on this thread, with errc::operation_canceled.
+  void submit(SegmentedLog* log, Records records, Done done);
+
+  // Commits everything submitted so far, then ends the I/O thread. Idempotent.
+  void stop();
+
+  struct Counters {
+    uint64_t submissions = 0;  // committed or failed by the I/O thread
+    uint64_t records = 0;
+    uint64_t syncs = 0;  // SegmentedLog::sync calls
+  };
+  Counters counters() const;
+
+  FsyncPolicy policy() const { return options_.policy; }
+
+ private:
+  struct Submission {
+    SegmentedLog* log;
+    Records records;
+    Done done;
+  };
+
+  void run();
+  void commit(std::span<Submission> group);
+
+  const CommitterOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::vector<Submission> pending_;  // guarded by mu_
+  bool stopping_ = false;            // guarded by mu_
+  Counters counters_;                // guarded by mu_
+
+  std::thread thread_;  // last: starts once everything above exists
+};
+
+}  // namespace gsmq::store
