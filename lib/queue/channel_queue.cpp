@@ -159,16 +159,18 @@ TickResult ChannelQueue::tick(Micros now) {
   return r;
 }
 
-size_t ChannelQueue::purge() {
+size_t ChannelQueue::purge(std::vector<QueuedMessage>* removed) {
   const size_t n = ready() + delayed();
+  const auto remove = [&](const Entry& e) {
+    forget(e);
+    if (removed) removed->push_back(e.message());
+    return true;
+  };
   for (ReadyLane& lane : lanes_) {
-    lane.visit([this](const Entry& e) {
-      forget(e);
-      return true;
-    });
+    lane.visit(remove);
     lane.clear();
   }
-  for (const Entry& e : delayed_) forget(e);
+  for (const Entry& e : delayed_) remove(e);
   delayed_ = {};
   expiry_ = {};
   ttl_ready_ = 0;
@@ -235,16 +237,18 @@ std::optional<Entry> ChannelQueue::end_lease(uint64_t seq) {
   return e;
 }
 
-bool ChannelQueue::is_stale(const ExpiryRef& ref) const { return !lanes_[ref.priority].contains(ref.seq); }
+bool ChannelQueue::is_stale(const ExpiryRef& ref) const {
+  return !lanes_[ref.priority].contains(ref.seq);
+}
 
 // Keeps one ref per ready entry with a TTL: drops refs to entries that left the ready set and
 // duplicates left by entries that came back to it.
 void ChannelQueue::rebuild_expiry() {
   std::erase_if(expiry_, [this](const ExpiryRef& ref) { return is_stale(ref); });
-  std::sort(expiry_.begin(), expiry_.end(), [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq < b.seq; });
-  expiry_.erase(std::unique(expiry_.begin(), expiry_.end(),
-                            [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq == b.seq; }),
-                expiry_.end());
+  const auto seq_less = [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq < b.seq; };
+  const auto same_seq = [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq == b.seq; };
+  std::sort(expiry_.begin(), expiry_.end(), seq_less);
+  expiry_.erase(std::unique(expiry_.begin(), expiry_.end(), same_seq), expiry_.end());
   std::make_heap(expiry_.begin(), expiry_.end(), expires_later<ExpiryRef>);
   shrink_if_sparse(expiry_);
 }

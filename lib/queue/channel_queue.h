@@ -17,29 +17,31 @@
 //     dropped, never dead-lettered. A message in flight is not expired under its consumer.
 // "Now" for enqueue is the latest now seen by tick/take: a message whose deliver_at
 // is after it waits as delayed until due-work reaches deliver_at. Clocks must not go back.
+// Seqs are the daemon's dense per-channel counter (see LiveSeqs for why that matters).
 //
 // Acks are by seq. ack/reject/extend/release succeed while the message is in flight; once
 // due-work has handed it back after its lease ended, they are refused (false / nullopt) -
 // the consumer lost its claim and the message will be delivered again. (Until then a late
 // ack still counts.) A late ack after the message was handed out again acks that new delivery.
 //
-// Memory per message (sizeof(Entry) == 40; measured with glibc malloc):
-//  - ready, arrived in seq order: 40 B in a 4 KiB-chunked run (+0.2 B chunk overhead);
-//  - ready after re-entering behind newer messages (redelivery, late delay): ~80 B set node;
-//  - delayed: 40 B in a binary heap (vector; up to 2x while it grows);
-//  - with a TTL while ready: +16 B in the expiry heap (rebuilt when stale refs pile up);
-//  - in flight: ~160 B (hash node + lease timer node); bounded by what consumers hold;
-//  - every live message: 1 bit per seq in LiveSeqs between the oldest live seq and the newest.
-// Every operation is O(log n) or amortised O(1) in the number of messages it touches, except
-// purge() (linear in what it removes) and peek() (linear in what it looks at).
+// Memory per message (sizeof(Entry) == 40; glibc heap measured over 1M messages):
+//  - ready, arrived in seq order: 40.4 B (Entry in a 4 KiB-chunked run + chunk and bitmap);
+//  - ready with a TTL: 57 B (+16 B ref in the expiry heap, rebuilt when stale refs pile up);
+//  - delayed: 42 B (Entry in a binary heap over a vector);
+//  - ready again behind newer messages (redelivery, released, late delay): 80 B (set node);
+//  - in flight: 160 B (map node + lease timer node), bounded by what consumers hold;
+//  - removed from a run's middle (TTL): 40 B tombstone until compacted (never > live ones);
+//  - LiveSeqs: 1 bit per seq between the oldest live seq and the newest.
+// Every operation is O(log n) or amortised O(1) per message it touches, except purge()
+// (linear in what it removes) and peek() (linear in what it looks at).
 #pragma once
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -97,12 +99,15 @@ class ChannelQueue {
 
   TickResult tick(Micros now);
 
-  // Removes every ready and delayed message and returns how many. In-flight messages stay:
-  // their consumers may still ack them (as RabbitMQ's queue.purge does).
-  size_t purge();
+  // Removes every ready and delayed message and returns how many; with `removed`, also appends
+  // them there (for the daemon to record). In-flight messages stay: their consumers may still
+  // ack them (as RabbitMQ's queue.purge does). Time stands still: nothing is ticked.
+  size_t purge(std::vector<QueuedMessage>* removed = nullptr);
 
   // Recovery after a restart: puts a message back in flight until visible_until (due-work
-  // hands it back, or dead-letters it, once that has passed). False if its seq is already held.
+  // hands it back, or dead-letters it, once that has passed; so a handed-out message whose
+  // lease has lapsed is best restored with its old visible_until, not enqueued, to keep
+  // max_receives). False if its seq is already held.
   bool restore(const QueuedMessage& m, Micros visible_until);
 
   size_t depth() const { return ready() + delayed() + in_flight(); }
@@ -110,7 +115,9 @@ class ChannelQueue {
   size_t delayed() const { return delayed_.size(); }
   size_t in_flight() const { return flight_.size(); }
   uint64_t bytes() const { return bytes_; }
-  // Smallest seq still held (not acked or removed); UINT64_MAX when empty. Disk below it is free.
+  // Smallest seq still held (not acked or removed); UINT64_MAX when empty. Disk below it is
+  // free - once the daemon has read what it needs of entries handed back as removed
+  // (expired, dead_lettered, rejected, purged), which no longer hold it back.
   uint64_t min_live_seq() const { return live_.min(); }
   const QueueCounters& counters() const { return counters_; }
 
@@ -141,7 +148,7 @@ class ChannelQueue {
   std::vector<Entry> delayed_;                      // min-heap by (wake_at, seq)
   std::vector<ExpiryRef> expiry_;                   // min-heap by (expire_at, seq)
   size_t ttl_ready_ = 0;                            // ready entries with a TTL (live refs in expiry_)
-  std::unordered_map<uint64_t, Lease> flight_;      // by seq
+  std::map<uint64_t, Lease> flight_;                // by seq
   std::set<std::pair<Micros, uint64_t>> leases_;    // (until, seq) of everything in flight
   LiveSeqs live_;
   uint64_t bytes_ = 0;

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <vector>
@@ -15,6 +16,12 @@ using Seqs = std::vector<uint64_t>;
 Seqs seqs(const std::vector<QueuedMessage>& messages) {
   Seqs out;
   for (const QueuedMessage& m : messages) out.push_back(m.seq);
+  return out;
+}
+
+Seqs by_seq(const std::vector<QueuedMessage>& messages) {
+  Seqs out = seqs(messages);
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -273,7 +280,9 @@ TEST(QueueChannel, PurgeRemovesReadyAndDelayedButKeepsInFlight) {
   q.enqueue(msg(2));
   q.enqueue(delayed);
   q.take(1, 10, 100);
-  EXPECT_EQ(q.purge(), 2u);
+  std::vector<QueuedMessage> removed;
+  EXPECT_EQ(q.purge(&removed), 2u);
+  EXPECT_EQ(by_seq(removed), (Seqs{2, 3}));
   EXPECT_EQ(q.depth(), 1u);
   EXPECT_EQ(q.bytes(), 10u);
   EXPECT_EQ(q.min_live_seq(), 1u);

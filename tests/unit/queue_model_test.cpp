@@ -56,7 +56,10 @@ class ModelQueue {
 
   TakeResult take(size_t max, Micros now, Micros visibility) {
     TickResult due = tick(now);
-    TakeResult r{.delivered = {}, .dead_lettered = due.dead_lettered, .expired = due.expired, .next_wakeup = 0};
+    TakeResult r{.delivered = {},
+                 .dead_lettered = due.dead_lettered,
+                 .expired = due.expired,
+                 .next_wakeup = 0};
     for (Rec* rec : ready_in_order()) {
       if (r.delivered.size() == max) break;
       ++rec->m.receive_count;
@@ -94,10 +97,15 @@ class ModelQueue {
     rec->until = until;
     return true;
   }
-  size_t purge() {
-    const size_t n = std::erase_if(recs_, [](const Rec& rec) { return rec.state != State::flight; });
-    counters_.purged += n;
-    return n;
+  std::vector<QueuedMessage> purge() {
+    std::vector<QueuedMessage> removed;
+    std::erase_if(recs_, [&removed](const Rec& rec) {
+      if (rec.state == State::flight) return false;
+      removed.push_back(rec.m);
+      return true;
+    });
+    counters_.purged += removed.size();
+    return removed;
   }
   bool restore(const QueuedMessage& m, Micros visible_until) {
     if (find(m.seq)) return false;
@@ -179,7 +187,8 @@ class ModelQueue {
 };
 
 std::vector<QueuedMessage> by_seq(std::vector<QueuedMessage> v) {
-  std::sort(v.begin(), v.end(), [](const QueuedMessage& a, const QueuedMessage& b) { return a.seq < b.seq; });
+  std::sort(v.begin(), v.end(),
+            [](const QueuedMessage& a, const QueuedMessage& b) { return a.seq < b.seq; });
   return v;
 }
 
@@ -259,7 +268,10 @@ void run(const Profile& p) {
       const Micros until = now - 30 + static_cast<Micros>(pick(60));
       ASSERT_EQ(q.restore(m, until), model.restore(m, until));
     } else if (chance(5)) {
-      ASSERT_EQ(q.purge(), model.purge());
+      std::vector<QueuedMessage> removed;
+      const size_t n = q.purge(&removed);
+      ASSERT_EQ(n, removed.size());
+      ASSERT_EQ(by_seq(removed), by_seq(model.purge()));
     }
 
     ASSERT_EQ(q.ready(), model.count(1));
