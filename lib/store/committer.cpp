@@ -108,6 +108,7 @@ void Committer::commit(std::span<Submission> group) {
       errors[i] = std::make_error_code(std::errc::invalid_argument);
       continue;
     }
+    if (s.records.empty()) continue;  // nothing to write or sync; just ordered after the rest
     std::error_code& log_error = logs[s.log];
     if (log_error) continue;  // the log already failed in this group
     log_error = capture_error([&] {

@@ -52,6 +52,9 @@ class Committer {
   // Queues records for `log`, which must outlive the commit (stop() before closing logs)
   // and must not be written to by anyone else meanwhile. Never does I/O. A record with
   // type 0 or too large a payload fails its submission with errc::invalid_argument.
+  // An empty `records` writes and syncs nothing: `done` runs on the I/O thread once all
+  // that was submitted before is committed (with the log's error if that failed in the
+  // same group), which orders maintenance such as drop_segments_before with the writes.
   // After stop(), `done` is called at once, on this thread, with errc::operation_canceled.
   void submit(SegmentedLog* log, Records records, Done done);
 

@@ -229,6 +229,23 @@ TEST_F(StoreCommitter, StopDrainsEverythingSubmittedBeforeIt) {
   EXPECT_EQ(late, std::errc::operation_canceled);
 }
 
+TEST_F(StoreCommitter, EmptySubmissionRunsInOrderWithoutASync) {
+  auto log = open_log("a");
+  Committer c({FsyncPolicy::always});
+  std::vector<int> order;  // touched only on the I/O thread until stop() returns
+  for (int i = 0; i < 3; ++i) {
+    c.submit(log.get(), one_record(i), [&, i](std::error_code, std::vector<Location>) { order.push_back(i); });
+    c.submit(log.get(), {}, [&, i](std::error_code ec, std::vector<Location> locs) {
+      EXPECT_FALSE(ec);
+      EXPECT_TRUE(locs.empty());
+      order.push_back(100 + i);
+    });
+  }
+  c.stop();
+  EXPECT_EQ(order, (std::vector<int>{0, 100, 1, 101, 2, 102}));
+  EXPECT_EQ(c.counters().syncs, 3u);
+}
+
 TEST_F(StoreCommitter, InvalidRecordFailsOnlyItsOwnSubmission) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::batch});
