@@ -25,6 +25,16 @@ std::optional<size_t> parse_size(const std::string& text) {
   return static_cast<size_t>(value * scale);
 }
 
+Duration parse_duration_flag(const std::string& flag, const std::string& text) {
+  auto d = parse_duration(text);
+  if (!d) throw ToolError(kExitUsage, flag + ": \"" + text + "\" is not a duration (e.g. 500ms, 5s, 2m)");
+  return *d;
+}
+
+int64_t milliseconds_flag(const std::string& flag, const std::string& text) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration_flag(flag, text)).count();
+}
+
 void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which) {
   if (which & kInputFlags) {
     app.add_flag("-r,--raw", flags.raw, "Bare lines are bodies, instead of JSON envelopes");

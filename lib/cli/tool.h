@@ -37,6 +37,10 @@ void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which);
 EndpointOptions endpoint_options(const CommonFlags& flags, Diagnostics& diagnostics);
 PumpOptions pump_options(const CommonFlags& flags);
 
+// A duration flag's value, or ToolError(kExitUsage) naming the flag.
+Duration parse_duration_flag(const std::string& flag, const std::string& text);
+int64_t milliseconds_flag(const std::string& flag, const std::string& text);
+
 // "64MiB", "512k", "1000" -> bytes.
 std::optional<size_t> parse_size(const std::string& text);
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "endpoint/url.h"
@@ -36,12 +37,25 @@ struct EndpointOptions {
   CodecLimits limits;
   Diagnostics* diagnostics = nullptr;
   std::string client_name = "gsmq";
+  std::optional<uint64_t> limit;  // at most this many messages will be taken (--count)
+  std::string format;             // output template for line sinks (--format), empty = envelope
+
+  // gsmq:// (gsmqd) options; URL query parameters of the same names override them.
+  std::string kind = "queue";     // queue | events | store | request | respond
+  std::string group;              // subscriber group (events, store, respond)
+  std::string from;               // events-store start: new|first|last|seq:N|time:T|since:D
+  Duration visibility{0};         // queue receive: in flight this long (0 = daemon default)
+  Duration request_timeout = std::chrono::seconds(5);
+  bool reject_to_dead_letter = false;  // a refused message is rejected (dead-letter), not requeued
+  Duration connect_timeout = std::chrono::seconds(5);
 };
 
 struct Delivery {
   Message message;
   uint64_t tag = 0;  // adapter-defined, handed back in ack/reject
 };
+
+struct SendResult;
 
 class Source {
  public:
@@ -54,6 +68,9 @@ class Source {
   // May be called from any thread.
   virtual void ack(uint64_t tag) { (void)tag; }
   virtual void reject(uint64_t tag) { (void)tag; }
+  // What the pump calls with the sink's confirmation; a source that answers its peer
+  // (request-reply) overrides it to use the result's reply.
+  virtual void confirmed(uint64_t tag, const SendResult& result);
   // Waits (bounded) until acks/rejects have reached the peer.
   virtual void close() {}
 };
@@ -62,8 +79,30 @@ struct SendResult {
   enum class Status { ok, failed, closed };  // closed: the sink is gone for good (EPIPE)
   Status status = Status::ok;
   std::string error;
+  // What the peer said about it, where it says something: the id and seq gsmqd
+  // assigned (gsmq-send --print), or the reply to a request.
+  std::string id, channel;
+  uint64_t seq = 0;
+  std::optional<Message> reply;
   static SendResult ok() { return {}; }
+  static SendResult failed(std::string why) {
+    SendResult r;
+    r.status = Status::failed;
+    r.error = std::move(why);
+    return r;
+  }
+  static SendResult closed() {
+    SendResult r;
+    r.status = Status::closed;
+    r.error = "output closed";
+    return r;
+  }
 };
+
+inline void Source::confirmed(uint64_t tag, const SendResult& result) {
+  if (result.status == SendResult::Status::ok) ack(tag);
+  else reject(tag);
+}
 
 class Sink {
  public:

@@ -8,8 +8,9 @@
 
 namespace gsmq {
 namespace {
-// Longest accepted line: a maximal body as base64 plus room for the other fields.
-size_t max_line_for(const CodecLimits& limits) { return limits.max_body_bytes / 3 * 4 + 4 + (1u << 20); }
+// Longest accepted line: a maximal body in its longest JSON form (a string of control
+// characters, each escaped as \u00XX: 6 bytes per byte) plus room for the other fields.
+size_t max_line_for(const CodecLimits& limits) { return limits.max_body_bytes * 6 + (1u << 20); }
 
 // A followed file that shrank was truncated (log rotation by copytruncate): start over.
 void rewind_if_truncated(int fd) {
@@ -35,6 +36,13 @@ Source::Status LinesSource::next(Delivery& out, Clock::time_point deadline) {
       case LineReader::Status::line: {
         out.tag = reader_.line_number();
         if (options_.raw) {
+          if (line_.size() > options_.limits.max_body_bytes) {  // a bare line is the body
+            options_.diagnostics->bad_input(reader_.line_number(),
+                                            "body is " + std::to_string(line_.size()) +
+                                                " bytes, more than the limit of " +
+                                                std::to_string(options_.limits.max_body_bytes));
+            continue;
+          }
           out.message = message_from_raw_line(line_);
           return Status::message;
         }
@@ -69,21 +77,29 @@ Source::Status LinesSource::next(Delivery& out, Clock::time_point deadline) {
 }
 
 LinesSink::LinesSink(int fd, bool owns_fd, bool sync_each, const EndpointOptions& options)
-    : owns_fd_(owns_fd), sync_each_(sync_each), options_(options), writer_(fd) {}
+    : owns_fd_(owns_fd), sync_each_(sync_each), options_(options), writer_(fd) {
+  if (!options.format.empty()) {
+    std::string error;
+    template_ = OutputTemplate::parse(options.format, error);
+    if (!template_) throw ToolError(kExitUsage, "--format: " + error);
+  }
+}
 
 LinesSink::~LinesSink() {
   if (owns_fd_) ::close(writer_.fd());
 }
 
 void LinesSink::send(Message message, Done done) {
-  if (closed_) return done({SendResult::Status::closed, "output closed"});
-  const auto status = writer_.write_line(options_.raw ? message.body : format_envelope(message));
+  if (closed_) return done(SendResult::closed());
+  const auto status = writer_.write_line(template_       ? template_->render(message)
+                                         : options_.raw ? message.body
+                                                        : format_envelope(message));
   if (status == LineWriter::Status::closed) {
     closed_ = true;
-    return done({SendResult::Status::closed, "output closed"});
+    return done(SendResult::closed());
   }
-  if (status == LineWriter::Status::error) return done({SendResult::Status::failed, writer_.last_error()});
-  if (sync_each_ && ::fdatasync(writer_.fd()) != 0) return done({SendResult::Status::failed, "fdatasync failed"});
+  if (status == LineWriter::Status::error) return done(SendResult::failed(writer_.last_error()));
+  if (sync_each_ && ::fdatasync(writer_.fd()) != 0) return done(SendResult::failed("fdatasync failed"));
   done(SendResult::ok());
 }
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "endpoint/endpoint.h"
+#include "envelope/output_template.h"
 #include "io/line_reader.h"
 #include "io/line_writer.h"
 
@@ -39,6 +40,7 @@ class LinesSink : public Sink {
   bool sync_each_;
   EndpointOptions options_;
   LineWriter writer_;
+  std::optional<OutputTemplate> template_;  // --format
   bool closed_ = false;
 };
 

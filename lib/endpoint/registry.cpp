@@ -4,6 +4,7 @@
 
 #include "endpoint/endpoint.h"
 #include "endpoint/file_endpoint.h"
+#include "endpoint/gsmq_endpoint.h"
 #include "endpoint/stdio_endpoint.h"
 
 namespace gsmq {
@@ -18,6 +19,7 @@ struct Adapter {
 constexpr std::array kAdapters = {
     Adapter{"-", open_stdio_source, open_stdio_sink},
     Adapter{"file", open_file_source, open_file_sink},
+    Adapter{"gsmq", open_gsmq_source, open_gsmq_sink},
 };
 
 const Adapter& find_adapter(const EndpointUrl& url) {

@@ -66,9 +66,9 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
       ++tracker->in_flight;
     }
     const uint64_t tag = delivery.tag;
-    sink.send(std::move(delivery.message), [tracker, &source, tag](const SendResult& result) {
-      if (result.status == SendResult::Status::ok) source.ack(tag);
-      else source.reject(tag);
+    sink.send(std::move(delivery.message), [tracker, &source, tag, &on_result = options.on_result](const SendResult& result) {
+      source.confirmed(tag, result);
+      if (on_result) on_result(result);
       if (result.status == SendResult::Status::failed && !result.error.empty())
         std::fprintf(stderr, "delivery failed: %s\n", result.error.c_str());
       tracker->finish(result);

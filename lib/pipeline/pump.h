@@ -20,6 +20,8 @@ struct PumpOptions {
   // Optional per-message step before the sink: return false to skip the message
   // (it is acked: skipping is a decision, not a failure).
   std::function<bool(Message&)> transform;
+  // Optional: sees every confirmation (may run on the sink's thread): --print, replies.
+  std::function<void(const SendResult&)> on_result;
 };
 
 struct PumpStats {

@@ -96,13 +96,14 @@ void QueueChannel::recover() {
     m = std::max(m, record_max);
     max_seq = std::max(max_seq, record_max);
   });
-  const int64_t now = now_micros();
   uint64_t restored = 0;
   for (size_t i = 0; i < entries.size(); ++i) {
     if (removed[i]) continue;
     ++restored;
     const auto v = visible_until.find(entries[i].seq);
-    if (v != visible_until.end() && v->second > now) queue_.restore(entries[i], v->second);
+    // Handed out before: back in flight until its lease ends, so due-work redelivers or
+    // dead-letters it (max receives) exactly as if the daemon had not stopped.
+    if (v != visible_until.end()) queue_.restore(entries[i], v->second);
     else queue_.enqueue(entries[i]);
   }
   next_seq_ = max_seq + 1;
@@ -371,25 +372,15 @@ void QueueChannel::append_state(uint8_t type, std::string payload, uint64_t max_
 }
 
 uint64_t QueueChannel::purge() {
-  std::vector<uint64_t> seqs;
-  uint64_t n;
+  std::vector<queue::QueuedMessage> removed;
   {
     std::lock_guard lock(mutex_);
-    // Everything waiting goes; take() hands out ready ones, so drain with a far deadline.
-    const int64_t far = INT64_MAX / 2;
-    for (;;) {
-      auto taken = queue_.take(1024, far, 1);
-      if (taken.delivered.empty() && taken.expired.empty() && taken.dead_lettered.empty()) break;
-      for (auto* list : {&taken.delivered, &taken.expired, &taken.dead_lettered})
-        for (const auto& e : *list) {
-          queue_.ack(e.seq);
-          seqs.push_back(e.seq);
-        }
-    }
-    n = seqs.size();
+    queue_.purge(&removed);  // ready and delayed; in-flight ones stay with their consumers
   }
+  std::vector<uint64_t> seqs;
+  for (const auto& e : removed) seqs.push_back(e.seq);
   record_removed(seqs);
-  return n;
+  return seqs.size();
 }
 
 void QueueChannel::tick() {

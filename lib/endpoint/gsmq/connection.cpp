@@ -1,0 +1,46 @@
+#include "endpoint/gsmq/connection.h"
+
+namespace gsmq::gsmqd {
+
+std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOptions& options) {
+  auto c = std::make_shared<Connection>();
+  const std::string host = url.host.empty() || url.host == "*" ? "127.0.0.1" : url.host;
+  const bool ipv6 = host.find(':') != std::string::npos;
+  c->target = (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(url.port.value_or(kDefaultPort));
+  c->channel = url.path;
+  c->options = options;
+  auto& o = c->options;
+  o.kind = url.param("kind", o.kind);
+  o.group = url.param("group", o.group);
+  o.from = url.param("from", o.from);
+  auto duration_param = [&](const char* key, Duration& into) {
+    const std::string text = url.param(key);
+    if (text.empty()) return;
+    auto d = parse_duration(text);
+    if (!d) throw ToolError(kExitUsage, std::string("?") + key + "=" + text + " is not a duration");
+    into = *d;
+  };
+  duration_param("visibility", o.visibility);
+  duration_param("timeout", o.request_timeout);
+  duration_param("connect_timeout", o.connect_timeout);
+  static const char* kinds[] = {"queue", "events", "store", "request", "respond"};
+  if (std::find(std::begin(kinds), std::end(kinds), o.kind) == std::end(kinds))
+    throw ToolError(kExitUsage, "?kind=" + o.kind + ": expected queue, events, store, request or respond");
+
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(256 << 20);
+  args.SetMaxSendMessageSize(256 << 20);
+  c->grpc_channel = grpc::CreateCustomChannel(c->target, grpc::InsecureChannelCredentials(), args);
+  const auto deadline = std::chrono::system_clock::now() +
+                        std::chrono::duration_cast<std::chrono::system_clock::duration>(o.connect_timeout);
+  if (!c->grpc_channel->WaitForConnected(deadline))
+    throw ToolError(kExitUnavailable, "cannot connect to gsmqd at " + c->target);
+  c->stub = v1::Broker::NewStub(c->grpc_channel);
+  return c;
+}
+
+std::string describe(const Connection& c, const grpc::Status& status) {
+  return "gsmqd at " + c.target + ": " + status.error_message() + " (" + std::to_string(status.error_code()) + ")";
+}
+
+}  // namespace gsmq::gsmqd

@@ -1,0 +1,159 @@
+// Queue receiving: long-polls Receive in batches, hands messages out one by one, and
+// settles them in batches (ack after the sink confirmed; requeue or reject otherwise).
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "endpoint/gsmq/sources.h"
+#include "rpc/message_convert.h"
+#include "util/signals.h"
+
+namespace gsmq::gsmqd {
+namespace {
+
+constexpr uint32_t kBatch = 256;
+constexpr auto kPollSlice = std::chrono::milliseconds(500);  // long-poll slice, for stop checks
+
+class QueueSource : public Source {
+ public:
+  explicit QueueSource(std::shared_ptr<Connection> c) : c_(std::move(c)) {
+    settler_ = std::thread([this] { settle_loop(); });
+  }
+  ~QueueSource() override { close(); }
+
+  Status next(Delivery& out, Clock::time_point deadline) override {
+    while (buffer_.empty()) {
+      if (done_) return Status::end;
+      if (stop_requested()) return Status::stopped;
+      const Status s = fetch(deadline);
+      if (s != Status::message) return s;
+    }
+    v1::Message m = std::move(buffer_.front());
+    buffer_.pop_front();
+    out.tag = ++next_tag_;
+    if (!m.receipt().empty()) {
+      std::lock_guard lock(mutex_);
+      receipts_[out.tag] = m.receipt();
+    }
+    out.message = from_proto(m);
+    ++taken_;
+    return Status::message;
+  }
+
+  void ack(uint64_t tag) override { settle(tag, v1::SETTLE_ACK); }
+  void reject(uint64_t tag) override {
+    settle(tag, c_->options.reject_to_dead_letter ? v1::SETTLE_REJECT : v1::SETTLE_REQUEUE);
+  }
+
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    // Messages received but never handed out go back at once, not after their visibility.
+    v1::SettleRequest back;
+    for (const auto& m : buffer_) {
+      if (m.receipt().empty()) continue;
+      auto* s = back.add_settlements();
+      s->set_receipt(m.receipt());
+      s->set_action(v1::SETTLE_REQUEUE);
+    }
+    buffer_.clear();
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& s : back.settlements()) *pending_.add_settlements() = s;
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    settler_.join();
+  }
+
+ private:
+  // Fills buffer_; message when something arrived, else end/timeout/stopped.
+  Status fetch(Clock::time_point deadline) {
+    const auto& o = c_->options;
+    const bool drain = !o.follow && !o.limit;  // take what is there, then end
+    uint32_t max = kBatch;
+    if (o.limit) max = static_cast<uint32_t>(std::min<uint64_t>(max, *o.limit - taken_));
+    if (max == 0) return Status::end;
+    for (;;) {
+      v1::ReceiveRequest request;
+      request.set_channel(c_->channel);
+      request.set_max_messages(max);
+      request.set_peek(o.peek);
+      request.set_visibility_ms(static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(o.visibility).count()));
+      auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(kPollSlice);
+      if (deadline != Clock::time_point::max())
+        wait = std::min(wait, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+      if (drain || o.peek || wait.count() < 0) wait = std::chrono::milliseconds(0);
+      request.set_wait_ms(static_cast<uint32_t>(wait.count()));
+      grpc::ClientContext context;
+      context.set_deadline(std::chrono::system_clock::now() + wait + std::chrono::seconds(30));
+      v1::ReceiveResponse response;
+      const grpc::Status status = c_->stub->Receive(&context, request, &response);
+      if (!status.ok()) throw ToolError(kExitUnavailable, describe(*c_, status));
+      for (auto& m : *response.mutable_messages()) buffer_.push_back(std::move(m));
+      if (o.peek) done_ = true;  // one look
+      if (!buffer_.empty()) return Status::message;
+      if (drain || o.peek) return Status::end;
+      if (stop_requested()) return Status::stopped;
+      if (Clock::now() >= deadline) return Status::timeout;
+    }
+  }
+
+  void settle(uint64_t tag, v1::SettleAction action) {
+    std::lock_guard lock(mutex_);
+    auto it = receipts_.find(tag);
+    if (it == receipts_.end()) return;  // peeked: nothing to settle
+    auto* s = pending_.add_settlements();
+    s->set_receipt(std::move(it->second));
+    s->set_action(action);
+    receipts_.erase(it);
+    if (pending_.settlements_size() >= static_cast<int>(kBatch)) wake_.notify_all();
+  }
+
+  // Sends settlements in batches: at once when a batch is full, else every few ms.
+  void settle_loop() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait_for(lock, std::chrono::milliseconds(2),
+                     [&] { return stopping_ || pending_.settlements_size() >= static_cast<int>(kBatch); });
+      if (pending_.settlements_size() > 0) {
+        v1::SettleRequest request;
+        request.Swap(&pending_);
+        lock.unlock();
+        grpc::ClientContext context;
+        context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+        v1::SettleResponse response;
+        const grpc::Status status = c_->stub->Settle(&context, request, &response);
+        if (!status.ok())
+          std::fprintf(stderr, "gsmq: settling %d messages failed (%s); they will be delivered again\n",
+                       request.settlements_size(), describe(*c_, status).c_str());
+        for (const auto& e : response.errors())
+          if (!e.empty()) std::fprintf(stderr, "gsmq: %s\n", e.c_str());
+        lock.lock();
+        continue;
+      }
+      if (stopping_) return;
+    }
+  }
+
+  std::shared_ptr<Connection> c_;
+  std::deque<v1::Message> buffer_;
+  uint64_t next_tag_ = 0;
+  uint64_t taken_ = 0;
+  bool done_ = false;
+  bool closed_ = false;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::map<uint64_t, std::string> receipts_;
+  v1::SettleRequest pending_;
+  bool stopping_ = false;
+  std::thread settler_;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> open_queue_source(std::shared_ptr<Connection> c) { return std::make_unique<QueueSource>(std::move(c)); }
+
+}  // namespace gsmq::gsmqd

@@ -1,0 +1,13 @@
+// gsmq:// as a source, by ?kind=: a queue receiver (the default; acks after delivery),
+// an events / events-store subscriber, or a request responder.
+#pragma once
+
+#include "endpoint/gsmq/connection.h"
+
+namespace gsmq::gsmqd {
+
+std::unique_ptr<Source> open_queue_source(std::shared_ptr<Connection> connection);
+std::unique_ptr<Source> open_subscribe_source(std::shared_ptr<Connection> connection);
+std::unique_ptr<Source> open_respond_source(std::shared_ptr<Connection> connection);
+
+}  // namespace gsmq::gsmqd

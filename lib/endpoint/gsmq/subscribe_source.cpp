@@ -1,0 +1,133 @@
+// Events and events-store subscribing: one server stream, read by a background thread
+// into a bounded mailbox that next() drains.
+#include <ctime>
+#include <thread>
+
+#include "endpoint/gsmq/sources.h"
+#include "rpc/message_convert.h"
+#include "server/mailbox.h"
+#include "util/signals.h"
+
+namespace gsmq::gsmqd {
+namespace {
+
+// --from: new | first | last | seq:N | time:T (µs since the epoch, or 2026-11-24T10:00:00Z) | since:DURATION
+void apply_start(const std::string& from, v1::SubscribeRequest& r) {
+  auto fail = [&] {
+    throw ToolError(kExitUsage, "--from " + from + ": expected new, first, last, seq:N, time:T or since:DURATION");
+  };
+  if (from.empty() || from == "new") r.set_start(v1::START_NEW);
+  else if (from == "first") r.set_start(v1::START_FIRST);
+  else if (from == "last") r.set_start(v1::START_LAST);
+  else if (from.starts_with("seq:")) {
+    r.set_start(v1::START_SEQUENCE);
+    try {
+      r.set_start_seq(std::stoull(from.substr(4)));
+    } catch (...) {
+      fail();
+    }
+  } else if (from.starts_with("time:")) {
+    r.set_start(v1::START_TIME);
+    const std::string t = from.substr(5);
+    std::tm tm{};
+    if (const char* end = strptime(t.c_str(), "%Y-%m-%dT%H:%M:%SZ", &tm); end && *end == '\0') {
+      r.set_start_time_us(static_cast<int64_t>(timegm(&tm)) * 1000000);
+    } else {
+      try {
+        size_t pos = 0;
+        r.set_start_time_us(std::stoll(t, &pos));
+        if (pos != t.size()) fail();
+      } catch (const ToolError&) {
+        throw;
+      } catch (...) {
+        fail();
+      }
+    }
+  } else if (from.starts_with("since:")) {
+    r.set_start(v1::START_TIME_DELTA);
+    auto d = parse_duration(from.substr(6));
+    if (!d) fail();
+    r.set_delta_ms(std::chrono::duration_cast<std::chrono::milliseconds>(*d).count());
+  } else {
+    fail();
+  }
+}
+
+class SubscribeSource : public Source {
+ public:
+  explicit SubscribeSource(std::shared_ptr<Connection> c) : c_(std::move(c)), mailbox_(1u << 16) {
+    v1::SubscribeRequest request;
+    request.set_channel(c_->channel);
+    request.set_group(c_->options.group);
+    const bool store = c_->options.kind == "store";
+    request.set_kind(store ? v1::EVENTS_STORE : v1::EVENTS);
+    if (store) apply_start(c_->options.from, request);
+    else if (!c_->options.from.empty()) throw ToolError(kExitUsage, "--from needs the events-store (--store)");
+    reader_ = std::thread([this, request] { read_loop(request); });
+  }
+
+  ~SubscribeSource() override { close(); }
+
+  Status next(Delivery& out, Clock::time_point deadline) override {
+    for (;;) {
+      if (!batch_.empty()) {
+        out.message = from_proto(batch_.back());
+        batch_.pop_back();
+        out.tag = 0;
+        return Status::message;
+      }
+      if (stop_requested()) return Status::stopped;
+      if (Clock::now() >= deadline) return Status::timeout;
+      std::vector<v1::Message> got;
+      const bool open = mailbox_.pop(got, 1024, std::min(deadline, Clock::now() + std::chrono::milliseconds(100)));
+      batch_.assign(std::make_move_iterator(got.rbegin()), std::make_move_iterator(got.rend()));
+      if (!open && batch_.empty()) {
+        std::lock_guard lock(mutex_);
+        if (!error_.ok()) throw ToolError(kExitUnavailable, describe(*c_, error_));
+        return Status::end;
+      }
+    }
+  }
+
+  void close() override {
+    if (closed_) return;
+    closed_ = true;
+    context_.TryCancel();
+    reader_.join();
+  }
+
+ private:
+  void read_loop(v1::SubscribeRequest request) {
+    auto reader = c_->stub->Subscribe(&context_, request);
+    v1::SubscribeResponse response;
+    while (reader->Read(&response))
+      for (auto& m : *response.mutable_messages())
+        while (!mailbox_.push(m)) {  // full: the consumer is slow; hold the stream (back-pressure)
+          if (closed_) break;
+          std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+    const grpc::Status status = reader->Finish();
+    {
+      std::lock_guard lock(mutex_);
+      if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) error_ = status;
+    }
+    mailbox_.close();
+  }
+
+  std::shared_ptr<Connection> c_;
+  Mailbox<v1::Message> mailbox_;
+  std::vector<v1::Message> batch_;  // reversed, so pop_back is the oldest
+  grpc::ClientContext context_;
+  std::mutex mutex_;
+  grpc::Status error_;
+  std::atomic<bool> closed_{false};
+  std::thread reader_;
+};
+
+}  // namespace
+
+std::unique_ptr<Source> open_subscribe_source(std::shared_ptr<Connection> c) {
+  return std::make_unique<SubscribeSource>(std::move(c));
+}
+
+}  // namespace gsmq::gsmqd
