@@ -32,6 +32,14 @@ bool get_integer(const json& v, T lo, T hi, T& out) {
   return false;
 }
 
+bool is_known_field(const std::string& key) {
+  static const char* known[] = {"channel", "body_b64", "id", "ts", "priority", "meta", "seq", "ttl_ms",
+                                "delay_ms", "max_receives", "receive_count", "dead_letter"};
+  for (const char* k : known)
+    if (key == k) return true;
+  return false;
+}
+
 std::string field_error(const std::string& name, const std::string& what) {
   return "field \"" + name + "\": " + what;
 }
@@ -62,6 +70,9 @@ bool parse_envelope(std::string_view line, Message& out, std::string& error, con
   bool have_body = false, have_b64 = false;
   for (auto& [key, value] : doc.items()) {
     std::string problem;
+    // null in a known field means "not set" (what jq writes for a missing key);
+    // a null body stays a JSON value.
+    if (value.is_null() && key != "body" && is_known_field(key)) continue;
     if (key == "channel") {
       if ((problem = want_string(value)).empty()) m.channel = value.get<std::string>();
     } else if (key == "body") {
