@@ -1,5 +1,8 @@
 // gsmqd: the GS-MQ queue daemon (durable queues, events, events-store, request-reply).
+#include <cstdio>
+
 #include "cli/tool.h"
+#include "endpoint/gsmq/admin.h"
 #include "server/daemon.h"
 #include "util/log.h"
 
@@ -36,15 +39,30 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
+  std::string admin_url = "gsmq://127.0.0.1:7878";
+  auto* channels = app.add_subcommand("channels", "List the channels of a running gsmqd as JSON lines, then exit");
+  channels->add_option("URL", admin_url, "The daemon, gsmq://HOST:PORT")->capture_default_str();
+  auto* ping = app.add_subcommand("ping", "Check that a gsmqd answers (JSON on stdout; exit 4 if not), then exit");
+  ping->add_option("URL", admin_url, "The daemon, gsmq://HOST:PORT")->capture_default_str();
+  app.require_subcommand(0, 1);
   app.footer(
       "Examples:\n"
       "  gsmqd                                   # 127.0.0.1:7878, default data directory\n"
+      "  gsmqd channels gsmq://127.0.0.1:7878 | jq -c '{channel, kind, depth}'\n"
+      "  gsmqd ping                              # is it up?\n"
       "  gsmqd --listen 0.0.0.0:7878 --data-dir /srv/gsmq --fsync always\n"
       "  gsmqd --listen 127.0.0.1:0 --port-file /tmp/gsmqd.port --data-dir /tmp/q\n"
       "Exit status: 0 stopped cleanly, 2 usage, 4 cannot listen or data directory in use, 7 internal.\n"
       "See gsmqd(8) and gsmq(7).");
 
   return run_tool(app, argc, argv, [&] {
+    if (channels->parsed() || ping->parsed()) {
+      std::vector<nlohmann::ordered_json> lines;
+      if (channels->parsed()) lines = gsmqd::list_channels(admin_url);
+      else lines.push_back(gsmqd::ping(admin_url));
+      for (const auto& j : lines) std::printf("%s\n", j.dump().c_str());
+      return static_cast<int>(kExitOk);
+    }
     auto duration = [](const std::string& flag, const std::string& text) {
       auto d = parse_duration(text);
       if (!d) throw ToolError(kExitUsage, flag + ": \"" + text + "\" is not a duration");

@@ -1,0 +1,64 @@
+#include "endpoint/gsmq/admin.h"
+
+#include "endpoint/gsmq/connection.h"
+
+namespace gsmq::gsmqd {
+namespace {
+std::shared_ptr<Connection> connect_url(const std::string& text) {
+  std::string error;
+  auto url = parse_endpoint_url(text, error);
+  if (!url) throw ToolError(kExitUsage, error);
+  if (url->scheme != "gsmq") throw ToolError(kExitUsage, text + ": expected gsmq://HOST:PORT");
+  return connect(*url, EndpointOptions{});
+}
+
+grpc::ClientContext* with_deadline(grpc::ClientContext& context) {
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return &context;
+}
+}  // namespace
+
+std::vector<nlohmann::ordered_json> list_channels(const std::string& url) {
+  auto c = connect_url(url);
+  grpc::ClientContext context;
+  v1::ListChannelsResponse response;
+  const auto status = c->stub->ListChannels(with_deadline(context), v1::ListChannelsRequest{}, &response);
+  if (!status.ok()) throw ToolError(kExitUnavailable, describe(*c, status));
+  std::vector<nlohmann::ordered_json> out;
+  for (const auto& ch : response.channels()) {
+    nlohmann::ordered_json j;
+    j["channel"] = ch.name();
+    j["kind"] = ch.kind();
+    j["depth"] = ch.depth();
+    j["in_flight"] = ch.in_flight();
+    j["delayed"] = ch.delayed();
+    j["dead_lettered"] = ch.dead_lettered();
+    j["expired"] = ch.expired();
+    j["sent"] = ch.sent();
+    j["delivered"] = ch.delivered();
+    j["acked"] = ch.acked();
+    j["in_rate"] = ch.in_rate();
+    j["out_rate"] = ch.out_rate();
+    j["consumers"] = ch.consumers();
+    j["bytes"] = ch.bytes();
+    j["last_seq"] = ch.last_seq();
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+nlohmann::ordered_json ping(const std::string& url) {
+  auto c = connect_url(url);
+  grpc::ClientContext context;
+  v1::PingResponse response;
+  const auto status = c->stub->Ping(with_deadline(context), v1::PingRequest{}, &response);
+  if (!status.ok()) throw ToolError(kExitUnavailable, describe(*c, status));
+  nlohmann::ordered_json j;
+  j["version"] = response.version();
+  j["uptime_us"] = response.uptime_us();
+  j["data_dir"] = response.data_dir();
+  j["address"] = c->target;
+  return j;
+}
+
+}  // namespace gsmq::gsmqd

@@ -1,0 +1,16 @@
+// Administrative calls to a running gsmqd (gsmqd channels / gsmqd ping): the answers as
+// JSON objects, ready to print as JSON lines.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gsmq::gsmqd {
+
+// ToolError(kExitUnavailable) when the daemon cannot be reached.
+std::vector<nlohmann::ordered_json> list_channels(const std::string& url);
+nlohmann::ordered_json ping(const std::string& url);
+
+}  // namespace gsmq::gsmqd
