@@ -1,0 +1,131 @@
+# Helpers for bats tests that drive a real gsmqd: start it on a free loopback port with
+# its own data directory, wait until it serves (port file, not sleeps), stop it cleanly
+# or with kill -9, and clean up every process a test started.
+#
+# Use:   load daemon_helpers
+#        setup()    { gsmqd_start; }          # sets GSMQD_PID, GSMQD_PORT, GSMQ (the URL base)
+#        teardown() { daemon_teardown; }
+
+_daemon_helpers_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if [[ -f "$_daemon_helpers_dir/helpers.bash" ]]; then
+  load "$_daemon_helpers_dir/helpers.bash"
+fi
+if ! declare -F assert_output >/dev/null; then
+  load /usr/lib/bats/bats-support/load.bash
+  load /usr/lib/bats/bats-assert/load.bash
+fi
+if [[ -n "${GSMQ_BIN_DIR:-}" && ":$PATH:" != *":$GSMQ_BIN_DIR:"* ]]; then
+  PATH="$GSMQ_BIN_DIR:$PATH"
+fi
+GSMQ_SOURCE_DIR="${GSMQ_SOURCE_DIR:-$(cd "$_daemon_helpers_dir/../.." && pwd)}"
+
+# Polls `"$@"` every 50 ms until it succeeds; fails after $POLL_TRIES tries (default 200,
+# i.e. about 10 s). Bounded in count and time.
+poll_until() {
+  local tries="${POLL_TRIES:-200}" i
+  for ((i = 0; i < tries; i++)); do
+    if "$@"; then return 0; fi
+    sleep 0.05
+  done
+  echo "poll_until: gave up waiting for: $*" >&2
+  return 1
+}
+
+# Remembers a background process, so that daemon_teardown kills it if the test did not.
+track_pid() {
+  echo "$1" >>"$BATS_TEST_TMPDIR/.pids"
+}
+
+# Starts gsmqd in the background: --listen 127.0.0.1:0 --port-file ... --data-dir
+# $GSMQD_DATA (default $BATS_TEST_TMPDIR/data) plus any extra flags. Waits until the
+# port file appears, then sets GSMQD_PID, GSMQD_PORT and GSMQ=gsmq://127.0.0.1:PORT.
+# Logs go to $GSMQD_LOG (appended, so restarts keep the earlier logs).
+gsmqd_start() {
+  GSMQD_DATA="${GSMQD_DATA:-$BATS_TEST_TMPDIR/data}"
+  GSMQD_LOG="${GSMQD_LOG:-$BATS_TEST_TMPDIR/gsmqd.log}"
+  local port_file="$BATS_TEST_TMPDIR/gsmqd.port"
+  rm -f "$port_file"
+  gsmqd --listen 127.0.0.1:0 --port-file "$port_file" --data-dir "$GSMQD_DATA" "$@" \
+    </dev/null >>"$GSMQD_LOG" 2>&1 3>&- &
+  GSMQD_PID=$!
+  track_pid "$GSMQD_PID"
+  local i
+  for ((i = 0; i < 200; i++)); do
+    [[ -s "$port_file" ]] && break
+    if ! kill -0 "$GSMQD_PID" 2>/dev/null; then
+      echo "gsmqd exited before serving; its log:" >&2
+      cat "$GSMQD_LOG" >&2
+      return 1
+    fi
+    sleep 0.05
+  done
+  if [[ ! -s "$port_file" ]]; then
+    echo "gsmqd did not write its port file in time; its log:" >&2
+    cat "$GSMQD_LOG" >&2
+    return 1
+  fi
+  GSMQD_PORT="$(cat "$port_file")"
+  GSMQ="gsmq://127.0.0.1:$GSMQD_PORT"
+  export GSMQD_PID GSMQD_PORT GSMQ GSMQD_DATA GSMQD_LOG
+}
+
+# Waits (bounded, about 10 s) for process $1 to end; kills it with -9 after that.
+# Returns its exit status (137 if it had to be killed, or 255 if it is not our child).
+_wait_bounded() {
+  local pid="$1" i
+  for ((i = 0; i < 200; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    echo "process $pid did not end in time; killing it" >&2
+    kill -9 "$pid" 2>/dev/null
+  fi
+  local status=0
+  wait "$pid" 2>/dev/null || status=$?
+  return "$status"
+}
+
+# Clean shutdown (SIGTERM); returns gsmqd's exit status.
+gsmqd_stop() {
+  [[ -n "${GSMQD_PID:-}" ]] || return 0
+  kill -TERM "$GSMQD_PID" 2>/dev/null || true
+  local status=0
+  _wait_bounded "$GSMQD_PID" || status=$?
+  GSMQD_PID=""
+  return "$status"
+}
+
+# A crash: kill -9, then reap it.
+gsmqd_kill9() {
+  [[ -n "${GSMQD_PID:-}" ]] || return 0
+  kill -9 "$GSMQD_PID" 2>/dev/null || true
+  wait "$GSMQD_PID" 2>/dev/null || true
+  GSMQD_PID=""
+}
+
+# teardown: stop gsmqd, then kill -9 whatever else the test started and left running.
+daemon_teardown() {
+  gsmqd_stop || true
+  if [[ -f "$BATS_TEST_TMPDIR/.pids" ]]; then
+    local pid
+    while read -r pid; do
+      kill -9 "$pid" 2>/dev/null || true
+    done <"$BATS_TEST_TMPDIR/.pids"
+  fi
+}
+
+# Lines of file $1 (0 when it does not exist).
+count_lines() {
+  if [[ -f "$1" ]]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
+}
+
+# True when file $1 has at least $2 lines.
+has_lines() {
+  [[ "$(count_lines "$1")" -ge "$2" ]]
+}
+
+# The bodies of the JSON lines in file $1 (or stdin), one per line.
+bodies() {
+  jq -r .body "$@"
+}

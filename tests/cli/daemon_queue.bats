@@ -1,0 +1,234 @@
+#!/usr/bin/env bats
+# gsmqd queues through the real gsmq-send and gsmq-recv: round trip, priority, delay, TTL,
+# redelivery after the visibility timeout, dead-lettering, --exec ack/reject, --peek,
+# per-line channels, the depth limit, and the exit status when gsmqd is not there.
+
+bats_require_minimum_version 1.5.0
+load daemon_helpers
+
+setup() {
+  gsmqd_start
+}
+
+teardown() {
+  daemon_teardown
+}
+
+@test "round trip: what gsmq-send sent, gsmq-recv receives once, same ids, bodies and meta" {
+  run --separate-stderr gsmq-send --print -m one -m two -m three "$GSMQ/jobs"
+  assert_success
+  [[ "$(echo "$output" | wc -l)" -eq 3 ]]
+  sent_ids="$(echo "$output" | jq -r .id)"
+  # every confirmation names the channel and a seq assigned by gsmqd
+  [[ "$(echo "$output" | jq -r .channel | sort -u)" == jobs ]]
+  [[ "$(echo "$output" | jq -r .seq | paste -sd ' ')" == "1 2 3" ]]
+
+  echo '{"body":"four","id":"my-id-4","meta":{"k":"v"}}' | gsmq-send "$GSMQ/jobs"
+
+  run --separate-stderr gsmq-recv --count 4 --wait 5s "$GSMQ/jobs"
+  assert_success
+  [[ "$(echo "$output" | wc -l)" -eq 4 ]]
+  [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "one two three four" ]]
+  [[ "$(echo "$output" | head -3 | jq -r .id)" == "$sent_ids" ]]
+  last="$(echo "$output" | tail -1)"
+  [[ "$(jq -r .id <<<"$last")" == my-id-4 ]]
+  [[ "$(jq -r .meta.k <<<"$last")" == v ]]
+  [[ "$(jq -r .channel <<<"$last")" == jobs ]]
+  [[ "$(jq -r .receive_count <<<"$last")" == 1 ]]
+
+  # acknowledged: nothing is left
+  run --separate-stderr gsmq-recv "$GSMQ/jobs"
+  assert_success
+  assert_output ""
+}
+
+@test "gsmq-recv | gsmq-send moves messages between channels unchanged" {
+  printf '%s\n' '{"body":"a","meta":{"x":"1"}}' '{"body":{"n":2}}' '{"body_b64":"AP8="}' | gsmq-send "$GSMQ/from"
+  # the envelope names its channel, and a line's channel wins over the URL's: drop it
+  gsmq-recv "$GSMQ/from" | jq -c 'del(.channel)' | gsmq-send "$GSMQ/to"
+  run --separate-stderr gsmq-recv --count 3 --wait 5s "$GSMQ/to"
+  assert_success
+  [[ "$(echo "$output" | sed -n 1p | jq -c '[.body, .meta.x]')" == '["a","1"]' ]]
+  [[ "$(echo "$output" | sed -n 2p | jq -c .body)" == '{"n":2}' ]]
+  [[ "$(echo "$output" | sed -n 3p | jq -r .body_b64)" == 'AP8=' ]]
+  run --separate-stderr gsmq-recv "$GSMQ/from"
+  assert_output ""
+}
+
+@test "priority: higher first, FIFO within a priority" {
+  printf '%s\n' \
+    '{"body":"low-1","priority":1}' \
+    '{"body":"high-1","priority":9}' \
+    '{"body":"low-2","priority":1}' \
+    '{"body":"mid-1","priority":5}' \
+    '{"body":"high-2","priority":9}' \
+    '{"body":"zero-1"}' \
+    '{"body":"mid-2","priority":5}' | gsmq-send "$GSMQ/prio"
+  gsmq-send --priority 7 -m seven-1 -m seven-2 "$GSMQ/prio"
+
+  run --separate-stderr gsmq-recv "$GSMQ/prio"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "high-1 high-2 seven-1 seven-2 mid-1 mid-2 low-1 low-2 zero-1" ]]
+  [[ "$(echo "$output" | head -1 | jq -r .priority)" == 9 ]]
+}
+
+@test "--delay: not visible before the delay, delivered after it" {
+  gsmq-send --delay 2s -m later "$GSMQ/delayed"
+  gsmq-send -m now "$GSMQ/delayed"
+
+  # right after sending, only the undelayed message is there
+  run --separate-stderr gsmq-recv --peek "$GSMQ/delayed"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == now ]]
+  run --separate-stderr gsmq-recv "$GSMQ/delayed"
+  [[ "$(echo "$output" | jq -r .body)" == now ]]
+
+  # a long-poll gets the delayed one once it is due
+  run --separate-stderr gsmq-recv --count 1 --wait 15s "$GSMQ/delayed"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == later ]]
+}
+
+@test "--ttl: a message not received in time is gone" {
+  gsmq-send --ttl 300ms -m short-lived "$GSMQ/ttl"
+  gsmq-send -m keeper "$GSMQ/ttl"
+
+  only_keeper_left() {
+    [[ "$(gsmq-recv --peek "$GSMQ/ttl" | jq -r .body | paste -sd ' ')" == keeper ]]
+  }
+  poll_until only_keeper_left
+
+  run --separate-stderr gsmq-recv "$GSMQ/ttl"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == keeper ]]
+}
+
+@test "a message whose receiver died before the ack comes back after its visibility, receive_count 2" {
+  gsmq-send -m again "$GSMQ/redeliver"
+
+  # the receiver is killed while handling the message: no ack
+  run gsmq-recv --count 1 --visibility 300ms --exec 'kill -9 $PPID' "$GSMQ/redeliver"
+  [[ "$status" -eq 137 ]]
+
+  run --separate-stderr gsmq-recv --count 1 --wait 15s "$GSMQ/redeliver"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == again ]]
+  [[ "$(echo "$output" | jq -r .receive_count)" == 2 ]]
+
+  run --separate-stderr gsmq-recv "$GSMQ/redeliver"
+  assert_output ""
+}
+
+@test "a message in flight is not handed to anyone else until its visibility runs out" {
+  gsmq-send -m mine -m yours "$GSMQ/lease"
+  run gsmq-recv --count 1 --visibility 1m --exec 'kill -9 $PPID' "$GSMQ/lease"
+  [[ "$status" -eq 137 ]]
+  run --separate-stderr gsmq-recv "$GSMQ/lease"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == yours ]]
+}
+
+@test "--max-receives with --dead-letter: after the last receive the message moves to the dead-letter channel" {
+  gsmq-send --max-receives 2 --dead-letter work-dlq -m poison "$GSMQ/work"
+
+  for attempt in 1 2; do
+    run gsmq-recv --count 1 --visibility 200ms --wait 15s --exec 'kill -9 $PPID' "$GSMQ/work"
+    [[ "$status" -eq 137 ]]
+  done
+
+  run --separate-stderr gsmq-recv --count 1 --wait 15s "$GSMQ/work-dlq"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == poison ]]
+  [[ "$(echo "$output" | jq -r '.meta["gsmq.dead_letter.from"]')" == work ]]
+  [[ "$(echo "$output" | jq -r '.meta["gsmq.dead_letter.reason"]')" == max_receives ]]
+  [[ "$(echo "$output" | jq -r .channel)" == work-dlq ]]
+
+  # the poison message is gone from the work queue
+  run --separate-stderr gsmq-recv "$GSMQ/work"
+  assert_success
+  assert_output ""
+}
+
+@test "--exec: exit 0 acks, anything else rejects to the dead-letter channel (exit 1)" {
+  gsmq-send -m good "$GSMQ/execq"
+  run --separate-stderr gsmq-recv --count 1 --wait 5s --exec "cat >>'$BATS_TEST_TMPDIR/handled'" "$GSMQ/execq"
+  assert_success
+  [[ "$(jq -r .body "$BATS_TEST_TMPDIR/handled")" == good ]]
+  run --separate-stderr gsmq-recv "$GSMQ/execq"
+  assert_output ""
+
+  gsmq-send --dead-letter execq-dlq -m bad "$GSMQ/execq"
+  run --separate-stderr gsmq-recv --count 1 --wait 5s --exec 'cat >/dev/null; exit 3' "$GSMQ/execq"
+  assert_failure 1
+  [[ "$stderr" == *"exited with status 3"* ]]
+  run --separate-stderr gsmq-recv "$GSMQ/execq"
+  assert_output ""
+  run --separate-stderr gsmq-recv --count 1 --wait 5s "$GSMQ/execq-dlq"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == bad ]]
+  [[ "$(echo "$output" | jq -r '.meta["gsmq.dead_letter.reason"]')" == rejected ]]
+
+  # without a dead-letter channel a rejected message is dropped
+  gsmq-send -m doomed "$GSMQ/execq"
+  run --separate-stderr gsmq-recv --count 1 --wait 5s --exec 'exit 1' "$GSMQ/execq"
+  assert_failure 1
+  run --separate-stderr gsmq-recv "$GSMQ/execq"
+  assert_output ""
+}
+
+@test "--peek shows messages without taking them" {
+  gsmq-send -m p1 -m p2 "$GSMQ/peeky"
+  run --separate-stderr gsmq-recv --peek "$GSMQ/peeky"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "p1 p2" ]]
+  run --separate-stderr gsmq-recv --peek "$GSMQ/peeky"
+  [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "p1 p2" ]]
+
+  run --separate-stderr gsmq-recv "$GSMQ/peeky"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "p1 p2" ]]
+  [[ "$(echo "$output" | jq -r .receive_count | paste -sd ' ')" == "1 1" ]]
+}
+
+@test "a channel on the line overrides the URL's" {
+  printf '%s\n' '{"channel":"elsewhere","body":"x"}' '{"body":"y"}' | gsmq-send --print "$GSMQ/default" >"$BATS_TEST_TMPDIR/acks"
+  [[ "$(jq -r .channel "$BATS_TEST_TMPDIR/acks" | paste -sd ' ')" == "elsewhere default" ]]
+  run --separate-stderr gsmq-recv "$GSMQ/elsewhere"
+  [[ "$(echo "$output" | jq -r '.channel + ":" + .body')" == "elsewhere:x" ]]
+  run --separate-stderr gsmq-recv "$GSMQ/default"
+  [[ "$(echo "$output" | jq -r '.channel + ":" + .body')" == "default:y" ]]
+}
+
+@test "--count with --wait: exit 5 when fewer messages arrived in time" {
+  gsmq-send -m only "$GSMQ/short"
+  run --separate-stderr gsmq-recv --count 2 --wait 300ms "$GSMQ/short"
+  assert_failure 5
+  [[ "$(echo "$output" | jq -r .body)" == only ]]
+}
+
+@test "--max-depth: a full queue refuses with a clear message, gsmq-send exits 1" {
+  gsmqd_stop
+  gsmqd_start --max-depth 2
+  run --separate-stderr gsmq-send -m a -m b "$GSMQ/small"
+  assert_success
+  run --separate-stderr gsmq-send -m c "$GSMQ/small"
+  assert_failure 1
+  [[ "$stderr" == *"channel small is full (2 messages)"* ]]
+  # the queue still holds exactly the first two
+  run --separate-stderr gsmq-recv "$GSMQ/small"
+  [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "a b" ]]
+  # and takes new ones once there is room
+  run --separate-stderr gsmq-send -m c "$GSMQ/small"
+  assert_success
+}
+
+@test "gsmqd not reachable: gsmq-send and gsmq-recv exit 4 and say so" {
+  local url="$GSMQ"
+  gsmqd_stop
+  run --separate-stderr gsmq-send -m nobody-home "$url/x"
+  assert_failure 4
+  [[ "$stderr" == *"cannot connect to gsmqd at 127.0.0.1:$GSMQD_PORT"* ]]
+  run --separate-stderr gsmq-recv "$url/x?connect_timeout=500ms"
+  assert_failure 4
+  [[ "$stderr" == *"cannot connect to gsmqd"* ]]
+}
