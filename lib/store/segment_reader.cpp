@@ -82,6 +82,30 @@ Parsed parse_at(Window& window, uint64_t offset, uint64_t limit) {
   return ok;
 }
 
+// Damage that a record's own length cannot step over (a flipped length, say) is not a
+// torn tail when an intact record follows it, and a damaged length may also step over
+// intact records: so the next intact record is searched for byte by byte. Checksumming
+// candidates costs at most this many bytes per damaged record, so that a long stretch of
+// garbage stays cheap.
+constexpr uint64_t kResyncBudget = 256u << 20;
+
+// The first intact record starting in [from, to).
+std::optional<uint64_t> find_intact_record(Window& window, uint64_t from, uint64_t to, uint64_t limit,
+                                           uint64_t& budget) {
+  for (uint64_t offset = from; offset < to && offset + format::kRecordHeaderSize <= limit; ++offset) {
+    const std::string_view head = window.get(offset, format::kRecordHeaderSize);
+    if (head.size() < format::kRecordHeaderSize) break;
+    const format::RecordHeader h = format::decode_record_header(head.data());
+    if (h.type == format::kInvalidRecordType || h.length > format::kMaxRecordPayload ||
+        offset + format::kRecordHeaderSize + h.length > limit)
+      continue;
+    if (h.length > budget) break;
+    budget -= h.length;
+    if (parse_at(window, offset, limit).outcome == Outcome::ok) return offset;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 const char* SegmentReader::check_header() const {
@@ -119,14 +143,22 @@ SegmentScan SegmentReader::scan(const RecordFn& fn) const {
       offset = p.next;
       continue;
     }
-    const bool resyncs = p.outcome == Outcome::corrupt && p.next != 0 &&
-                         parse_at(window, p.next, size_).outcome == Outcome::ok;
-    if (!resyncs) {
+    // Its length leads to an intact record: most likely only the payload is damaged (but
+    // look for an intact record in between, in case the length is what was damaged).
+    const bool length_leads_on = p.outcome == Outcome::corrupt && p.next != 0 &&
+                                 parse_at(window, p.next, size_).outcome == Outcome::ok;
+    uint64_t budget = kResyncBudget;
+    std::optional<uint64_t> next =
+        find_intact_record(window, offset + 1, length_leads_on ? p.next : size_, size_, budget);
+    if (!next && length_leads_on) next = p.next;
+    if (!next) {
       result.tail = Corruption{offset, p.why};
       break;
     }
-    result.skipped.push_back({offset, p.why});
-    offset = p.next;
+    std::string why = p.why;
+    if (*next != p.next) why += ", " + std::to_string(*next - offset) + " bytes up to the next intact record";
+    result.skipped.push_back({offset, std::move(why)});
+    offset = *next;
   }
   result.valid_end = std::min(offset, size_);
   return result;

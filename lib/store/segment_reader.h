@@ -43,7 +43,9 @@ class SegmentReader {
 
   // Calls fn for every intact record after the header, in order. A corrupt record is
   // skipped when its length is plausible and the record after it is intact; otherwise
-  // the scan stops there and reports the rest as the tail. I/O errors throw.
+  // (a damaged length) the next intact record is searched for byte by byte and the scan
+  // goes on from there. Only when no intact record follows does the scan stop and report
+  // the rest as the tail (a torn tail has nothing intact after it). I/O errors throw.
   SegmentScan scan(const RecordFn& fn) const;
 
  private:

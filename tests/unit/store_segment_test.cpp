@@ -169,14 +169,43 @@ TEST_F(StoreSegment, CorruptTypeByteIsSkipped) {
   EXPECT_EQ(scan.skipped.size(), 1u);
 }
 
-TEST_F(StoreSegment, CorruptLengthEndsTheReadableData) {
-  const std::vector<Rec> want = write_records({10, 20, 30});
-  flip_bit(want[1].offset + 4 + 3, 7);  // length becomes > 64 MiB: no way to find the next record
+TEST_F(StoreSegment, CorruptLengthIsSkippedByFindingTheNextIntactRecord) {
+  const std::vector<Rec> want = write_records({10, 20, 30, 40});
+  flip_bit(want[1].offset + 4 + 3, 7);  // length becomes > 64 MiB: it cannot be stepped over
   SegmentScan scan;
-  expect_same(scan_all(&scan), {want[0]});
-  ASSERT_TRUE(scan.tail.has_value());
-  EXPECT_EQ(scan.tail->offset, want[1].offset);
-  EXPECT_EQ(scan.valid_end, want[1].offset);
+  expect_same(scan_all(&scan), {want[0], want[2], want[3]});
+  ASSERT_EQ(scan.skipped.size(), 1u);
+  EXPECT_EQ(scan.skipped[0].offset, want[1].offset);
+  EXPECT_EQ(scan.skipped[0].reason, "record length larger than 64 MiB, " +
+                                        std::to_string(want[2].offset - want[1].offset) +
+                                        " bytes up to the next intact record");
+  EXPECT_FALSE(scan.tail.has_value());
+  EXPECT_EQ(scan.valid_end, fs::file_size(path()));
+}
+
+TEST_F(StoreSegment, CorruptLengthPastTheEndIsNotMistakenForATornTail) {
+  const std::vector<Rec> want = write_records({100, 100, 100, 100, 100});
+  flip_bit(want[2].offset + 4 + 2, 3);  // length now runs past the end of the segment
+  SegmentScan scan;
+  expect_same(scan_all(&scan), {want[0], want[1], want[3], want[4]});
+  ASSERT_EQ(scan.skipped.size(), 1u);
+  EXPECT_EQ(scan.skipped[0].offset, want[2].offset);
+  EXPECT_FALSE(scan.tail.has_value());
+}
+
+TEST_F(StoreSegment, EveryDamagedLengthByteLosesOnlyItsOwnRecord) {
+  const std::vector<Rec> want = write_records({30, 40, 50, 60, 70});
+  for (int byte = 0; byte < 4; ++byte) {
+    for (int bit = 0; bit < 8; ++bit) {
+      flip_bit(want[1].offset + 4 + static_cast<uint64_t>(byte), bit);
+      SegmentScan scan;
+      const std::vector<Rec> got = scan_all(&scan);
+      flip_bit(want[1].offset + 4 + static_cast<uint64_t>(byte), bit);  // undo
+      SCOPED_TRACE("byte " + std::to_string(byte) + " bit " + std::to_string(bit));
+      expect_same(got, {want[0], want[2], want[3], want[4]});
+      EXPECT_FALSE(scan.tail.has_value());
+    }
+  }
 }
 
 TEST_F(StoreSegment, CorruptLastRecordIsATornTail) {

@@ -1,0 +1,234 @@
+#!/usr/bin/env bats
+# gsmqd keeps what it acknowledged: kill -9 in the middle of a stream, clean shutdown and
+# restart with messages in flight, each --fsync policy, damaged segment files, and one
+# daemon per data directory.
+
+bats_require_minimum_version 1.5.0
+load daemon_helpers
+
+teardown() {
+  daemon_teardown
+}
+
+# The data segment files of queue channel $1 (a plain name: no escaping needed).
+queue_segments() {
+  ls "$GSMQD_DATA/queues/$1/data/"*.seg
+}
+
+# XORs the byte at offset $2 of file $1 with 0xff.
+flip_byte() {
+  /usr/bin/python3 - "$1" "$2" <<'EOF'
+import sys
+path, offset = sys.argv[1], int(sys.argv[2])
+with open(path, "r+b") as f:
+    f.seek(offset)
+    b = f.read(1)
+    f.seek(offset)
+    f.write(bytes([b[0] ^ 0xFF]))
+EOF
+}
+
+# n messages with bodies m1..mn, each padded to the same length (so records are equal).
+padded_messages() {
+  local i
+  for ((i = 1; i <= $1; i++)); do printf '{"body":"m%d-%0200d"}\n' "$i" 0; done
+}
+
+@test "gsmqd --version and --help" {
+  run gsmqd --version
+  assert_success
+  assert_output --regexp '^gsmqd [0-9]+\.[0-9]+'
+  run gsmqd --help
+  assert_success
+  assert_output --partial --data-dir
+  assert_output --partial --fsync
+}
+
+@test "kill -9 in the middle of a stream of sends: every acknowledged message is delivered after restart" {
+  gsmqd_start
+  local total=20000
+  # a steady stream: 200 messages, a short pause, and so on (its own bash: no bats traps)
+  bash -c 'for ((i = 1; i <= $1; i++)); do
+             printf "{\"body\":\"m%d\"}\n" "$i"
+             ((i % 200)) || sleep 0.01
+           done' producer "$total" 2>/dev/null | gsmq-send --print "$GSMQ/crash" >"$BATS_TEST_TMPDIR/acked" 2>"$BATS_TEST_TMPDIR/send.err" 3>&- &
+  sender=$!
+  track_pid "$sender"
+
+  poll_until has_lines "$BATS_TEST_TMPDIR/acked" 2000
+  gsmqd_kill9
+  local send_status=0
+  _wait_bounded "$sender" || send_status=$?
+  # the sender noticed: not every message was confirmed
+  [[ "$send_status" -ne 0 ]]
+  acked=$(count_lines "$BATS_TEST_TMPDIR/acked")
+  [[ "$acked" -ge 2000 && "$acked" -lt "$total" ]]
+
+  gsmqd_start
+  gsmq-recv "$GSMQ/crash" >"$BATS_TEST_TMPDIR/got"
+  jq -r .id "$BATS_TEST_TMPDIR/acked" | sort >"$BATS_TEST_TMPDIR/acked.ids"
+  jq -r .id "$BATS_TEST_TMPDIR/got" | sort >"$BATS_TEST_TMPDIR/got.ids"
+  # every acknowledged id came back (unacknowledged ones may come back too)
+  run comm -23 "$BATS_TEST_TMPDIR/acked.ids" "$BATS_TEST_TMPDIR/got.ids"
+  assert_output ""
+  [[ "$(count_lines "$BATS_TEST_TMPDIR/got")" -ge "$acked" ]]
+  # ... each once, and with the body that was sent for it
+  run uniq -d "$BATS_TEST_TMPDIR/got.ids"
+  assert_output ""
+  run jq -r 'select(.body != ("m" + (.seq | tostring))) | .seq' "$BATS_TEST_TMPDIR/got"
+  assert_output ""
+  # and the queue is empty now
+  run --separate-stderr gsmq-recv "$GSMQ/crash"
+  assert_output ""
+}
+
+@test "SIGTERM, restart: acked messages stay gone, queued ones stay, in-flight ones come back after their visibility" {
+  gsmqd_start
+  gsmq-send -m first -m second -m third "$GSMQ/keep"
+  run --separate-stderr gsmq-recv --count 1 "$GSMQ/keep"
+  [[ "$(echo "$output" | jq -r .body)" == first ]]
+  run gsmq-recv --count 1 --visibility 5s --exec 'kill -9 $PPID' "$GSMQ/keep"
+  [[ "$status" -eq 137 ]]
+
+  gsmqd_stop  # exit status 0, or the test fails here
+  grep -q 'msg=stopped' "$GSMQD_LOG"
+  gsmqd_start
+
+  # "second" is still in flight: only "third" is there
+  run --separate-stderr gsmq-recv "$GSMQ/keep"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == third ]]
+  # ... until its visibility runs out; its receive count survived the restart
+  run --separate-stderr gsmq-recv --count 1 --wait 20s "$GSMQ/keep"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == second ]]
+  [[ "$(echo "$output" | jq -r .receive_count)" == 2 ]]
+  run --separate-stderr gsmq-recv "$GSMQ/keep"
+  assert_output ""
+}
+
+@test "events-store and dead-letter state survive a restart" {
+  gsmqd_start
+  gsmq-send --store -m s1 -m s2 "$GSMQ/history"
+  gsmq-send --dead-letter dlq -m rejected "$GSMQ/jobs"
+  run gsmq-recv --count 1 --exec 'exit 1' "$GSMQ/jobs"
+  assert_failure 1
+  gsmqd_stop
+  gsmqd_start
+  gsmq-send --store -m s3 "$GSMQ/history"
+  run --separate-stderr gsmq-recv --store --from first --count 3 --wait 5s "$GSMQ/history"
+  assert_success
+  [[ "$(echo "$output" | jq -r '.body + "@" + (.seq | tostring)' | paste -sd ' ')" == "s1@1 s2@2 s3@3" ]]
+  run --separate-stderr gsmq-recv "$GSMQ/jobs"
+  assert_output ""
+  run --separate-stderr gsmq-recv "$GSMQ/dlq"
+  [[ "$(echo "$output" | jq -r .body)" == rejected ]]
+}
+
+@test "a second gsmqd on the same data directory is refused with exit 4" {
+  gsmqd_start
+  run --separate-stderr gsmqd --listen 127.0.0.1:0 --data-dir "$GSMQD_DATA"
+  assert_failure 4
+  [[ "$stderr" == *"in use by another gsmqd"* ]]
+  # the first one is unharmed
+  run --separate-stderr gsmq-send -m still-here "$GSMQ/q"
+  assert_success
+}
+
+@test "--fsync always, batch and never each keep messages across a restart" {
+  local mode
+  for mode in always batch never; do
+    GSMQD_DATA="$BATS_TEST_TMPDIR/data-$mode"
+    gsmqd_start --fsync "$mode"
+    grep -q "fsync=$mode" "$GSMQD_LOG"
+    gsmq-send --print -m "$mode-1" -m "$mode-2" -m "$mode-3" "$GSMQ/f" >"$BATS_TEST_TMPDIR/acked-$mode"
+    gsmqd_stop
+    gsmqd_start --fsync "$mode"
+    run --separate-stderr gsmq-recv "$GSMQ/f"
+    assert_success
+    [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "$mode-1 $mode-2 $mode-3" ]]
+    [[ "$(echo "$output" | jq -r .id)" == "$(jq -r .id "$BATS_TEST_TMPDIR/acked-$mode")" ]]
+    gsmqd_stop
+  done
+}
+
+@test "a flipped byte in a message record: gsmqd starts, reports it, delivers the other messages" {
+  gsmqd_start
+  padded_messages 9 | gsmq-send "$GSMQ/damaged"
+  gsmqd_stop
+  seg="$(queue_segments damaged)"
+  [[ "$(echo "$seg" | wc -l)" -eq 1 ]]
+  # 9 equal records after the 16-byte header: the middle of the file is inside the 5th
+  size=$(stat -c %s "$seg")
+  flip_byte "$seg" $(((size + 16) / 2))
+
+  gsmqd_start
+  grep -q 'corrupt' "$GSMQD_LOG"
+  run --separate-stderr gsmq-recv "$GSMQ/damaged"
+  assert_success
+  [[ "$(echo "$output" | jq -r '.body | split("-")[0]' | paste -sd ' ')" == "m1 m2 m3 m4 m6 m7 m8 m9" ]]
+  # and it keeps working
+  gsmq-send -m after "$GSMQ/damaged"
+  run --separate-stderr gsmq-recv "$GSMQ/damaged"
+  [[ "$(echo "$output" | jq -r .body)" == after ]]
+}
+
+@test "a flipped byte in a record's length: the records after it are still delivered" {
+  gsmqd_start
+  padded_messages 9 | gsmq-send "$GSMQ/damaged"
+  gsmqd_stop
+  seg="$(queue_segments damaged)"
+  size=$(stat -c %s "$seg")
+  record=$(((size - 16) / 9))
+  # record 5 starts at 16 + 4 * record; its length is the u32 after the 4-byte checksum
+  flip_byte "$seg" $((16 + 4 * record + 4))
+
+  gsmqd_start
+  grep -q 'corrupt' "$GSMQD_LOG"
+  run --separate-stderr gsmq-recv "$GSMQ/damaged"
+  assert_success
+  [[ "$(echo "$output" | jq -r '.body | split("-")[0]' | paste -sd ' ')" == "m1 m2 m3 m4 m6 m7 m8 m9" ]]
+  gsmq-send -m after "$GSMQ/damaged"
+  run --separate-stderr gsmq-recv "$GSMQ/damaged"
+  [[ "$(echo "$output" | jq -r .body)" == after ]]
+}
+
+@test "a torn tail: gsmqd cuts it off and delivers every complete message" {
+  gsmqd_start
+  padded_messages 5 | gsmq-send "$GSMQ/torn"
+  gsmqd_stop
+  seg="$(queue_segments torn | tail -1)"
+  truncate -s -7 "$seg"
+
+  gsmqd_start
+  grep -q 'torn tail' "$GSMQD_LOG"
+  run --separate-stderr gsmq-recv "$GSMQ/torn"
+  assert_success
+  [[ "$(echo "$output" | jq -r '.body | split("-")[0]' | paste -sd ' ')" == "m1 m2 m3 m4" ]]
+  # new messages go after the cut and survive another restart
+  gsmq-send -m after "$GSMQ/torn"
+  gsmqd_stop
+  gsmqd_start
+  run --separate-stderr gsmq-recv "$GSMQ/torn"
+  [[ "$(echo "$output" | jq -r .body)" == after ]]
+}
+
+@test "a damaged segment header: gsmqd starts and reports it" {
+  gsmqd_start
+  padded_messages 3 | gsmq-send "$GSMQ/header"
+  gsmq-send -m other "$GSMQ/fine"
+  gsmqd_stop
+  seg="$(queue_segments header)"
+  flip_byte "$seg" 2
+
+  gsmqd_start
+  grep -q 'bad segment header' "$GSMQD_LOG"
+  run --separate-stderr gsmq-recv "$GSMQ/fine"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == other ]]
+  # the damaged channel still takes and delivers new messages
+  gsmq-send -m new "$GSMQ/header"
+  run --separate-stderr gsmq-recv "$GSMQ/header"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == new ]]
+}
