@@ -1,38 +1,69 @@
-// gsmq-bridge: any endpoint to any endpoint, at least once.
+// gsmq-bridge: any endpoint to any endpoint(s), at least once.
 #include <cstdio>
 
 #include "cli/tool.h"
+#include "endpoint/tee_sink.h"
+#include "envelope/output_template.h"
+#include "pipeline/filter.h"
 
 int main(int argc, char** argv) {
   using namespace gsmq;
-  CLI::App app{"Move messages from SOURCE to SINK, at least once: a message is acknowledged at the\n"
-               "source only after the sink confirmed it.",
+  CLI::App app{"Move messages from SOURCE to one or more SINKs, at least once: a message is acknowledged\n"
+               "at the source only after every sink confirmed it.",
                "gsmq-bridge"};
   app.set_version_flag("-V,--version", version_text("gsmq-bridge"));
   CommonFlags flags;
-  std::string source_url, sink_url;
+  std::string source_url, map;
+  std::vector<std::string> sink_urls, filter_texts;
   app.add_option("SOURCE", source_url, "Where messages come from (gsmq(7) ENDPOINTS)")->required();
-  app.add_option("SINK", sink_url, "Where they go")->required();
+  app.add_option("SINK", sink_urls, "Where they go; several sinks each get every message (tee)")->required();
+  app.add_option("--map", map, "Rewrite the channel with TEMPLATE, e.g. 'site1/{channel}' or '{meta.site}/{channel}'");
+  app.add_option("--filter", filter_texts,
+                 "Only pass messages where FIELD OP VALUE holds (repeatable, all must hold), e.g.\n"
+                 "'channel~sensors/*', 'meta.site==lab', 'body.temp>30'; others are acked and skipped");
   add_common_flags(app, flags, kInputFlags | kSourceFlags | kFlowFlags);
   app.footer(
       "Examples:\n"
       "  gsmq-bridge file:in.jsonl -\n"
-      "  gsmq-bridge --follow file:in.jsonl file:copy.jsonl\n"
+      "  gsmq-bridge --follow gsmq://127.0.0.1:7878/jobs file:jobs.jsonl\n"
+      "  gsmq-bridge --follow --map 'site1/{channel}' gsmq://127.0.0.1:7878/in gsmq://10.0.0.2:7878/up\n"
+      "  gsmq-bridge --follow --filter 'body.temp>30' gsmq://127.0.0.1:7878/t file:hot.jsonl -\n"
       "Exit status: 0 ok, 1 delivery failed, 2 usage, 3 bad input, 4 unavailable, 5 timeout, 7 internal.\n"
       "See gsmq-bridge(1) and gsmq(7).");
 
   return run_tool(app, argc, argv, [&] {
     Diagnostics diagnostics;
     diagnostics.program = "gsmq-bridge";
-    const EndpointOptions options = endpoint_options(flags, diagnostics);
+    EndpointOptions options = endpoint_options(flags, diagnostics);
+    options.limit = flags.count;
+    std::optional<OutputTemplate> channel_template;
+    if (!map.empty()) {
+      std::string error;
+      channel_template = OutputTemplate::parse(map, error);
+      if (!channel_template) throw ToolError(kExitUsage, "--map: " + error);
+    }
+    std::vector<MessageFilter> filters;
+    for (const auto& text : filter_texts) {
+      std::string error;
+      auto f = MessageFilter::parse(text, error);
+      if (!f) throw ToolError(kExitUsage, "--filter " + error);
+      filters.push_back(std::move(*f));
+    }
     auto source = open_source(source_url, options);
-    auto sink = open_sink(sink_url, options);
-    const PumpOptions pump = pump_options(flags);
+    std::vector<std::unique_ptr<Sink>> sinks;
+    for (const auto& url : sink_urls) sinks.push_back(open_sink(url, options));
+    auto sink = make_tee_sink(std::move(sinks));
+    PumpOptions pump = pump_options(flags);
+    pump.transform = [&](Message& m) {
+      if (!matches_all(filters, m)) return false;
+      if (channel_template) m.channel = channel_template->render(m);
+      return true;
+    };
     const PumpStats stats = run_pump(*source, *sink, pump);
     if (!flags.quiet)
-      std::fprintf(stderr, "gsmq-bridge: received %llu, delivered %llu, failed %llu, bad input %llu\n",
+      std::fprintf(stderr, "gsmq-bridge: received %llu, delivered %llu, failed %llu, skipped %llu, bad input %llu\n",
                    static_cast<unsigned long long>(stats.received), static_cast<unsigned long long>(stats.delivered),
-                   static_cast<unsigned long long>(stats.failed),
+                   static_cast<unsigned long long>(stats.failed), static_cast<unsigned long long>(stats.skipped),
                    static_cast<unsigned long long>(diagnostics.bad_inputs()));
     return pump_exit_status(stats, pump, diagnostics);
   });
