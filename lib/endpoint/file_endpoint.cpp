@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "endpoint/lines_endpoint.h"
 
@@ -19,6 +21,11 @@ int open_or_throw(const std::string& path, int flags) {
 
 std::unique_ptr<Source> open_file_source(const EndpointUrl& url, const EndpointOptions& options) {
   const int fd = open_or_throw(url.path, O_RDONLY);
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {  // open(2) allows it, read(2) would not
+    ::close(fd);
+    throw ToolError(kExitUnavailable, "cannot open " + url.path + ": " + std::strerror(EISDIR));
+  }
   return std::make_unique<LinesSource>(fd, true, options.follow || url.flag("follow"), options);
 }
 

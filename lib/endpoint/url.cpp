@@ -96,6 +96,19 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string
   const auto slash = rest.find('/');
   std::string_view authority = rest.substr(0, slash);
   if (slash != std::string_view::npos) url.path = percent_decode(rest.substr(slash + 1));
+  if (url.scheme == "file") {
+    // file:///abs/path (RFC 8089): the path is absolute; only the local host is possible.
+    if (!authority.empty() && authority != "localhost") {
+      error = "\"" + std::string(text) + "\": file URLs name a local path (file:///PATH or file:PATH)";
+      return std::nullopt;
+    }
+    if (slash == std::string_view::npos) {
+      error = "\"" + std::string(text) + "\" has no path";
+      return std::nullopt;
+    }
+    url.path.insert(0, "/");
+    return url;
+  }
   if (const auto at = authority.rfind('@'); at != std::string_view::npos) {
     const std::string_view userinfo = authority.substr(0, at);
     const auto c = userinfo.find(':');
