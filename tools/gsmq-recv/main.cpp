@@ -57,7 +57,9 @@ int main(int argc, char** argv) {
       options.follow = true;
     }
     if (!exec.empty()) options.reject_to_dead_letter = true;
-    auto source = open_source(url, options);
+    EndpointOptions source_options = options;
+    source_options.raw = false;  // --raw is about the lines written here: the endpoint holds envelopes
+    auto source = open_source(url, source_options);
     auto sink = exec.empty() ? open_sink("-", options) : open_exec_sink(exec, respond, options);
     PumpOptions pump = pump_options(flags);
     if (!exec.empty()) pump.max_in_flight = 1;  // one command at a time, in order

@@ -57,7 +57,9 @@ int main(int argc, char** argv) {
     options.request_timeout = parse_duration_flag("--timeout", timeout);
     const auto ttl_ms = ttl.empty() ? std::optional<int64_t>() : milliseconds_flag("--ttl", ttl);
     const auto delay_ms = delay.empty() ? std::optional<int64_t>() : milliseconds_flag("--delay", delay);
-    auto sink = open_sink(url, options);
+    EndpointOptions sink_options = options;
+    sink_options.raw = false;  // --raw is about the lines read here: the endpoint gets envelopes
+    auto sink = open_sink(url, sink_options);
     std::unique_ptr<Source> source;
     if (bodies.empty()) {
       source = open_source("-", options);
