@@ -29,18 +29,35 @@ std::string channel_dir_name(const std::string& channel) {
   return out.empty() ? "%" : out;
 }
 
-std::string channel_from_dir_name(const std::string& dir) {
+std::optional<std::string> channel_from_dir_name(const std::string& dir) {
   if (dir == "%") return "";
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
   std::string out;
   for (size_t i = 0; i < dir.size(); ++i) {
-    if (dir[i] == '%' && i + 2 < dir.size()) {
-      out.push_back(static_cast<char>(std::stoi(dir.substr(i + 1, 2), nullptr, 16)));
-      i += 2;
-    } else {
+    if (dir[i] != '%') {
       out.push_back(dir[i]);
+      continue;
     }
+    if (i + 2 >= dir.size() || hex(dir[i + 1]) < 0 || hex(dir[i + 2]) < 0) return std::nullopt;
+    out.push_back(static_cast<char>(hex(dir[i + 1]) * 16 + hex(dir[i + 2])));
+    i += 2;
   }
+  // Only the one spelling channel_dir_name makes (no "%41" for "A", no bare "/" or "..").
+  if (channel_dir_name(out) != dir) return std::nullopt;
   return out;
+}
+
+std::string channel_name_error(const std::string& channel) {
+  constexpr size_t kMaxDirName = 255;  // NAME_MAX of the file systems gsmqd runs on
+  if (channel.empty()) return "message has no channel";
+  if (channel_dir_name(channel).size() > kMaxDirName)
+    return "channel name too long to be stored (at most 255 bytes, each byte other than a letter, digit, "
+           "'-', '_' or '.' counting 3)";
+  return "";
 }
 
 Broker::Broker(BrokerOptions options)
@@ -72,31 +89,41 @@ void Broker::stop() {
 }
 
 void Broker::open_existing_channels() {
-  for (const auto& entry : std::filesystem::directory_iterator(options_.data_dir / "queues"))
-    if (entry.is_directory()) queue(channel_from_dir_name(entry.path().filename().string()));
-  for (const auto& entry : std::filesystem::directory_iterator(options_.data_dir / "store"))
-    if (entry.is_directory()) store(channel_from_dir_name(entry.path().filename().string()));
+  for (const char* kind : {"queues", "store"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(options_.data_dir / kind)) {
+      if (!entry.is_directory()) continue;
+      const std::string dir = entry.path().filename().string();
+      const auto channel = channel_from_dir_name(dir);
+      if (!channel) {
+        log::warn("ignored a directory that is not a channel", {{"dir", entry.path().string()}});
+        continue;
+      }
+      if (kind == std::string_view("queues")) queue(*channel);
+      else store(*channel);
+    }
+  }
 }
 
 QueueChannel& Broker::queue(const std::string& channel) {
   std::lock_guard lock(mutex_);
-  auto& slot = queues_[channel];
-  if (!slot)
-    slot = std::make_unique<QueueChannel>(channel, options_.data_dir / "queues" / channel_dir_name(channel), committer_,
+  auto it = queues_.find(channel);
+  if (it != queues_.end()) return *it->second;
+  // Opening may throw (file system errors): then nothing is registered.
+  auto q = std::make_unique<QueueChannel>(channel, options_.data_dir / "queues" / channel_dir_name(channel), committer_,
                                           options_.queue,
                                           [this](std::vector<v1::Message> m, std::function<void(bool)> committed) {
                                             forward(std::move(m), std::move(committed));
                                           });
-  return *slot;
+  return *queues_.emplace(channel, std::move(q)).first->second;
 }
 
 StoreChannel& Broker::store(const std::string& channel) {
   std::lock_guard lock(mutex_);
-  auto& slot = stores_[channel];
-  if (!slot)
-    slot = std::make_unique<StoreChannel>(channel, options_.data_dir / "store" / channel_dir_name(channel), committer_,
+  auto it = stores_.find(channel);
+  if (it != stores_.end()) return *it->second;
+  auto s = std::make_unique<StoreChannel>(channel, options_.data_dir / "store" / channel_dir_name(channel), committer_,
                                           options_.store);
-  return *slot;
+  return *stores_.emplace(channel, std::move(s)).first->second;
 }
 
 namespace {
@@ -134,13 +161,22 @@ void send_grouped(std::vector<v1::Message> messages, std::function<void(std::vec
     std::vector<v1::Message> part;
     part.reserve(positions.size());
     for (auto p : positions) part.push_back(std::move(messages[p]));
-    if (channel.empty()) {
+    Channel* target = nullptr;
+    std::string refused = channel_name_error(channel);
+    if (refused.empty()) {
+      try {
+        target = &channel_for(channel);
+      } catch (const std::exception& e) {
+        refused = "cannot open channel " + channel + ": " + e.what();
+        log::error("cannot open channel", {{"channel", channel}, {"error", e.what()}});
+      }
+    }
+    if (!target) {
       std::lock_guard lock(join->mutex);
-      for (auto p : positions) join->results[p].set_error("message has no channel");
+      for (auto p : positions) join->results[p].set_error(refused);
       if (--join->remaining == 0) join->done(std::move(join->results));
       continue;
     }
-    Channel& target = channel_for(channel);
     auto on_done = [join, positions](const std::string& error, const std::vector<uint64_t>& seqs) {
       std::lock_guard lock(join->mutex);
       for (size_t k = 0; k < positions.size(); ++k) {
@@ -149,8 +185,8 @@ void send_grouped(std::vector<v1::Message> messages, std::function<void(std::vec
       }
       if (--join->remaining == 0) join->done(std::move(join->results));
     };
-    if constexpr (std::is_same_v<Channel, QueueChannel>) target.send(std::move(part), std::move(on_done));
-    else target.publish(std::move(part), std::move(on_done));
+    if constexpr (std::is_same_v<Channel, QueueChannel>) target->send(std::move(part), std::move(on_done));
+    else target->publish(std::move(part), std::move(on_done));
   }
 }
 }  // namespace

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -82,8 +83,15 @@ class Broker {
   std::thread housekeeper_;
 };
 
-// Channel names may hold any characters; on disk each becomes one safe directory name.
+// Channel names may hold any characters; on disk each becomes one safe directory name
+// (letters, digits, '-', '_' and '.' as they are, except a leading '.'; every other byte
+// as %XX; the empty name as "%").
 std::string channel_dir_name(const std::string& channel);
-std::string channel_from_dir_name(const std::string& dir);
+// The inverse; nullopt for a directory name that channel_dir_name does not make.
+std::optional<std::string> channel_from_dir_name(const std::string& dir);
+
+// Why `channel` cannot name a stored channel (a queue or an events-store), or "" when it
+// can: it needs a name, and its directory name must fit the file system (255 bytes).
+std::string channel_name_error(const std::string& channel);
 
 }  // namespace gsmq::server

@@ -71,6 +71,26 @@ Status pipelined_stream(grpc::ServerContext* context, grpc::ServerReaderWriter<R
   return Status::OK;
 }
 
+// The channel of a Receive, Purge or events-store Subscribe: INVALID_ARGUMENT when it
+// cannot name a stored channel.
+Status check_stored_channel(const std::string& channel) {
+  if (channel.empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  const std::string why = channel_name_error(channel);
+  return why.empty() ? Status::OK : Status(StatusCode::INVALID_ARGUMENT, why);
+}
+
+// Runs a handler's body; an exception (a channel that cannot be opened, say) becomes an
+// INTERNAL status for this call instead of ending gsmqd.
+template <typename Body>
+Status guarded(const char* call, Body body) {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    log::error("call failed", {{"call", call}, {"error", e.what()}});
+    return Status(StatusCode::INTERNAL, e.what());
+  }
+}
+
 }  // namespace
 
 BrokerService::BrokerService(Broker& broker) : broker_(broker) {}
@@ -93,7 +113,7 @@ Status BrokerService::SendStream(grpc::ServerContext* context,
 
 Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveRequest* request,
                               v1::ReceiveResponse* response) {
-  if (request->channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  if (Status bad = check_stored_channel(request->channel()); !bad.ok()) return bad;
   QueueChannel::ReceiveRequest r;
   r.max = std::max<uint32_t>(1, request->max_messages());
   r.deadline = Clock::now() + std::chrono::milliseconds(request->wait_ms());
@@ -101,8 +121,10 @@ Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveReq
   r.peek = request->peek();
   r.auto_ack = request->auto_ack();
   r.cancelled = [context] { return context->IsCancelled(); };
-  for (auto& m : broker_.queue(request->channel()).receive(r)) *response->add_messages() = std::move(m);
-  return Status::OK;
+  return guarded("Receive", [&] {
+    for (auto& m : broker_.queue(request->channel()).receive(r)) *response->add_messages() = std::move(m);
+    return Status::OK;
+  });
 }
 
 Status BrokerService::Settle(grpc::ServerContext*, const v1::SettleRequest* request, v1::SettleResponse* response) {
@@ -111,9 +133,11 @@ Status BrokerService::Settle(grpc::ServerContext*, const v1::SettleRequest* requ
 }
 
 Status BrokerService::Purge(grpc::ServerContext*, const v1::PurgeRequest* request, v1::PurgeResponse* response) {
-  if (request->channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
-  response->set_purged(broker_.queue(request->channel()).purge());
-  return Status::OK;
+  if (Status bad = check_stored_channel(request->channel()); !bad.ok()) return bad;
+  return guarded("Purge", [&] {
+    response->set_purged(broker_.queue(request->channel()).purge());
+    return Status::OK;
+  });
 }
 
 Status BrokerService::Publish(grpc::ServerContext*, const v1::PublishRequest* request, v1::PublishResponse* response) {
@@ -150,7 +174,15 @@ Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::Subscrib
     broker_.unsubscribe_events(request->channel(), request->group(), mailbox.get());
     return Status::OK;
   }
-  StoreChannel& channel = broker_.store(request->channel());
+  if (Status bad = check_stored_channel(request->channel()); !bad.ok()) return bad;
+  StoreChannel* opened = nullptr;
+  if (Status failed = guarded("Subscribe", [&] {
+        opened = &broker_.store(request->channel());
+        return Status::OK;
+      });
+      !failed.ok())
+    return failed;
+  StoreChannel& channel = *opened;
   auto cursor = channel.cursor(request->group(), channel.start_seq(*request));
   ++channel.subscriber_count();
   while (!context->IsCancelled()) {

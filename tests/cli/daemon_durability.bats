@@ -232,3 +232,19 @@ padded_messages() {
   assert_success
   [[ "$(echo "$output" | jq -r .body)" == new ]]
 }
+
+@test "queues with odd channel names are found again after a restart" {
+  gsmqd_start
+  printf '%s\n' '{"channel":"sensors/door","body":"1"}' '{"channel":".hidden","body":"2"}' \
+    '{"channel":"100%","body":"3"}' '{"channel":"temp/ünï","body":"4"}' '{"channel":"a b","body":"5"}' |
+    gsmq-send "$GSMQ/unused"
+  gsmqd_stop
+  gsmqd_start
+  run --separate-stderr gsmqd channels "$GSMQ"
+  assert_success
+  [[ "$(echo "$output" | jq -r 'select(.kind == "queue") | .channel' | sort | paste -sd '|')" == ".hidden|100%|a b|sensors/door|temp/ünï" ]]
+  # each still holds its message
+  [[ "$(echo "$output" | jq -r 'select(.kind == "queue") | .depth' | sort -u)" == 1 ]]
+  run --separate-stderr gsmq-recv "$GSMQ/sensors/door"
+  [[ "$(echo "$output" | jq -r '.channel + "=" + .body')" == "sensors/door=1" ]]
+}

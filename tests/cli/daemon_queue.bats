@@ -232,3 +232,21 @@ teardown() {
   assert_failure 4
   [[ "$stderr" == *"cannot connect to gsmqd"* ]]
 }
+
+@test "a channel name too long to be stored is refused, and gsmqd keeps serving" {
+  long="$(printf 'x%.0s' $(seq 1 300))"
+  run --separate-stderr gsmq-send -m hi "$GSMQ/$long"
+  assert_failure 1
+  [[ "$stderr" == *"channel name too long"* ]]
+  run --separate-stderr gsmq-recv "$GSMQ/$long"
+  assert_failure 2
+  [[ "$stderr" == *"channel name too long"* ]]
+  run --separate-stderr gsmq-send --store -m hi "$GSMQ/$long"
+  assert_failure 1
+  # odd but storable names work
+  run --separate-stderr gsmq-send --print -m ok "$GSMQ/a%2Fb/ünï.cødé"
+  assert_success
+  run --separate-stderr gsmq-recv "$GSMQ/a%2Fb/ünï.cødé"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body)" == ok ]]
+}

@@ -43,4 +43,13 @@ std::string describe(const Connection& c, const grpc::Status& status) {
   return "gsmqd at " + c.target + ": " + status.error_message() + " (" + std::to_string(status.error_code()) + ")";
 }
 
+ExitStatus exit_status_for(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::INVALID_ARGUMENT: return kExitUsage;
+    case grpc::StatusCode::PERMISSION_DENIED:
+    case grpc::StatusCode::UNAUTHENTICATED: return kExitRefused;
+    default: return kExitUnavailable;
+  }
+}
+
 }  // namespace gsmq::gsmqd

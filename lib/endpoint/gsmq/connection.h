@@ -29,4 +29,8 @@ std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOption
 // The error text for a failed call, naming the daemon.
 std::string describe(const Connection& c, const grpc::Status& status);
 
+// The exit status for a failed call: a request gsmqd refused as invalid (a bad channel
+// name in the URL) is a usage error (2), a refused permission 6, anything else 4.
+ExitStatus exit_status_for(const grpc::Status& status);
+
 }  // namespace gsmq::gsmqd

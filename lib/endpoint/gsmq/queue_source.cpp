@@ -91,7 +91,7 @@ class QueueSource : public Source {
       context.set_deadline(std::chrono::system_clock::now() + wait + std::chrono::seconds(30));
       v1::ReceiveResponse response;
       const grpc::Status status = c_->stub->Receive(&context, request, &response);
-      if (!status.ok()) throw ToolError(kExitUnavailable, describe(*c_, status));
+      if (!status.ok()) throw ToolError(exit_status_for(status), describe(*c_, status));
       for (auto& m : *response.mutable_messages()) buffer_.push_back(std::move(m));
       if (o.peek) done_ = true;  // one look
       if (!buffer_.empty()) return Status::message;

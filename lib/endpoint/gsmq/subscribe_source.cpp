@@ -83,7 +83,7 @@ class SubscribeSource : public Source {
       batch_.assign(std::make_move_iterator(got.rbegin()), std::make_move_iterator(got.rend()));
       if (!open && batch_.empty()) {
         std::lock_guard lock(mutex_);
-        if (!error_.ok()) throw ToolError(kExitUnavailable, describe(*c_, error_));
+        if (!error_.ok()) throw ToolError(exit_status_for(error_), describe(*c_, error_));
         return Status::end;
       }
     }

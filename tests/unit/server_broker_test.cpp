@@ -1,0 +1,264 @@
+// A Broker opened on a scratch directory, used the way BrokerService uses it: queue
+// messages are sent, received and settled, the Broker is destroyed and opened again on
+// the same directory, and what a consumer would see afterwards is checked (acked messages
+// stay gone, in-flight ones wait for their visibility, receive counts survive); and the
+// events-store's start positions.
+#include <gtest/gtest.h>
+
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "envelope/message.h"
+#include "server/broker.h"
+#include "store/test_support.h"
+
+namespace gsmq::server {
+namespace {
+
+using namespace std::chrono_literals;
+
+v1::Message msg(const std::string& channel, const std::string& body, uint32_t priority = 0) {
+  v1::Message m;
+  m.set_channel(channel);
+  m.set_body(body);
+  m.set_priority(priority);
+  return m;
+}
+
+class ServerBroker : public ::testing::Test {
+ protected:
+  void open() {
+    BrokerOptions o;
+    o.data_dir = dir_.path() / "data";
+    o.fsync = store::FsyncPolicy::never;
+    broker_ = std::make_unique<Broker>(o);
+  }
+  void restart() {
+    broker_.reset();
+    open();
+  }
+
+  std::vector<v1::SendResult> send(std::vector<v1::Message> messages, v1::EventKind kind = v1::EVENTS,
+                                   bool queue = true) {
+    std::promise<std::vector<v1::SendResult>> done;
+    auto results = done.get_future();
+    auto callback = [&done](std::vector<v1::SendResult> r) { done.set_value(std::move(r)); };
+    if (queue) broker_->send(std::move(messages), callback);
+    else broker_->publish(kind, std::move(messages), callback);
+    return results.get();
+  }
+
+  // Takes up to `max` messages, long-polling up to `wait` for the first.
+  std::vector<v1::Message> receive(const std::string& channel, size_t max, Duration visibility,
+                                   Duration wait = 0us, bool peek = false) {
+    QueueChannel::ReceiveRequest r;
+    r.max = max;
+    r.deadline = Clock::now() + wait;
+    r.visibility = visibility;
+    r.peek = peek;
+    return broker_->queue(channel).receive(r);
+  }
+
+  std::string settle(const v1::Message& m, v1::SettleAction action) {
+    v1::Settlement s;
+    s.set_receipt(m.receipt());
+    s.set_action(action);
+    return broker_->settle(s);
+  }
+
+  static std::vector<std::string> bodies(const std::vector<v1::Message>& ms) {
+    std::vector<std::string> out;
+    for (const auto& m : ms) out.push_back(m.body());
+    return out;
+  }
+
+  store::testing::TempDir dir_;
+  std::unique_ptr<Broker> broker_;
+};
+
+TEST_F(ServerBroker, SendReceiveAck) {
+  open();
+  const auto results = send({msg("jobs", "a"), msg("jobs", "b"), msg("other", "c")});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].seq(), 1u);
+  EXPECT_EQ(results[1].seq(), 2u);
+  EXPECT_EQ(results[2].seq(), 1u);  // per-channel sequence
+  for (const auto& r : results) {
+    EXPECT_EQ(r.error(), "");
+    EXPECT_FALSE(r.id().empty());
+  }
+
+  auto got = receive("jobs", 10, 30s);
+  ASSERT_EQ(bodies(got), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(got[0].id(), results[0].id());
+  EXPECT_EQ(got[0].receive_count(), 1u);
+  EXPECT_FALSE(got[0].receipt().empty());
+  EXPECT_EQ(settle(got[0], v1::SETTLE_ACK), "");
+  EXPECT_EQ(settle(got[1], v1::SETTLE_ACK), "");
+  EXPECT_NE(settle(got[1], v1::SETTLE_ACK), "");  // twice: no longer in flight
+  EXPECT_TRUE(receive("jobs", 10, 30s).empty());
+  EXPECT_EQ(bodies(receive("other", 10, 30s)), std::vector<std::string>{"c"});
+}
+
+TEST_F(ServerBroker, MessagesWithoutAChannelOrWithAnUnstorableOneAreRefused) {
+  open();
+  const auto results = send({msg("", "x"), msg(std::string(300, 'c'), "y"), msg("fine", "z")});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_NE(results[0].error(), "");
+  EXPECT_NE(results[1].error().find("too long"), std::string::npos);
+  EXPECT_EQ(results[2].error(), "");
+}
+
+TEST_F(ServerBroker, StateSurvivesARestart) {
+  open();
+  send({msg("q", "acked"), msg("q", "in-flight"), msg("q", "short-lease"), msg("q", "waiting"),
+        msg("q", "urgent", 9)});
+  auto first = receive("q", 1, 30s);  // priority first
+  ASSERT_EQ(bodies(first), std::vector<std::string>{"urgent"});
+  EXPECT_EQ(settle(first[0], v1::SETTLE_ACK), "");
+  auto a = receive("q", 1, 30s);
+  ASSERT_EQ(bodies(a), std::vector<std::string>{"acked"});
+  EXPECT_EQ(settle(a[0], v1::SETTLE_ACK), "");
+  ASSERT_EQ(bodies(receive("q", 1, 1h)), std::vector<std::string>{"in-flight"});
+  ASSERT_EQ(bodies(receive("q", 1, 200ms)), std::vector<std::string>{"short-lease"});
+
+  restart();
+
+  // Acked messages stay gone; the one with an hour of visibility stays in flight; the
+  // waiting one is there at once.
+  auto now = receive("q", 10, 30s);
+  ASSERT_EQ(bodies(now), std::vector<std::string>{"waiting"});
+  EXPECT_EQ(now[0].receive_count(), 1u);
+  EXPECT_EQ(now[0].seq(), 4u);
+  // The short lease ends and the message comes back with its receive count kept.
+  auto back = receive("q", 10, 30s, 10s);
+  ASSERT_EQ(bodies(back), std::vector<std::string>{"short-lease"});
+  EXPECT_EQ(back[0].receive_count(), 2u);
+  EXPECT_EQ(settle(back[0], v1::SETTLE_ACK), "");
+  EXPECT_EQ(settle(now[0], v1::SETTLE_ACK), "");
+
+  const auto channels = broker_->list_channels();
+  ASSERT_EQ(channels.size(), 1u);
+  EXPECT_EQ(channels[0].name(), "q");
+  EXPECT_EQ(channels[0].in_flight(), 1u);
+  EXPECT_EQ(channels[0].depth(), 0u);
+  EXPECT_EQ(channels[0].last_seq(), 5u);
+
+  // New messages continue the sequence.
+  EXPECT_EQ(send({msg("q", "later")})[0].seq(), 6u);
+}
+
+TEST_F(ServerBroker, RequeueAndExtendSurviveARestart) {
+  open();
+  send({msg("q", "requeued"), msg("q", "extended")});
+  auto got = receive("q", 2, 30s);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(settle(got[0], v1::SETTLE_REQUEUE), "");
+  v1::Settlement extend;
+  extend.set_receipt(got[1].receipt());
+  extend.set_action(v1::SETTLE_EXTEND);
+  extend.set_visibility_ms(3600 * 1000);
+  EXPECT_EQ(broker_->settle(extend), "");
+
+  restart();
+  auto again = receive("q", 10, 30s, 10s);
+  ASSERT_EQ(bodies(again), std::vector<std::string>{"requeued"});
+  EXPECT_EQ(again[0].receive_count(), 2u);
+  EXPECT_TRUE(receive("q", 10, 30s).empty());  // "extended" is still in flight
+}
+
+TEST_F(ServerBroker, PeekTakesNothing) {
+  open();
+  send({msg("q", "a"), msg("q", "b")});
+  EXPECT_EQ(bodies(receive("q", 10, 30s, 0us, true)), (std::vector<std::string>{"a", "b"}));
+  auto got = receive("q", 10, 30s);
+  EXPECT_EQ(bodies(got), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(got[0].receive_count(), 1u);
+}
+
+TEST_F(ServerBroker, EventsStoreStartPositions) {
+  open();
+  auto start = [&](v1::StartAt at, uint64_t seq = 0, int64_t time_us = 0, int64_t delta_ms = 0) {
+    v1::SubscribeRequest r;
+    r.set_channel("log");
+    r.set_kind(v1::EVENTS_STORE);
+    r.set_start(at);
+    r.set_start_seq(seq);
+    r.set_start_time_us(time_us);
+    r.set_delta_ms(delta_ms);
+    return broker_->store("log").start_seq(r);
+  };
+  auto read_from = [&](uint64_t seq) {
+    auto cursor = broker_->store("log").cursor("", seq);
+    return bodies(broker_->store("log").read(*cursor, 100, Clock::now()));
+  };
+
+  EXPECT_EQ(start(v1::START_FIRST), start(v1::START_NEW));  // empty
+  EXPECT_TRUE(read_from(start(v1::START_LAST)).empty());
+
+  const auto a = send({msg("log", "s1"), msg("log", "s2"), msg("log", "s3")}, v1::EVENTS_STORE, false);
+  ASSERT_EQ(a[2].seq(), 3u);
+  const int64_t between = now_micros();
+  while (now_micros() == between) {
+  }
+  send({msg("log", "s4"), msg("log", "s5")}, v1::EVENTS_STORE, false);
+
+  using V = std::vector<std::string>;
+  EXPECT_EQ(read_from(start(v1::START_FIRST)), (V{"s1", "s2", "s3", "s4", "s5"}));
+  EXPECT_EQ(read_from(start(v1::START_LAST)), (V{"s5"}));
+  EXPECT_EQ(read_from(start(v1::START_NEW)), V{});
+  EXPECT_EQ(read_from(start(v1::START_SEQUENCE, 3)), (V{"s3", "s4", "s5"}));
+  EXPECT_EQ(read_from(start(v1::START_SEQUENCE, 0)), (V{"s1", "s2", "s3", "s4", "s5"}));
+  EXPECT_EQ(read_from(start(v1::START_SEQUENCE, 99)), V{});
+  EXPECT_EQ(read_from(start(v1::START_TIME, 0, between)), (V{"s4", "s5"}));
+  EXPECT_EQ(read_from(start(v1::START_TIME, 0, 0)), (V{"s1", "s2", "s3", "s4", "s5"}));
+  EXPECT_EQ(read_from(start(v1::START_TIME_DELTA, 0, 0, 3600 * 1000)), (V{"s1", "s2", "s3", "s4", "s5"}));
+  EXPECT_EQ(read_from(start(v1::START_TIME_DELTA, 0, 0, 0)), V{});
+
+  // A group shares one cursor: what one member read, the next does not get again.
+  auto& log = broker_->store("log");
+  auto c1 = log.cursor("g", start(v1::START_FIRST));
+  auto c2 = log.cursor("g", start(v1::START_FIRST));
+  EXPECT_EQ(bodies(log.read(*c1, 2, Clock::now())), (V{"s1", "s2"}));
+  EXPECT_EQ(bodies(log.read(*c2, 10, Clock::now())), (V{"s3", "s4", "s5"}));
+
+  // After a restart: the same messages, and the sequence goes on.
+  restart();
+  EXPECT_EQ(read_from(start(v1::START_FIRST)), (V{"s1", "s2", "s3", "s4", "s5"}));
+  EXPECT_EQ(read_from(start(v1::START_TIME, 0, between)), (V{"s4", "s5"}));
+  EXPECT_EQ(send({msg("log", "s6")}, v1::EVENTS_STORE, false)[0].seq(), 6u);
+  EXPECT_EQ(read_from(start(v1::START_LAST)), (V{"s6"}));
+}
+
+TEST_F(ServerBroker, DeadLetteringAfterMaxReceivesMovesTheMessage) {
+  open();
+  v1::Message m = msg("work", "poison");
+  m.set_max_receives(1);
+  m.set_dead_letter("dlq");
+  send({m});
+  ASSERT_EQ(bodies(receive("work", 1, 100ms)), std::vector<std::string>{"poison"});
+  // The lease ends; the receives are used up: it goes to dlq (long-poll there).
+  auto dead = receive("dlq", 1, 100ms, 10s);
+  ASSERT_EQ(bodies(dead), std::vector<std::string>{"poison"});
+  EXPECT_EQ(dead[0].meta().at("gsmq.dead_letter.from"), "work");
+  EXPECT_EQ(dead[0].meta().at("gsmq.dead_letter.reason"), "max_receives");
+  EXPECT_TRUE(receive("work", 1, 30s).empty());
+  restart();
+  EXPECT_TRUE(receive("work", 1, 30s).empty());
+  // Its lease in dlq ends after the restart too: it comes back there, received twice.
+  auto again = receive("dlq", 1, 30s, 10s);
+  ASSERT_EQ(bodies(again), std::vector<std::string>{"poison"});
+  EXPECT_EQ(again[0].receive_count(), 2u);
+}
+
+TEST_F(ServerBroker, ASecondBrokerOnTheSameDirectoryIsRefused) {
+  open();
+  BrokerOptions o;
+  o.data_dir = dir_.path() / "data";
+  EXPECT_THROW(Broker{o}, std::runtime_error);
+}
+
+}  // namespace
+}  // namespace gsmq::server
