@@ -1,0 +1,72 @@
+#!/usr/bin/env bats
+# gsmq-gen against a real gsmqd: its counts agree with what gsmq-recv sees, its JSON
+# summary and files are well formed, and bad flags are usage errors. No timing assertions.
+
+bats_require_minimum_version 1.5.0
+
+setup() {
+  load daemon_helpers
+  cd "$BATS_TEST_TMPDIR"
+  gsmqd_start
+}
+
+teardown() {
+  daemon_teardown
+}
+
+@test "a counted closed-loop run: every acked message is in the queue" {
+  run --separate-stderr gsmq-gen --count 2000 --json "$GSMQ/gen"
+  assert_success
+  assert_equal "$(jq .sent <<<"$output")" 2000
+  assert_equal "$(jq .acked <<<"$output")" 2000
+  assert_equal "$(jq .errors <<<"$output")" 0
+  [[ "$stderr" == *"publish-ack"* ]]
+  run gsmq-recv --count 2000 --wait 10s --format '{meta.gen.client}:{meta.gen.seq}' "$GSMQ/gen"
+  assert_success
+  assert_equal "$(sort -u <<<"$output" | wc -l)" 2000
+  run gsmq-recv "$GSMQ/gen"   # nothing more than what gsmq-gen sent
+  assert_output ''
+}
+
+@test "an open-loop run with a subscriber matches every message end to end" {
+  run --separate-stderr gsmq-gen --rate 2000 --duration 1s -P 2 --subscribe "$GSMQ/e2e" --json \
+    --csv series.csv --histogram lat.hgrm "$GSMQ/e2e"
+  assert_success
+  sent=$(jq .sent <<<"$output")
+  [ "$sent" -gt 0 ]
+  assert_equal "$(jq .received <<<"$output")" "$sent"
+  assert_equal "$(jq .lost <<<"$output")" 0
+  assert_equal "$(jq .duplicated <<<"$output")" 0
+  assert_equal "$(jq '.end_to_end.count' <<<"$output")" "$sent"
+  [ "$(jq '.end_to_end.p99_us >= .end_to_end.p50_us' <<<"$output")" = true ]
+  head -1 series.csv | grep -q '^t_s,sent,acked,errors,received,ack_p99_us,e2e_p99_us$'
+  grep -q "#\[Total count    = *$sent\]" lat.hgrm
+}
+
+@test "templates, profiles, channel templates and a priority mix reach the sink" {
+  run gsmq-gen -q --count 40 -P 2 --profile temperature --channel 'site/{{client}}/temp' \
+    --priority-mix '9:1,0:1' file:out.jsonl
+  assert_success
+  assert_equal "$(wc -l < out.jsonl)" 40
+  assert_equal "$(jq -r .channel out.jsonl | sort -u | tr '\n' ' ')" "site/1/temp site/2/temp "
+  jq -e '.body.celsius >= 15 and .body.celsius <= 35' out.jsonl >/dev/null
+  assert_equal "$(jq -r '.priority // 0' out.jsonl | sort -u | tr '\n' ' ')" "0 9 "
+}
+
+@test "loss is reported and fails the run" {
+  # The subscriber reads events on another channel than the one sent to: nothing comes back.
+  run --separate-stderr gsmq-gen --count 50 --drain 300ms --subscribe "$GSMQ/elsewhere?kind=events" --json \
+    "$GSMQ/lossy?kind=events"
+  assert_failure 1
+  assert_equal "$(jq .lost <<<"$output")" 50
+}
+
+@test "bad flags are usage errors and an unreachable sink is exit 4" {
+  run gsmq-gen --template '{{nope}}' --count 1 file:x.jsonl
+  assert_failure 2
+  assert_output --partial 'unknown placeholder {{nope}}'
+  run gsmq-gen --priority-mix '12:1' --count 1 file:x.jsonl
+  assert_failure 2
+  run gsmq-gen --count 1 gsmq://127.0.0.1:1/x
+  assert_failure 4
+}
