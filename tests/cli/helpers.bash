@@ -31,6 +31,21 @@ gsmq_setup() {
 }
 setup() { gsmq_setup; }
 
+# Remembers a background process, so that teardown kills it if the test did not end it
+# (a failed assertion must not leave a follower running).
+track_pid() {
+  echo "$1" >>"$BATS_TEST_TMPDIR/.pids"
+}
+gsmq_teardown() {
+  local pid
+  if [[ -f "$BATS_TEST_TMPDIR/.pids" ]]; then
+    while read -r pid; do
+      kill -KILL "$pid" 2>/dev/null || true
+    done <"$BATS_TEST_TMPDIR/.pids"
+  fi
+}
+teardown() { gsmq_teardown; }
+
 # Polls `"$@"` every 50 ms until it succeeds; fails after $POLL_TRIES tries (default 200,
 # about 10 s). Bounded in count and time.
 poll_until() {
