@@ -1,0 +1,16 @@
+# fish completion for gsmq-bridge(1).
+complete -c gsmq-bridge -f
+complete -c gsmq-bridge -n 'not string match -q -- "-*" (commandline -ct)' -a '- file: gsmq://' -d 'endpoint URL'
+complete -c gsmq-bridge -n 'string match -q -- "file:*" (commandline -ct)' -a '(string replace -r "^" "file:" -- (__fish_complete_path (string replace -r "^file:" "" -- (commandline -ct))))'
+complete -c gsmq-bridge -s h -l help -d 'Print the options and examples'
+complete -c gsmq-bridge -s V -l version -d 'Print the version'
+complete -c gsmq-bridge -l map -x -d 'Rewrite the channel with TEMPLATE'
+complete -c gsmq-bridge -l filter -x -d 'Only pass messages where FIELD OP VALUE holds'
+complete -c gsmq-bridge -s r -l raw -d 'Bare lines instead of envelopes on file: and - endpoints'
+complete -c gsmq-bridge -l max-body -x -d 'Largest accepted body (e.g. 64MiB)'
+complete -c gsmq-bridge -s c -l count -x -d 'Stop after N messages'
+complete -c gsmq-bridge -s w -l wait -x -d 'Give up after DURATION in total'
+complete -c gsmq-bridge -s f -l follow -d 'At the end of the data keep waiting for more'
+complete -c gsmq-bridge -l peek -d 'Look at messages without taking them'
+complete -c gsmq-bridge -l max-in-flight -x -d 'Messages sent but not yet confirmed, at most'
+complete -c gsmq-bridge -s q -l quiet -d 'No warnings or summary on stderr'
