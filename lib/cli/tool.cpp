@@ -1,6 +1,8 @@
 #include "cli/tool.h"
 
+#include <cctype>
 #include <cstdio>
+#include <limits>
 #include <unistd.h>
 
 #include "util/signals.h"
@@ -10,6 +12,7 @@ namespace gsmq {
 std::optional<size_t> parse_size(const std::string& text) {
   size_t pos = 0;
   unsigned long long value = 0;
+  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return std::nullopt;  // "-1" would wrap
   try {
     value = std::stoull(text, &pos);
   } catch (...) {
@@ -22,8 +25,24 @@ std::optional<size_t> parse_size(const std::string& text) {
   else if (unit == "M" || unit == "MiB") scale = 1ull << 20;
   else if (unit == "G" || unit == "GiB") scale = 1ull << 30;
   else return std::nullopt;
+  if (value > std::numeric_limits<size_t>::max() / scale) return std::nullopt;
   return static_cast<size_t>(value * scale);
 }
+
+namespace {
+// --count 0: CLI11's PositiveNumber would name its range as "0.000000 to 1.79769e+308".
+const CLI::Validator kAtLeastOne(
+    [](std::string& text) -> std::string {
+      if (!text.empty() && std::isdigit(static_cast<unsigned char>(text[0]))) {
+        try {
+          if (std::stoull(text) >= 1) return "";
+        } catch (...) {
+        }
+      }
+      return "expected a whole number of 1 or more, got \"" + text + "\"";
+    },
+    "N>=1");
+}  // namespace
 
 Duration parse_duration_flag(const std::string& flag, const std::string& text) {
   auto d = parse_duration(text);
@@ -42,7 +61,7 @@ void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which) {
         ->capture_default_str();
   }
   if (which & kSourceFlags) {
-    app.add_option("-c,--count", flags.count, "Stop after N messages")->check(CLI::PositiveNumber);
+    app.add_option("-c,--count", flags.count, "Stop after N messages")->check(kAtLeastOne);
     app.add_option("-w,--wait", flags.wait, "Give up after DURATION in total (250ms, 5s, 2m); exit 5 if --count was not reached");
     app.add_flag("-f,--follow", flags.follow, "At the end of the data keep waiting for more (tail -f)");
     app.add_flag("--peek", flags.peek, "Look at messages without taking them (sources that can)");
@@ -50,7 +69,7 @@ void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which) {
   if (which & kFlowFlags) {
     app.add_option("--max-in-flight", flags.max_in_flight, "Messages sent but not yet confirmed, at most")
         ->capture_default_str()
-        ->check(CLI::PositiveNumber);
+        ->check(kAtLeastOne);
   }
   app.add_flag("-q,--quiet", flags.quiet, "No warnings or summaries on stderr (bad input is still reported)");
 }

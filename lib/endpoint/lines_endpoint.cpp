@@ -1,5 +1,6 @@
 #include "endpoint/lines_endpoint.h"
 
+#include <limits>
 #include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,7 +11,12 @@ namespace gsmq {
 namespace {
 // Longest accepted line: a maximal body in its longest JSON form (a string of control
 // characters, each escaped as \u00XX: 6 bytes per byte) plus room for the other fields.
-size_t max_line_for(const CodecLimits& limits) { return limits.max_body_bytes * 6 + (1u << 20); }
+size_t max_line_for(const CodecLimits& limits) {
+  constexpr size_t kOtherFields = 1u << 20;
+  if (limits.max_body_bytes > (std::numeric_limits<size_t>::max() - kOtherFields) / 6)
+    return std::numeric_limits<size_t>::max();
+  return limits.max_body_bytes * 6 + kOtherFields;
+}
 
 // A followed file that shrank was truncated (log rotation by copytruncate): start over.
 void rewind_if_truncated(int fd) {

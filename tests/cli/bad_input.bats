@@ -159,6 +159,20 @@ assert_usage_error() {
   assert_usage_error gsmq-bridge -
 }
 
+@test "bad numbers and sizes are named in the usage error" {
+  run --separate-stderr gsmq-recv --count 0 -
+  assert_equal "$status" 2
+  assert_equal "$(head -1 <<<"$stderr")" 'gsmq-recv: --count: expected a whole number of 1 or more, got "0"'
+  run --separate-stderr gsmq-bridge --max-in-flight -1 - -
+  assert_equal "$status" 2
+  assert_equal "$(head -1 <<<"$stderr")" 'gsmq-bridge: --max-in-flight: expected a whole number of 1 or more, got "-1"'
+  for size in -1 1.5M 99999999999999999G 64XB; do
+    run --separate-stderr gsmq-send --max-body "$size" -m x -
+    assert_equal "$status" 2
+    assert_equal "$stderr" "gsmq-send: --max-body: \"$size\" is not a size (e.g. 64MiB)"
+  done
+}
+
 @test "the unknown-scheme error names the scheme and the known ones" {
   run --separate-stderr gsmq-recv nope://x
   assert_equal "$status" 2
