@@ -5,6 +5,7 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/file_endpoint.h"
 #include "endpoint/gsmq_endpoint.h"
+#include "endpoint/mqtt_endpoint.h"
 #include "endpoint/stdio_endpoint.h"
 
 namespace gsmq {
@@ -20,6 +21,10 @@ constexpr std::array kAdapters = {
     Adapter{"-", open_stdio_source, open_stdio_sink},
     Adapter{"file", open_file_source, open_file_sink},
     Adapter{"gsmq", open_gsmq_source, open_gsmq_sink},
+    Adapter{"mqtt", open_mqtt_source, open_mqtt_sink},
+    Adapter{"mqtts", open_mqtt_source, open_mqtt_sink},
+    Adapter{"ws", open_mqtt_source, open_mqtt_sink},
+    Adapter{"wss", open_mqtt_source, open_mqtt_sink},
 };
 
 const Adapter& find_adapter(const EndpointUrl& url) {
