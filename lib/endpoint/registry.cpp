@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "endpoint/endpoint.h"
+#include "endpoint/coap_endpoint.h"
 #include "endpoint/file_endpoint.h"
 #include "endpoint/gsmq_endpoint.h"
 #include "endpoint/mqtt_endpoint.h"
@@ -21,6 +22,8 @@ constexpr std::array kAdapters = {
     Adapter{"-", open_stdio_source, open_stdio_sink},
     Adapter{"file", open_file_source, open_file_sink},
     Adapter{"gsmq", open_gsmq_source, open_gsmq_sink},
+    Adapter{"coap", open_coap_source, open_coap_sink},
+    Adapter{"coaps", open_coap_source, open_coap_sink},
     Adapter{"mqtt", open_mqtt_source, open_mqtt_sink},
     Adapter{"mqtts", open_mqtt_source, open_mqtt_sink},
     Adapter{"ws", open_mqtt_source, open_mqtt_sink},

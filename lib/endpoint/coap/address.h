@@ -1,0 +1,18 @@
+// Host names and ports to libcoap addresses, and back to text for messages.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <coap3/coap.h>
+
+namespace gsmq::coap {
+
+// Resolves `host` (empty: every IPv4 interface, for listening) and `port`;
+// ToolError(kExitUnavailable) when the name does not resolve.
+coap_address_t resolve_address(const std::string& host, uint16_t port);
+
+// "127.0.0.1:5683", "[::1]:5683".
+std::string address_text(const coap_address_t& address);
+
+}  // namespace gsmq::coap
