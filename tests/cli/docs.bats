@@ -70,8 +70,8 @@ built_tools() {
     flags=$(help_flags "$tool")
     [[ -n "$flags" ]] || fail "no flags found in $tool --help"
     for flag in $flags; do
-      # An option heading: "       --flag ARG" or "       -f, --flag ARG".
-      grep -qE -- "^ {7}(-[[:alnum:]], )?$flag([ ,=]|\$)" <<<"$text" || missing+=" $tool:$flag"
+      # An option heading: "       --flag ARG", "       -f, --flag ARG", "       -h, --help, -V, --version".
+      grep -qE -- "^ {7}(-[^ ]* )*$flag([ ,=]|\$)" <<<"$text" || missing+=" $tool:$flag"
     done
   done
   [[ -z "$missing" ]] || fail "not documented:$missing"
