@@ -210,9 +210,15 @@ LoadResult run_load(const LoadOptions& o, const std::function<void(const Interva
     p->sink = open_sink(o.sink_url, endpoint);
     producers.push_back(std::move(p));
   }
-  Tracker tracker;
-  tracker.seen.resize(o.producers);
-  tracker.last_seq.resize(o.producers, 0);
+  // Shared consumers (a queue, a group) split the messages: one tracker for all. With
+  // --fanout each consumer must see every message: one tracker each.
+  const size_t tracker_count = o.fanout ? std::max<uint32_t>(1, o.consumers) : 1;
+  std::vector<std::unique_ptr<Tracker>> trackers;
+  for (size_t i = 0; i < tracker_count; ++i) {
+    trackers.push_back(std::make_unique<Tracker>());
+    trackers.back()->seen.resize(o.producers);
+    trackers.back()->last_seq.resize(o.producers, 0);
+  }
   std::vector<std::unique_ptr<Consumer>> consumers;
   if (!o.source_url.empty()) {
     EndpointOptions follow = endpoint;
@@ -224,7 +230,10 @@ LoadResult run_load(const LoadOptions& o, const std::function<void(const Interva
     }
   }
   std::vector<std::thread> consumer_threads;
-  for (auto& c : consumers) consumer_threads.emplace_back([&run, &c, &tracker] { consume(run, *c, tracker); });
+  for (size_t i = 0; i < consumers.size(); ++i) {
+    Tracker& t = *trackers[o.fanout ? i : 0];
+    consumer_threads.emplace_back([&run, c = consumers[i].get(), &t] { consume(run, *c, t); });
+  }
   // Subscriptions are set up asynchronously; give them a moment before the first send.
   if (!consumers.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(300));
 
@@ -264,11 +273,13 @@ LoadResult run_load(const LoadOptions& o, const std::function<void(const Interva
         p->interval.reset();
       }
       iv.ack_p99_ns = acks.percentile(99);
-      {
-        std::lock_guard lock(tracker.mutex);
-        iv.e2e_p99_ns = tracker.interval.percentile(99);
-        tracker.interval.reset();
+      Histogram e2e;
+      for (auto& t : trackers) {
+        std::lock_guard lock(t->mutex);
+        e2e.merge(t->interval);
+        t->interval.reset();
       }
+      iv.e2e_p99_ns = e2e.percentile(99);
       result.intervals.push_back(iv);
       if (on_interval) on_interval(iv);
     }
@@ -279,7 +290,7 @@ LoadResult run_load(const LoadOptions& o, const std::function<void(const Interva
   // Drain: consumers get up to `drain` to receive everything that was acknowledged.
   const auto drain_until = Clock::now() + o.drain;
   while (!consumers.empty() && Clock::now() < drain_until && !stop_requested() &&
-         run.unique_received.load() < run.acked.load())
+         run.unique_received.load() < run.acked.load() * tracker_count)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   run.stop_consuming = true;
   for (auto& t : consumer_threads) t.join();
@@ -299,16 +310,19 @@ LoadResult run_load(const LoadOptions& o, const std::function<void(const Interva
   }
   result.body_bytes = run.body_bytes;
   if (!consumers.empty()) {
-    result.e2e_latency_ns.merge(tracker.total);
-    for (const auto& [name, f] : tracker.channels) {
-      auto& c = result.channels[name];
-      c.received += f.received;
-      c.duplicated += f.duplicated;
-      c.reordered += f.reordered;
+    for (auto& t : trackers) {
+      result.e2e_latency_ns.merge(t->total);
+      for (const auto& [name, f] : t->channels) {
+        auto& c = result.channels[name];
+        c.received += f.received;
+        c.duplicated += f.duplicated;
+        c.reordered += f.reordered;
+      }
     }
     for (auto& [name, c] : result.channels) {
       const uint64_t unique = c.received - c.duplicated;
-      c.lost = c.sent > unique ? c.sent - unique : 0;
+      const uint64_t expected = c.sent * tracker_count;
+      c.lost = expected > unique ? expected - unique : 0;
       result.lost += c.lost;
       result.duplicated += c.duplicated;
       result.reordered += c.reordered;

@@ -31,6 +31,7 @@ struct LoadOptions {
   Duration drain = std::chrono::seconds(5);  // wait this long for consumers after sending
   uint32_t producers = 1;
   uint32_t consumers = 1;
+  bool fanout = false;                  // every consumer gets every message (events), not a share
   size_t max_in_flight = 1000;          // per producer
   std::string body_template;            // empty: filler of `size` bytes
   bool body_is_json = false;            // the template renders JSON (printed as JSON, not a string)

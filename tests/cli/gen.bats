@@ -4,8 +4,9 @@
 
 bats_require_minimum_version 1.5.0
 
+load daemon_helpers  # at file level, so that the teardown below is the one that runs
+
 setup() {
-  load daemon_helpers
   cd "$BATS_TEST_TMPDIR"
   gsmqd_start
 }
@@ -41,6 +42,15 @@ teardown() {
   [ "$(jq '.end_to_end.p99_us >= .end_to_end.p50_us' <<<"$output")" = true ]
   head -1 series.csv | grep -q '^t_s,sent,acked,errors,received,ack_p99_us,e2e_p99_us$'
   grep -q "#\[Total count    = *$sent\]" lat.hgrm
+}
+
+@test "--fanout: every events subscriber gets every message" {
+  run --separate-stderr gsmq-gen --count 300 -C 3 --fanout --subscribe "$GSMQ/fan?kind=events" --json \
+    "$GSMQ/fan?kind=events"
+  assert_success
+  assert_equal "$(jq .received <<<"$output")" 900
+  assert_equal "$(jq .lost <<<"$output")" 0
+  assert_equal "$(jq .duplicated <<<"$output")" 0
 }
 
 @test "templates, profiles, channel templates and a priority mix reach the sink" {

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
   app.add_option("-C,--consumers", o.consumers, "Consumers of --subscribe, each with its own connection")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
+  app.add_flag("--fanout", o.fanout, "Each consumer should get every message (events), rather than a share (queues)");
   app.add_option("--ramp-up", ramp_up, "Start the producers spread over DURATION")->capture_default_str();
   app.add_option("--max-in-flight", o.max_in_flight, "Messages sent but not confirmed, per producer")
       ->capture_default_str()
@@ -78,6 +79,7 @@ int main(int argc, char** argv) {
       "  gsmq-gen --rate 10000 --duration 30s gsmq://127.0.0.1:7878/bench\n"
       "  gsmq-gen --count 1000000 --size 128 gsmq://127.0.0.1:7878/bench          # closed loop, max rate\n"
       "  gsmq-gen --rate 1000 --subscribe gsmq://127.0.0.1:7878/t?kind=events gsmq://127.0.0.1:7878/t?kind=events\n"
+      "  gsmq-gen --rate 1000 -C 10 --fanout --subscribe gsmq://127.0.0.1:7878/f?kind=events gsmq://127.0.0.1:7878/f?kind=events\n"
       "  gsmq-gen --profile temperature --channel 'site/{{client}}/temp' -P 10 --rate 100 file:out.jsonl\n"
       "Exit status: 0 ok, 1 some sends failed or messages were lost, 2 usage, 4 unavailable, 7 internal.\n"
       "See gsmq-gen(1) and gsmq(7).");

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark on one machine: gsmqd (each --fsync policy) against mosquitto,
+# RabbitMQ (MQTT plugin) and NATS (MQTT on JetStream), all driven by the same generator
+# (gsmq-gen) with the same workloads. Starts and stops every server itself, on loopback.
+# Writes bench/results/<date>-<commit>.{md,jsonl,png} and updates bench/results/latest.md.
+#
+# Usage: bash bench/run.sh              (QUICK=1 for a short smoke run)
+#        PEERS="gsmqd mosquitto" bash bench/run.sh   (a subset)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+quick=${QUICK:-0}
+peers=${PEERS:-"gsmqd mosquitto rabbitmq nats"}
+build=$root/build/release
+if [ ! -x "$build/tools/gsmq-gen" ]; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build "$build" -j "$(nproc)"
+fi
+export PATH="$build/tools:$PATH"
+work=$(mktemp -d /tmp/gsmq-bench.XXXXXX)
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+out=$root/bench/results/$stamp-$commit
+raw=$out.jsonl
+: > "$raw"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+wait_port() {  # host port: until something accepts (30 s at most)
+  for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on port $1" >&2; return 1
+}
+peak_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
+
+# Sizes of the runs (bounded in count and time).
+if [ "$quick" = 1 ]; then n128=50000; n4k=10000; dur=2s; warm=500ms; rates="1000 10000"; else
+  n128=300000; n4k=60000; dur=10s; warm=2s; rates="1000 10000 50000"; fi
+
+record() {  # system workload json-from-gsmq-gen [extra jq assignments]
+  local system=$1 workload=$2 json=$3 rss=$4
+  jq -c --arg s "$system" --arg w "$workload" --arg rss "$rss" \
+    '{system:$s, workload:$w, peak_rss_mib:$rss, sent, acked, errors, received, lost,
+      throughput_msg_s, ack_p50:.publish_ack.p50_us, ack_p99:.publish_ack.p99_us,
+      e2e_p50:(.end_to_end.p50_us // null), e2e_p99:(.end_to_end.p99_us // null),
+      e2e_p999:(.end_to_end.p99_9_us // null), e2e_max:(.end_to_end.max_us // null), rate}' <<<"$json" >> "$raw"
+  echo "  $system / $workload: $(jq -r '"\(.throughput_msg_s|floor) msg/s, ack p99 \(.publish_ack.p99_us) µs" + (if .end_to_end then ", e2e p99 \(.end_to_end.p99_us) µs" else "" end)' <<<"$json"), peak RSS $rss MiB" >&2
+}
+
+gen() { gsmq-gen -q --json "$@" || true; }  # a run with errors still reports its figures
+
+# The workloads, given a sink URL, a subscribe URL and the server's pid.
+run_workloads() {  # system sink_url sub_url pid fanout_sink fanout_sub
+  local system=$1 sink=$2 sub=$3 pid=$4 fsink=$5 fsub=$6
+  record "$system" "max throughput 128 B" "$(gen --count $n128 --size 128 -P 2 --max-in-flight 4096 "$sink")" "$(peak_rss_mib "$pid")"
+  record "$system" "max throughput 4 KiB" "$(gen --count $n4k --size 4KiB -P 2 --max-in-flight 1024 "$sink")" "$(peak_rss_mib "$pid")"
+  for r in $rates; do
+    record "$system" "latency at $r msg/s" \
+      "$(gen --rate "$r" --duration $dur --warmup $warm --size 128 --subscribe "$sub" "$sink")" "$(peak_rss_mib "$pid")"
+  done
+  if [ -n "$fsink" ]; then
+    record "$system" "fan-out 1→10 at 5000 msg/s" \
+      "$(gen --rate 5000 --duration $dur --warmup $warm -C 10 --fanout --subscribe "$fsub" "$fsink")" "$(peak_rss_mib "$pid")"
+  fi
+}
+
+for peer in $peers; do
+  case $peer in
+  gsmqd)
+    for policy in batch always never; do
+      port=$(free_port)
+      gsmqd --listen "127.0.0.1:$port" --data-dir "$work/gsmqd-$policy" --fsync "$policy" --log-level warn &
+      pid=$!; pids+=("$pid"); wait_port "$port"
+      u=gsmq://127.0.0.1:$port
+      echo "== gsmqd --fsync $policy (idle RSS $(peak_rss_mib $pid) MiB) ==" >&2
+      fan=""; fansub=""
+      if [ "$policy" = batch ]; then fan="$u/fan?kind=events"; fansub="$u/fan?kind=events"; fi
+      run_workloads "gsmqd (fsync $policy)" "$u/bench" "$u/bench" "$pid" "$fan" "$fansub"
+      if [ "$policy" = batch ]; then  # queue with acknowledgement: preload, then receive + ack
+        gsmq-gen -q --count $n128 --size 128 -P 2 --max-in-flight 4096 "$u/drain" >/dev/null
+        t0=$(date +%s.%N); gsmq-recv --count $n128 --wait 120s --format '{seq}' "$u/drain" >/dev/null; t1=$(date +%s.%N)
+        rate=$(awk -v n=$n128 -v a=$t0 -v b=$t1 'BEGIN {printf "%.1f", n / (b - a)}')
+        jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "$rate" --argjson n $n128 \
+          '{system:"gsmqd (fsync batch)", workload:"queue receive + ack 128 B", peak_rss_mib:$rss, received:$n, throughput_msg_s:$r}' >> "$raw"
+        echo "  queue receive + ack: $(printf %.0f "$rate") msg/s" >&2
+      fi
+      kill "$pid"; wait "$pid" 2>/dev/null || true
+    done ;;
+  mosquitto)
+    command -v mosquitto >/dev/null || { echo "mosquitto not installed: skipped" >&2; continue; }
+    port=$(free_port)
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_inflight_messages 0\n' "$port" > "$work/mosquitto.conf"
+    mosquitto -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pid=$!; pids+=("$pid"); wait_port "$port"
+    for qos in 1 0; do
+      echo "== mosquitto QoS $qos ==" >&2
+      u="mqtt://127.0.0.1:$port/bench/q$qos?qos=$qos"
+      run_workloads "mosquitto (QoS $qos)" "$u" "$u" "$pid" "$([ $qos = 0 ] && echo "$u")" "$([ $qos = 0 ] && echo "$u")"
+    done
+    kill "$pid"; wait "$pid" 2>/dev/null || true ;;
+  rabbitmq)
+    command -v rabbitmq-server >/dev/null || { echo "rabbitmq-server not installed: skipped" >&2; continue; }
+    port=$(free_port); mport=$(free_port); dport=$(free_port)
+    rdir=$work/rabbitmq; mkdir -p "$rdir"; echo '[rabbitmq_mqtt].' > "$rdir/enabled_plugins"; chown -R rabbitmq: "$rdir"
+    export RABBITMQ_NODENAME=gsmqbench@localhost RABBITMQ_NODE_PORT=$port RABBITMQ_DIST_PORT=$dport \
+      RABBITMQ_MNESIA_BASE=$rdir/mnesia RABBITMQ_LOG_BASE=$rdir/log RABBITMQ_ENABLED_PLUGINS_FILE=$rdir/enabled_plugins \
+      RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-rabbitmq_mqtt tcp_listeners [$mport]"
+    rabbitmq-server >"$rdir/stdout.log" 2>&1 & pids+=("$!")
+    rabbitmqctl -n "$RABBITMQ_NODENAME" await_startup --timeout 120 >/dev/null 2>&1 || { echo "RabbitMQ did not start: skipped" >&2; continue; }
+    wait_port "$mport"
+    pid=$(pgrep -f "beam.*$RABBITMQ_NODENAME" | head -1)
+    echo "== RabbitMQ MQTT QoS 1 ==" >&2
+    u="mqtt://127.0.0.1:$mport/bench?qos=1"
+    run_workloads "RabbitMQ MQTT (QoS 1)" "$u" "$u" "$pid" "" ""
+    rabbitmqctl -n "$RABBITMQ_NODENAME" stop >/dev/null 2>&1 || true ;;
+  nats)
+    command -v nats-server >/dev/null || { echo "nats-server not installed: skipped" >&2; continue; }
+    port=$(free_port); mport=$(free_port)
+    printf 'port: %s\nserver_name: gsmqbench\njetstream { store_dir: "%s/nats" }\nmqtt { port: %s }\n' "$port" "$work" "$mport" > "$work/nats.conf"
+    nats-server -c "$work/nats.conf" >"$work/nats.log" 2>&1 & pid=$!; pids+=("$pid"); wait_port "$mport"
+    for qos in 1 0; do
+      echo "== NATS MQTT QoS $qos ==" >&2
+      u="mqtt://127.0.0.1:$mport/bench/q$qos?qos=$qos"
+      run_workloads "NATS MQTT (QoS $qos)" "$u" "$u" "$pid" "" ""
+    done
+    kill "$pid"; wait "$pid" 2>/dev/null || true ;;
+  esac
+done
+
+# The report: one Markdown table, ratios against mosquitto QoS 1, and a latency plot.
+{
+  echo "# gsmq benchmark $stamp (commit $commit)"
+  echo
+  echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')."
+  echo "Command: \`bash bench/run.sh\`$([ "$quick" = 1 ] && echo ' (QUICK=1)'). Generator: gsmq-gen on the same machine (2 producers, closed loop for max throughput; open loop with one subscriber for latency). Latencies in µs."
+  echo
+  echo "| system | workload | msg/s | ack p50 | ack p99 | e2e p50 | e2e p99 | e2e p99.9 | lost | peak RSS MiB |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+  jq -r '"| \(.system) | \(.workload) | \(.throughput_msg_s // 0 | floor) | \(.ack_p50 // "-") | \(.ack_p99 // "-") | \(.e2e_p50 // "-") | \(.e2e_p99 // "-") | \(.e2e_p999 // "-") | \(.lost // "-") | \(.peak_rss_mib) |"' "$raw"
+  echo
+  echo "## Throughput ratios (same workload, same run)"
+  echo
+  jq -rs '
+    (map(select(.system == "mosquitto (QoS 1)")) | map({key: .workload, value: .throughput_msg_s}) | from_entries) as $m1 |
+    (map(select(.system == "mosquitto (QoS 0)")) | map({key: .workload, value: .throughput_msg_s}) | from_entries) as $m0 |
+    map(select(.system | startswith("gsmqd")) | select($m1[.workload] != null and (.workload | startswith("max")))) |
+    .[] | "- \(.system), \(.workload): \((.throughput_msg_s / $m1[.workload]) * 100 | floor / 100)× mosquitto QoS 1, \((.throughput_msg_s / ($m0[.workload] // .throughput_msg_s)) * 100 | floor / 100)× mosquitto QoS 0"' "$raw" || true
+} > "$out.md"
+if command -v gnuplot >/dev/null; then
+  jq -r 'select(.workload | startswith("latency at")) | "\(.system)\t\(.rate)\t\(.e2e_p50)\t\(.e2e_p99)"' "$raw" > "$work/lat.tsv"
+  systems=$(cut -f1 "$work/lat.tsv" | sort -u)
+  plot=""
+  while IFS= read -r s; do
+    grep -F "$s	" "$work/lat.tsv" | cut -f2- > "$work/$(echo "$s" | tr -c 'a-zA-Z0-9' _).dat"
+    f="$work/$(echo "$s" | tr -c 'a-zA-Z0-9' _).dat"
+    plot+="\"$f\" using 1:3 with linespoints title \"$s p99\", "
+  done <<<"$systems"
+  gnuplot <<GP || true
+set terminal png size 1000,600
+set output "$out.png"
+set logscale xy
+set xlabel "offered rate (msg/s)"
+set ylabel "end-to-end latency p99 (µs)"
+set key outside right
+plot ${plot%, }
+GP
+  [ -f "$out.png" ] && echo -e "\n![end-to-end p99 latency vs offered rate]($(basename "$out").png)" >> "$out.md"
+fi
+cp "$out.md" "$root/bench/results/latest.md"
+[ -f "$out.png" ] && sed -i "s|($(basename "$out").png)|($(basename "$out").png)|" "$root/bench/results/latest.md"
+echo "wrote $out.md" >&2
