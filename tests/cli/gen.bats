@@ -22,7 +22,7 @@ teardown() {
   assert_equal "$(jq .acked <<<"$output")" 2000
   assert_equal "$(jq .errors <<<"$output")" 0
   [[ "$stderr" == *"publish-ack"* ]]
-  run gsmq-recv --count 2000 --wait 10s --format '{meta.gen.client}:{meta.gen.seq}' "$GSMQ/gen"
+  run gsmq-recv --count 2000 --wait 10s --format '{meta.gen}' "$GSMQ/gen"
   assert_success
   assert_equal "$(sort -u <<<"$output" | wc -l)" 2000
   run gsmq-recv "$GSMQ/gen"   # nothing more than what gsmq-gen sent
