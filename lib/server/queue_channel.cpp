@@ -189,13 +189,16 @@ std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
         entries = std::move(taken.delivered);
         expired.insert(expired.end(), taken.expired.begin(), taken.expired.end());
         dead.insert(dead.end(), taken.dead_lettered.begin(), taken.dead_lettered.end());
+        pin(taken.dead_lettered);  // the lock is let go while waiting: pin them now
       }
       if (!entries.empty() || Clock::now() >= request.deadline || (request.cancelled && request.cancelled())) break;
       arrived_.wait_until(lock, std::min(request.deadline, Clock::now() + std::chrono::milliseconds(100)));
     }
     --receivers_;
-    if (request.auto_ack && !request.peek)
+    if (request.auto_ack && !request.peek) {
       for (const auto& e : entries) queue_.ack(e.seq);
+      pin(entries);  // acked, but their bodies are read below
+    }
   }
   drop_expired(expired);
   dead_letter(std::move(dead), "max_receives");
@@ -224,6 +227,7 @@ std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
     if (!request.peek && !request.auto_ack) m.set_receipt(receipt_for(name_, e.seq, e.receive_count));
     out.push_back(std::move(m));
   }
+  if (request.auto_ack && !request.peek) unpin(entries);
   if (!unreadable.empty() && !request.peek) {
     {
       std::lock_guard lock(mutex_);
@@ -255,6 +259,7 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
       {
         std::lock_guard lock(mutex_);
         e = queue_.reject(seq);
+        if (e) pin({*e});
       }
       if (!e) return not_in_flight;
       dead_letter({*e}, "rejected");
@@ -287,10 +292,13 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
       {
         std::lock_guard lock(mutex_);
         e = queue_.reject(seq);
+        if (e) pin({*e});
       }
       if (!e) return not_in_flight;
       v1::Message m;
-      if (!read_message(*e, m)) {
+      const bool readable = read_message(*e, m);
+      unpin({*e});
+      if (!readable) {
         record_removed({seq});
         return "message " + std::to_string(seq) + " is unreadable on disk";
       }
@@ -336,6 +344,7 @@ void QueueChannel::dead_letter(std::vector<queue::QueuedMessage> entries, const 
   {
     std::lock_guard lock(mutex_);
     dead_lettered_ += entries.size();
+    unpin_locked(entries);
   }
   if (!dropped.empty()) record_removed(dropped);
   if (!messages.empty())
@@ -390,6 +399,7 @@ void QueueChannel::tick() {
   {
     std::lock_guard lock(mutex_);
     result = queue_.tick(now);
+    pin(result.dead_lettered);  // before the segments holding them could be dropped
     ready = queue_.ready() > 0;
     drop_consumed_segments();
   }
@@ -398,8 +408,23 @@ void QueueChannel::tick() {
   if (ready) arrived_.notify_all();
 }
 
+void QueueChannel::pin(const std::vector<queue::QueuedMessage>& entries) {
+  for (const auto& e : entries) pinned_.insert(e.seq);
+}
+
+void QueueChannel::unpin_locked(const std::vector<queue::QueuedMessage>& entries) {
+  for (const auto& e : entries)
+    if (auto it = pinned_.find(e.seq); it != pinned_.end()) pinned_.erase(it);
+}
+
+void QueueChannel::unpin(const std::vector<queue::QueuedMessage>& entries) {
+  std::lock_guard lock(mutex_);
+  unpin_locked(entries);
+}
+
 void QueueChannel::drop_consumed_segments() {
-  const uint64_t min_live = std::min(queue_.min_live_seq(), next_seq_ - pending_);
+  uint64_t min_live = std::min(queue_.min_live_seq(), next_seq_ - pending_);
+  if (!pinned_.empty()) min_live = std::min(min_live, *pinned_.begin());
   bool dropped = false;
   while (data_segment_first_seq_.size() >= 2 && data_segment_first_seq_[1].second <= min_live) {
     data_segment_first_seq_.pop_front();

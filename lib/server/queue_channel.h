@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -72,10 +73,16 @@ class QueueChannel {
   void recover();
   void append_state(uint8_t type, std::string payload, uint64_t max_seq);
   void record_removed(const std::vector<uint64_t>& seqs);
+  // Moves entries (pinned by the caller) to their dead-letter channel or drops them; unpins them.
   void dead_letter(std::vector<queue::QueuedMessage> entries, const char* reason);
   void drop_expired(const std::vector<queue::QueuedMessage>& entries);
   bool read_message(const queue::QueuedMessage& entry, v1::Message& out);
   void drop_consumed_segments();  // caller holds mutex_
+  // Messages removed from the index whose bodies are still to be read (dead-letter,
+  // requeue, auto-ack) are pinned: the segments holding them are not dropped meanwhile.
+  void pin(const std::vector<queue::QueuedMessage>& entries);           // caller holds mutex_
+  void unpin_locked(const std::vector<queue::QueuedMessage>& entries);  // caller holds mutex_
+  void unpin(const std::vector<queue::QueuedMessage>& entries);
 
   const std::string name_;
   const std::filesystem::path dir_;
@@ -92,6 +99,7 @@ class QueueChannel {
   uint64_t pending_ = 0;                          // sent, not yet committed
   std::deque<std::pair<uint32_t, uint64_t>> data_segment_first_seq_;  // segment id -> first seq
   std::map<uint32_t, uint64_t> state_segment_max_seq_;                // for state log cleanup
+  std::multiset<uint64_t> pinned_;
   uint32_t receivers_ = 0;
   uint64_t dead_lettered_ = 0;
 };

@@ -248,3 +248,40 @@ padded_messages() {
   run --separate-stderr gsmq-recv "$GSMQ/sensors/door"
   [[ "$(echo "$output" | jq -r '.channel + "=" + .body')" == "sensors/door=1" ]]
 }
+
+@test "acknowledged segments are deleted; a dead-lettered message in one is moved, not lost" {
+  gsmqd_start --segment-size 1k
+  local r rounds=20
+  for ((r = 1; r <= rounds; r++)); do
+    # the poison message shares its segment with messages that are acked meanwhile, so
+    # when it is dead-lettered nothing else holds that segment
+    printf '{"body":"poison-%02d","max_receives":1,"dead_letter":"dlq","meta":{"pad":"%0200d"}}\n' "$r" 0 |
+      gsmq-send "$GSMQ/w$r"
+    padded_messages 6 | gsmq-send "$GSMQ/w$r"
+    run gsmq-recv --count 1 --visibility 100ms --exec 'kill -9 $PPID' "$GSMQ/w$r"
+    [[ "$status" -eq 137 ]]
+    run --separate-stderr gsmq-recv "$GSMQ/w$r"
+    [[ "$(echo "$output" | wc -l)" -eq 6 ]]
+  done
+
+  all_dead_lettered() { [[ "$(gsmq-recv --peek "$GSMQ/dlq" | wc -l)" -ge "$rounds" ]]; }
+  POLL_TRIES=100 poll_until all_dead_lettered || true
+  run --separate-stderr gsmq-recv "$GSMQ/dlq"
+  [[ "$(echo "$output" | jq -r .body | sort | paste -sd ' ')" == "$(seq -f 'poison-%02g' 1 "$rounds" | paste -sd ' ')" ]]
+  run grep -c unreadable "$GSMQD_LOG"
+  assert_output 0
+
+  # every work queue is empty: all its segments but the one being written are gone
+  only_active_segments_left() {
+    for ((r = 1; r <= rounds; r++)); do
+      [[ "$(ls "$GSMQD_DATA/queues/w$r/data/" | grep -c '\.seg$')" -eq 1 ]] || return 1
+    done
+  }
+  poll_until only_active_segments_left
+  gsmqd_stop
+  gsmqd_start --segment-size 1k
+  for ((r = 1; r <= rounds; r++)); do
+    run --separate-stderr gsmq-recv "$GSMQ/w$r"
+    assert_output ""
+  done
+}

@@ -6,35 +6,7 @@
 #        setup()    { gsmqd_start; }          # sets GSMQD_PID, GSMQD_PORT, GSMQ (the URL base)
 #        teardown() { daemon_teardown; }
 
-_daemon_helpers_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-if [[ -f "$_daemon_helpers_dir/helpers.bash" ]]; then
-  load "$_daemon_helpers_dir/helpers.bash"
-fi
-if ! declare -F assert_output >/dev/null; then
-  load /usr/lib/bats/bats-support/load.bash
-  load /usr/lib/bats/bats-assert/load.bash
-fi
-if [[ -n "${GSMQ_BIN_DIR:-}" && ":$PATH:" != *":$GSMQ_BIN_DIR:"* ]]; then
-  PATH="$GSMQ_BIN_DIR:$PATH"
-fi
-GSMQ_SOURCE_DIR="${GSMQ_SOURCE_DIR:-$(cd "$_daemon_helpers_dir/../.." && pwd)}"
-
-# Polls `"$@"` every 50 ms until it succeeds; fails after $POLL_TRIES tries (default 200,
-# i.e. about 10 s). Bounded in count and time.
-poll_until() {
-  local tries="${POLL_TRIES:-200}" i
-  for ((i = 0; i < tries; i++)); do
-    if "$@"; then return 0; fi
-    sleep 0.05
-  done
-  echo "poll_until: gave up waiting for: $*" >&2
-  return 1
-}
-
-# Remembers a background process, so that daemon_teardown kills it if the test did not.
-track_pid() {
-  echo "$1" >>"$BATS_TEST_TMPDIR/.pids"
-}
+load helpers  # bats-assert, the tools on PATH, poll_until, track_pid, count_lines, has_lines
 
 # Starts gsmqd in the background: --listen 127.0.0.1:0 --port-file ... --data-dir
 # $GSMQD_DATA (default $BATS_TEST_TMPDIR/data) plus any extra flags. Waits until the
@@ -74,10 +46,10 @@ gsmqd_start() {
 _wait_bounded() {
   local pid="$1" i
   for ((i = 0; i < 200; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
+    is_running "$pid" || break
     sleep 0.05
   done
-  if kill -0 "$pid" 2>/dev/null; then
+  if is_running "$pid"; then
     echo "process $pid did not end in time; killing it" >&2
     kill -9 "$pid" 2>/dev/null
   fi
@@ -107,25 +79,5 @@ gsmqd_kill9() {
 # teardown: stop gsmqd, then kill -9 whatever else the test started and left running.
 daemon_teardown() {
   gsmqd_stop || true
-  if [[ -f "$BATS_TEST_TMPDIR/.pids" ]]; then
-    local pid
-    while read -r pid; do
-      kill -9 "$pid" 2>/dev/null || true
-    done <"$BATS_TEST_TMPDIR/.pids"
-  fi
-}
-
-# Lines of file $1 (0 when it does not exist).
-count_lines() {
-  if [[ -f "$1" ]]; then wc -l <"$1" | tr -d ' '; else echo 0; fi
-}
-
-# True when file $1 has at least $2 lines.
-has_lines() {
-  [[ "$(count_lines "$1")" -ge "$2" ]]
-}
-
-# The bodies of the JSON lines in file $1 (or stdin), one per line.
-bodies() {
-  jq -r .body "$@"
+  gsmq_teardown
 }
