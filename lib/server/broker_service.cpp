@@ -36,20 +36,26 @@ std::vector<v1::SendResult> wait_for(Call call) {
 }
 
 // A bidi stream of batches: the reading thread submits, a writer thread answers as the
-// batches commit (out of order across channels; batch_id pairs them up).
+// batches commit (out of order across channels; batch_id pairs them up). When gsmqd is
+// stopping, the stream is ended once every batch taken so far has been answered.
 template <typename Request, typename Response, typename Submit>
 Status pipelined_stream(grpc::ServerContext* context, grpc::ServerReaderWriter<Response, Request>* stream,
-                        Submit submit) {
+                        const std::atomic<bool>& stopping, Submit submit) {
   Mailbox<Response> answers(1u << 20);
   std::atomic<uint64_t> outstanding{0};
   std::thread writer([&] {
     std::vector<Response> batch;
+    bool cancelled = false;
     for (;;) {
       batch.clear();
       if (!answers.pop(batch, 64, Clock::now() + std::chrono::milliseconds(100))) break;
       for (auto& r : batch) {
         stream->Write(r);
         --outstanding;
+      }
+      if (stopping.load() && outstanding.load() == 0 && !cancelled) {
+        context->TryCancel();  // ends the blocked Read; the client sees the stream end
+        cancelled = true;
       }
     }
   });
@@ -106,7 +112,7 @@ Status BrokerService::Send(grpc::ServerContext*, const v1::SendRequest* request,
 
 Status BrokerService::SendStream(grpc::ServerContext* context,
                                  grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>* stream) {
-  return pipelined_stream(context, stream, [this](v1::SendRequest& request, auto done) {
+  return pipelined_stream(context, stream, stopping_, [this](v1::SendRequest& request, auto done) {
     broker_.send(take_messages(request.mutable_messages()), std::move(done));
   });
 }
@@ -120,7 +126,7 @@ Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveReq
   r.visibility = std::chrono::milliseconds(request->visibility_ms());
   r.peek = request->peek();
   r.auto_ack = request->auto_ack();
-  r.cancelled = [context] { return context->IsCancelled(); };
+  r.cancelled = [this, context] { return stopping_.load() || context->IsCancelled(); };
   return guarded("Receive", [&] {
     for (auto& m : broker_.queue(request->channel()).receive(r)) *response->add_messages() = std::move(m);
     return Status::OK;
@@ -150,7 +156,7 @@ Status BrokerService::Publish(grpc::ServerContext*, const v1::PublishRequest* re
 
 Status BrokerService::PublishStream(grpc::ServerContext* context,
                                     grpc::ServerReaderWriter<v1::PublishResponse, v1::PublishRequest>* stream) {
-  return pipelined_stream(context, stream, [this](v1::PublishRequest& request, auto done) {
+  return pipelined_stream(context, stream, stopping_, [this](v1::PublishRequest& request, auto done) {
     broker_.publish(request.kind(), take_messages(request.mutable_messages()), std::move(done));
   });
 }
@@ -160,10 +166,15 @@ Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::Subscrib
   if (request->channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
   constexpr size_t kBatch = 256;
   const auto slice = std::chrono::milliseconds(100);  // how often a quiet stream checks for cancellation
+  const Status stopped(StatusCode::UNAVAILABLE, "gsmqd is shutting down");
   if (request->kind() == v1::EVENTS) {
     auto mailbox = broker_.subscribe_events(request->channel(), request->group());
     std::vector<v1::Message> batch;
     while (!context->IsCancelled()) {
+      if (stopping_.load()) {
+        broker_.unsubscribe_events(request->channel(), request->group(), mailbox.get());
+        return stopped;
+      }
       batch.clear();
       mailbox->pop(batch, kBatch, Clock::now() + slice);
       if (batch.empty()) continue;
@@ -186,6 +197,10 @@ Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::Subscrib
   auto cursor = channel.cursor(request->group(), channel.start_seq(*request));
   ++channel.subscriber_count();
   while (!context->IsCancelled()) {
+    if (stopping_.load()) {
+      --channel.subscriber_count();
+      return stopped;
+    }
     auto batch = channel.read(*cursor, kBatch, Clock::now() + slice);
     if (batch.empty()) continue;
     v1::SubscribeResponse response;
@@ -214,6 +229,10 @@ Status BrokerService::Respond(grpc::ServerContext* context,
   std::thread writer([&] {
     std::vector<v1::RespondResponse> batch;
     while (!context->IsCancelled()) {
+      if (stopping_.load()) {
+        context->TryCancel();  // ends the blocked Read below
+        break;
+      }
       batch.clear();
       if (!responder->requests.pop(batch, 64, Clock::now() + std::chrono::milliseconds(100))) break;
       for (auto& r : batch) stream->Write(r);

@@ -1,6 +1,7 @@
 // The gRPC face of the Broker: gsmq.v1.Broker (proto/gsmq/v1/broker.proto).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 
 #include "gsmq/v1/broker.grpc.pb.h"
@@ -11,6 +12,11 @@ namespace gsmq::server {
 class BrokerService final : public v1::Broker::Service {
  public:
   explicit BrokerService(Broker& broker);
+
+  // gsmqd is stopping: long polls return, subscriptions end with UNAVAILABLE, responder
+  // streams and send streams end (the latter once every batch read so far was answered),
+  // so that grpc::Server::Shutdown need not wait for its deadline.
+  void shutdown() { stopping_ = true; }
 
   grpc::Status Send(grpc::ServerContext*, const v1::SendRequest*, v1::SendResponse*) override;
   grpc::Status SendStream(grpc::ServerContext*, grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>*) override;
@@ -29,6 +35,7 @@ class BrokerService final : public v1::Broker::Service {
 
  private:
   Broker& broker_;
+  std::atomic<bool> stopping_{false};
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

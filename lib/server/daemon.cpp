@@ -49,6 +49,7 @@ int run_daemon(const DaemonOptions& options) {
   pollfd p{stop_fd(), POLLIN, 0};
   while (!stop_requested()) ::poll(&p, 1, 1000);
   log::info("stopping: finishing requests in flight");
+  service.shutdown();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server->Wait();
   broker.stop();

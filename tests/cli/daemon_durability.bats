@@ -285,3 +285,33 @@ padded_messages() {
     assert_output ""
   done
 }
+
+@test "SIGTERM with subscribers and a responder connected: they are told, gsmqd exits 0" {
+  gsmqd_start
+  gsmq-recv --events "$GSMQ/ev" >"$BATS_TEST_TMPDIR/ev.out" 2>"$BATS_TEST_TMPDIR/ev.err" 3>&- &
+  ev=$!
+  gsmq-recv --store --from first "$GSMQ/st" >"$BATS_TEST_TMPDIR/st.out" 2>"$BATS_TEST_TMPDIR/st.err" 3>&- &
+  st=$!
+  gsmq-recv --follow "$GSMQ/q" >"$BATS_TEST_TMPDIR/q.out" 2>"$BATS_TEST_TMPDIR/q.err" 3>&- &
+  q=$!
+  gsmq-recv --respond --exec 'echo pong' "$GSMQ/rr" >/dev/null 2>"$BATS_TEST_TMPDIR/rr.err" 3>&- &
+  rr=$!
+  track_pid "$ev"; track_pid "$st"; track_pid "$q"; track_pid "$rr"
+  poll_until gsmq-send --request --timeout 2s -m ping "$GSMQ/rr"
+  subscribed() {
+    [[ "$(gsmqd channels "$GSMQ" | jq -s '[.[] | select(.channel == "ev" or .channel == "st") | .consumers] | add')" == 2 ]]
+  }
+  poll_until subscribed
+
+  gsmqd_stop  # exit status 0
+
+  for pid in "$ev" "$st" "$q" "$rr"; do
+    status=0
+    _wait_bounded "$pid" || status=$?
+    [[ "$status" -eq 4 ]]
+  done
+  grep -q 'shutting down' "$BATS_TEST_TMPDIR/ev.err"
+  grep -q 'shutting down' "$BATS_TEST_TMPDIR/st.err"
+  grep -q 'ended the request stream' "$BATS_TEST_TMPDIR/rr.err"
+  grep -q 'cannot connect\|gsmqd at' "$BATS_TEST_TMPDIR/q.err"
+}

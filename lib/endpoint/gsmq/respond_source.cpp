@@ -41,7 +41,9 @@ class RespondSource : public Source {
         request_ids_[out.tag] = got.front().request_id();
         return Status::message;
       }
-      if (!open) return Status::end;
+      // The stream only ends on our close(); otherwise gsmqd went away (stopped, or it
+      // refused the subscription).
+      if (!open) throw ToolError(kExitUnavailable, "gsmqd at " + c_->target + " ended the request stream");
     }
   }
 
