@@ -250,3 +250,16 @@ teardown() {
   assert_success
   [[ "$(echo "$output" | jq -r .body)" == ok ]]
 }
+
+@test "messages waiting behind a slow --exec are not redelivered: visibility runs from the hand-out" {
+  gsmq-send -m 1 -m 2 -m 3 -m 4 -m 5 "$GSMQ/slow"
+  # all five arrive in one batch; handling them takes twice the visibility in total
+  run --separate-stderr gsmq-recv --count 5 --visibility 1500ms --exec "sleep 0.6; cat >>'$BATS_TEST_TMPDIR/handled'" "$GSMQ/slow"
+  assert_success
+  [[ "$stderr" != *"not in flight"* ]]
+  [[ "$(jq -r .body "$BATS_TEST_TMPDIR/handled" | paste -sd ' ')" == "1 2 3 4 5" ]]
+  [[ "$(jq -r .receive_count "$BATS_TEST_TMPDIR/handled" | sort -u)" == 1 ]]
+  # every ack counted: nothing comes back
+  run --separate-stderr gsmq-recv "$GSMQ/slow"
+  assert_output ""
+}

@@ -142,3 +142,15 @@ EOF
   [[ "${lines[0]}" == *"not in flight"* ]]
   [[ "${lines[1]}" == *"malformed receipt"* ]]
 }
+
+@test "Python: Send to a full queue fails with RESOURCE_EXHAUSTED and says why" {
+  gsmqd_stop
+  gsmqd_start --max-depth 2
+  run --separate-stderr py send capped a b
+  assert_success
+  run --separate-stderr py send capped c
+  assert_failure 1
+  [[ "$stderr" == *"RESOURCE_EXHAUSTED: channel capped is full (2 messages)"* ]]
+  run --separate-stderr py receive capped --ack
+  [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "a b" ]]
+}

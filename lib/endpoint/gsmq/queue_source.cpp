@@ -1,5 +1,7 @@
 // Queue receiving: long-polls Receive in batches, hands messages out one by one, and
 // settles them in batches (ack after the sink confirmed; requeue or reject otherwise).
+// A message's visibility should run from when it is handed out, not from when its batch
+// arrived: while it waits in the batch (behind a slow --exec, say) its lease is extended.
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -36,6 +38,7 @@ class QueueSource : public Source {
     if (!m.receipt().empty()) {
       std::lock_guard lock(mutex_);
       receipts_[out.tag] = m.receipt();
+      waiting_.erase(m.receipt());
     }
     out.message = from_proto(m);
     ++taken_;
@@ -61,6 +64,7 @@ class QueueSource : public Source {
     buffer_.clear();
     {
       std::lock_guard lock(mutex_);
+      waiting_.clear();
       for (auto& s : back.settlements()) *pending_.add_settlements() = s;
       stopping_ = true;
     }
@@ -92,6 +96,11 @@ class QueueSource : public Source {
       v1::ReceiveResponse response;
       const grpc::Status status = c_->stub->Receive(&context, request, &response);
       if (!status.ok()) throw ToolError(exit_status_for(status), describe(*c_, status));
+      {
+        std::lock_guard lock(mutex_);
+        for (const auto& m : response.messages())
+          if (!m.receipt().empty()) waiting_[m.receipt()] = Clock::now();
+      }
       for (auto& m : *response.mutable_messages()) buffer_.push_back(std::move(m));
       if (o.peek) done_ = true;  // one look
       if (!buffer_.empty()) return Status::message;
@@ -112,12 +121,29 @@ class QueueSource : public Source {
     if (pending_.settlements_size() >= static_cast<int>(kBatch)) wake_.notify_all();
   }
 
+  // Messages still waiting to be handed out whose lease is half over get it extended.
+  // Caller holds mutex_.
+  void extend_waiting() {
+    const auto& o = c_->options;
+    const Duration half = o.visibility.count() > 0 ? o.visibility / 2 : Duration(std::chrono::seconds(1));
+    const auto now = Clock::now();
+    for (auto& [receipt, since] : waiting_) {
+      if (now - since < half) continue;
+      auto* s = pending_.add_settlements();
+      s->set_receipt(receipt);
+      s->set_action(v1::SETTLE_EXTEND);
+      s->set_visibility_ms(static_cast<uint32_t>(std::chrono::duration_cast<std::chrono::milliseconds>(o.visibility).count()));
+      since = now;
+    }
+  }
+
   // Sends settlements in batches: at once when a batch is full, else every few ms.
   void settle_loop() {
     std::unique_lock lock(mutex_);
     for (;;) {
       wake_.wait_for(lock, std::chrono::milliseconds(2),
                      [&] { return stopping_ || pending_.settlements_size() >= static_cast<int>(kBatch); });
+      if (!stopping_) extend_waiting();
       if (pending_.settlements_size() > 0) {
         v1::SettleRequest request;
         request.Swap(&pending_);
@@ -147,6 +173,7 @@ class QueueSource : public Source {
   std::mutex mutex_;
   std::condition_variable wake_;
   std::map<uint64_t, std::string> receipts_;
+  std::map<std::string, Clock::time_point> waiting_;  // fetched, not handed out: receipt -> lease (re)start
   v1::SettleRequest pending_;
   bool stopping_ = false;
   std::thread settler_;

@@ -94,7 +94,11 @@ def main():
             request.messages.append(message_pb2.Message(
                 channel=args.channel, body=body.encode("utf-8"), priority=args.priority,
                 meta=meta, ttl_ms=args.ttl_ms))
-        response = stub.Send(request, timeout=10)
+        try:
+            response = stub.Send(request, timeout=10)
+        except grpc.RpcError as e:
+            print(f"{e.code().name}: {e.details()}", file=sys.stderr)
+            return 1
         if response.batch_id != 7:
             print("batch_id not echoed", file=sys.stderr)
             return 7
