@@ -44,9 +44,12 @@ padded_messages() {
   assert_output --partial --fsync
 }
 
-@test "kill -9 in the middle of a stream of sends: every acknowledged message is delivered after restart" {
-  gsmqd_start
-  local total=20000
+# kill -9 of gsmqd (started with the extra flags given) in the middle of a steady stream
+# of sends; after a restart every message gsmq-send --print reported as acknowledged is
+# delivered, once, with its body. The crash comes after $CRASH_AFTER acks (default 2000).
+crash_during_stream() {
+  gsmqd_start "$@"
+  local total=10000 after="${CRASH_AFTER:-2000}"
   # a steady stream: 200 messages, a short pause, and so on (its own bash: no bats traps)
   bash -c 'for ((i = 1; i <= $1; i++)); do
              printf "{\"body\":\"m%d\"}\n" "$i"
@@ -55,16 +58,16 @@ padded_messages() {
   sender=$!
   track_pid "$sender"
 
-  poll_until has_lines "$BATS_TEST_TMPDIR/acked" 2000
+  poll_until has_lines "$BATS_TEST_TMPDIR/acked" "$after"
   gsmqd_kill9
   local send_status=0
   _wait_bounded "$sender" || send_status=$?
   # the sender noticed: not every message was confirmed
   [[ "$send_status" -ne 0 ]]
   acked=$(count_lines "$BATS_TEST_TMPDIR/acked")
-  [[ "$acked" -ge 2000 && "$acked" -lt "$total" ]]
+  [[ "$acked" -ge "$after" && "$acked" -lt "$total" ]]
 
-  gsmqd_start
+  gsmqd_start "$@"
   gsmq-recv "$GSMQ/crash" >"$BATS_TEST_TMPDIR/got"
   jq -r .id "$BATS_TEST_TMPDIR/acked" | sort >"$BATS_TEST_TMPDIR/acked.ids"
   jq -r .id "$BATS_TEST_TMPDIR/got" | sort >"$BATS_TEST_TMPDIR/got.ids"
@@ -80,6 +83,42 @@ padded_messages() {
   # and the queue is empty now
   run --separate-stderr gsmq-recv "$GSMQ/crash"
   assert_output ""
+}
+
+@test "kill -9 in the middle of a stream of sends: every acknowledged message is delivered after restart" {
+  crash_during_stream
+}
+
+@test "kill -9 in the middle of a stream of sends, --fsync always: every acknowledged message is delivered" {
+  CRASH_AFTER=500 crash_during_stream --fsync always
+}
+
+@test "kill -9 in the middle of a stream of sends, --fsync never: every acknowledged message is delivered" {
+  crash_during_stream --fsync never
+}
+
+@test "gsmqd takes its flags from --config, and its data directory from GSMQ_DATA_DIR" {
+  printf 'listen = "127.0.0.1:0"\ndata-dir = "%s"\nfsync = "always"\nport-file = "%s"\n' \
+    "$BATS_TEST_TMPDIR/from-config" "$BATS_TEST_TMPDIR/config.port" >"$BATS_TEST_TMPDIR/gsmqd.toml"
+  gsmqd --config "$BATS_TEST_TMPDIR/gsmqd.toml" 2>"$BATS_TEST_TMPDIR/config.log" 3>&- &
+  GSMQD_PID=$!
+  track_pid "$GSMQD_PID"
+  poll_until test -s "$BATS_TEST_TMPDIR/config.port"
+  GSMQ="gsmq://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/config.port")"
+  run --separate-stderr gsmqd ping "$GSMQ"
+  assert_success
+  [[ "$(echo "$output" | jq -r .data_dir)" == "$BATS_TEST_TMPDIR/from-config" ]]
+  grep -q 'fsync=always' "$BATS_TEST_TMPDIR/config.log"
+  gsmqd_stop
+
+  GSMQ_DATA_DIR="$BATS_TEST_TMPDIR/from-env" gsmqd --listen 127.0.0.1:0 --port-file "$BATS_TEST_TMPDIR/env.port" \
+    2>/dev/null 3>&- &
+  GSMQD_PID=$!
+  track_pid "$GSMQD_PID"
+  poll_until test -s "$BATS_TEST_TMPDIR/env.port"
+  run --separate-stderr gsmqd ping "gsmq://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/env.port")"
+  [[ "$(echo "$output" | jq -r .data_dir)" == "$BATS_TEST_TMPDIR/from-env" ]]
+  gsmqd_stop
 }
 
 @test "SIGTERM, restart: acked messages stay gone, queued ones stay, in-flight ones come back after their visibility" {

@@ -101,6 +101,10 @@ teardown() {
   run --separate-stderr gsmq-recv "$GSMQ/ttl"
   assert_success
   [[ "$(echo "$output" | jq -r .body)" == keeper ]]
+  # the admin view counts it
+  run --separate-stderr gsmqd channels "$GSMQ"
+  assert_success
+  [[ "$(echo "$output" | jq -r 'select(.channel == "ttl") | .expired')" == 1 ]]
 }
 
 @test "a message whose receiver died before the ack comes back after its visibility, receive_count 2" {
@@ -147,6 +151,8 @@ teardown() {
   run --separate-stderr gsmq-recv "$GSMQ/work"
   assert_success
   assert_output ""
+  run --separate-stderr gsmqd channels "$GSMQ"
+  [[ "$(echo "$output" | jq -r 'select(.channel == "work") | .dead_lettered')" == 1 ]]
 }
 
 @test "--exec: exit 0 acks, anything else rejects to the dead-letter channel (exit 1)" {
