@@ -128,20 +128,26 @@ crash_during_stream() {
   [[ "$(echo "$output" | jq -r .body)" == first ]]
   run gsmq-recv --count 1 --visibility 5s --exec 'kill -9 $PPID' "$GSMQ/keep"
   [[ "$status" -eq 137 ]]
+  # policies are kept too: a delay and a TTL
+  gsmq-send --delay 4s -m delayed "$GSMQ/keep"
+  gsmq-send --ttl 1s -m ephemeral "$GSMQ/keep"
 
   gsmqd_stop  # exit status 0, or the test fails here
   grep -q 'msg=stopped' "$GSMQD_LOG"
   gsmqd_start
 
-  # "second" is still in flight: only "third" is there
+  # the TTL still runs out
+  no_ephemeral() { ! gsmq-recv --peek "$GSMQ/keep" | grep -q ephemeral; }
+  poll_until no_ephemeral
+  # "second" is still in flight and "delayed" not due: only "third" is there
   run --separate-stderr gsmq-recv "$GSMQ/keep"
   assert_success
   [[ "$(echo "$output" | jq -r .body)" == third ]]
-  # ... until its visibility runs out; its receive count survived the restart
-  run --separate-stderr gsmq-recv --count 1 --wait 20s "$GSMQ/keep"
+  # ... until the visibility runs out and the delay is over; the receive count survived
+  run --separate-stderr gsmq-recv --count 2 --wait 20s "$GSMQ/keep"
   assert_success
-  [[ "$(echo "$output" | jq -r .body)" == second ]]
-  [[ "$(echo "$output" | jq -r .receive_count)" == 2 ]]
+  [[ "$(echo "$output" | jq -r .body | sort | paste -sd ' ')" == "delayed second" ]]
+  [[ "$(echo "$output" | jq -r 'select(.body == "second") | .receive_count')" == 2 ]]
   run --separate-stderr gsmq-recv "$GSMQ/keep"
   assert_output ""
 }

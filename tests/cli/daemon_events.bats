@@ -185,3 +185,11 @@ real_count() {
   [[ "$stderr" == *"timeout"* ]]
   assert_output ""
 }
+
+@test "request-reply: a failing responder command is the requester's error" {
+  recv_bg "$BATS_TEST_TMPDIR/failing.out" --respond --raw --exec 'read -r line; [ "$line" = ready ] && echo yes || exit 3' "$GSMQ/flaky"
+  poll_until gsmq-send --request --timeout 2s -m ready "$GSMQ/flaky"
+  run --separate-stderr gsmq-send --request -m boom "$GSMQ/flaky"
+  assert_failure 1
+  [[ "$stderr" == *"request on flaky: --exec command exited with status 3"* ]]
+}
