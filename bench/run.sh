@@ -48,7 +48,9 @@ record() {  # system workload json-from-gsmq-gen [extra jq assignments]
   echo "  $system / $workload: $(jq -r '"\(.throughput_msg_s|floor) msg/s, ack p99 \(.publish_ack.p99_us) µs" + (if .end_to_end then ", e2e p99 \(.end_to_end.p99_us) µs" else "" end)' <<<"$json"), peak RSS $rss MiB" >&2
 }
 
-gen() { gsmq-gen -q --json "$@" || true; }  # a run with errors still reports its figures
+# A run with errors still reports its figures. GEN_EXTRA: per-peer generator flags
+# (--stamp-in-body for MQTT 3.1.1 peers, which carry no meta).
+gen() { gsmq-gen -q --json ${GEN_EXTRA:-} "$@" || true; }
 
 # The workloads, given a sink URL, a subscribe URL and the server's pid.
 run_workloads() {  # system sink_url sub_url pid fanout_sink fanout_sub
@@ -68,6 +70,7 @@ run_workloads() {  # system sink_url sub_url pid fanout_sink fanout_sub
 for peer in $peers; do
   case $peer in
   gsmqd)
+    GEN_EXTRA=""
     for policy in batch always never; do
       port=$(free_port)
       gsmqd --listen "127.0.0.1:$port" --data-dir "$work/gsmqd-$policy" --fsync "$policy" --log-level warn &
@@ -91,6 +94,7 @@ for peer in $peers; do
     command -v mosquitto >/dev/null || { echo "mosquitto not installed: skipped" >&2; continue; }
     port=$(free_port)
     printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_inflight_messages 0\n' "$port" > "$work/mosquitto.conf"
+    GEN_EXTRA="--stamp-in-body"
     mosquitto -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pid=$!; pids+=("$pid"); wait_port "$port"
     for qos in 1 0; do
       echo "== mosquitto QoS $qos ==" >&2
@@ -105,6 +109,7 @@ for peer in $peers; do
     export RABBITMQ_NODENAME=gsmqbench@localhost RABBITMQ_NODE_PORT=$port RABBITMQ_DIST_PORT=$dport \
       RABBITMQ_MNESIA_BASE=$rdir/mnesia RABBITMQ_LOG_BASE=$rdir/log RABBITMQ_ENABLED_PLUGINS_FILE=$rdir/enabled_plugins \
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-rabbitmq_mqtt tcp_listeners [$mport]"
+    GEN_EXTRA="--stamp-in-body"
     rabbitmq-server >"$rdir/stdout.log" 2>&1 & pids+=("$!")
     rabbitmqctl -n "$RABBITMQ_NODENAME" await_startup --timeout 120 >/dev/null 2>&1 || { echo "RabbitMQ did not start: skipped" >&2; continue; }
     wait_port "$mport"
@@ -117,6 +122,7 @@ for peer in $peers; do
     command -v nats-server >/dev/null || { echo "nats-server not installed: skipped" >&2; continue; }
     port=$(free_port); mport=$(free_port)
     printf 'port: %s\nserver_name: gsmqbench\njetstream { store_dir: "%s/nats" }\nmqtt { port: %s }\n' "$port" "$work" "$mport" > "$work/nats.conf"
+    GEN_EXTRA="--stamp-in-body"
     nats-server -c "$work/nats.conf" >"$work/nats.log" 2>&1 & pid=$!; pids+=("$pid"); wait_port "$mport"
     for qos in 1 0; do
       echo "== NATS MQTT QoS $qos ==" >&2

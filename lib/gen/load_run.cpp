@@ -21,7 +21,7 @@ struct Run {
   int64_t start_us = 0;                 // the system clock at `start`, for the "gen" stamp
   Clock::time_point measure_from;       // warm-up ends
   Clock::time_point send_end = Clock::time_point::max();
-  std::atomic<uint64_t> sent{0}, acked{0}, errors{0}, received{0}, unique_received{0}, body_bytes{0};
+  std::atomic<uint64_t> sent{0}, acked{0}, acked_measured{0}, errors{0}, received{0}, unique_received{0}, body_bytes{0};
   std::atomic<bool> stop_sending{false}, stop_consuming{false};
   std::mutex errors_mutex;
   std::vector<std::string> first_errors;
@@ -70,9 +70,10 @@ struct GenStamp {
 
 GenStamp read_stamp(const Message& m) {
   GenStamp g;
-  auto it = m.meta.find("gen");
-  if (it == m.meta.end()) return g;
-  const std::string& v = it->second;
+  std::string v;
+  if (auto it = m.meta.find("gen"); it != m.meta.end()) v = it->second;
+  else if (m.body.starts_with("gen:")) v = m.body.substr(4, m.body.find(' ') - 4);  // --stamp-in-body
+  else return g;
   const auto a = v.find(':'), b = v.find(':', a + 1), c = v.find(':', b + 1);
   if (c == std::string::npos) return g;
   try {
@@ -130,8 +131,17 @@ void produce(Run& run, Producer& p, const PayloadTemplate* body, const PayloadTe
     // back, since the sink fills in the URL's channel on the way. One meta entry keeps the
     // generator's own cost per message low: "gen" = "CLIENT:SEQ:TS_US:CHANNEL".
     const std::string channel_name = m.channel;
-    m.meta["gen"] = std::to_string(p.client) + ":" + std::to_string(seq) + ":" + std::to_string(ctx.ts_us) + ":" +
-                    channel_name;
+    std::string stamp = std::to_string(p.client) + ":" + std::to_string(seq) + ":" + std::to_string(ctx.ts_us) + ":" +
+                        channel_name;
+    if (o.stamp_in_body) {
+      // "gen:STAMP " then the body; a filler body is cut so the total stays --size bytes.
+      std::string prefix = "gen:" + stamp + " ";
+      if (!body) m.body.resize(m.body.size() > prefix.size() ? m.body.size() - prefix.size() : 0);
+      m.body.insert(0, prefix);
+      m.body_is_json = false;
+    } else {
+      m.meta["gen"] = std::move(stamp);
+    }
     const size_t bytes = m.body.size();
     run.sent.fetch_add(1);
     run.body_bytes.fetch_add(bytes);
@@ -151,8 +161,10 @@ void produce(Run& run, Producer& p, const PayloadTemplate* body, const PayloadTe
         }
       }
       p.room.notify_one();
-      if (r.status == SendResult::Status::ok) run.acked.fetch_add(1);
-      else {
+      if (r.status == SendResult::Status::ok) {
+        run.acked.fetch_add(1);
+        if (intended >= run.measure_from) run.acked_measured.fetch_add(1);
+      } else {
         run.errors.fetch_add(1);
         run.note_error(r.error);
       }
@@ -314,6 +326,7 @@ LoadResult run_load(const LoadOptions& o, const std::function<void(const Interva
   result.elapsed_s = std::max(1e-9, std::chrono::duration<double>(send_done - measured_start).count());
   result.sent = run.sent;
   result.acked = run.acked;
+  result.acked_measured = run.acked_measured;
   result.errors = run.errors;
   result.received = run.received;
   result.first_errors = run.first_errors;

@@ -35,6 +35,9 @@ struct LoadOptions {
   size_t max_in_flight = 1000;          // per producer
   std::string body_template;            // empty: filler of `size` bytes
   bool body_is_json = false;            // the template renders JSON (printed as JSON, not a string)
+  // Where the matching stamp travels: meta (default) or the start of the body, for
+  // endpoints that carry no meta (MQTT 3.1.1); with --size the body keeps its size.
+  bool stamp_in_body = false;
   size_t size = 128;
   std::string channel_template;         // empty: the URL's channel
   std::vector<std::pair<int, double>> priority_mix;  // (priority, weight)
@@ -55,6 +58,7 @@ struct Interval {
 struct LoadResult {
   double elapsed_s = 0;                  // sending phase, warm-up excluded
   uint64_t sent = 0, acked = 0, errors = 0, received = 0;
+  uint64_t acked_measured = 0;           // acked messages sent after the warm-up (throughput)
   uint64_t lost = 0, duplicated = 0, reordered = 0;
   uint64_t body_bytes = 0;               // total bytes of bodies sent
   Histogram ack_latency_ns;              // intended send time -> confirmation

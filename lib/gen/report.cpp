@@ -27,6 +27,13 @@ std::string latency_row(const char* name, const Histogram& h) {
   return row + "\n";
 }
 
+// Body bytes per second over the measured window (the mean body size times the rate).
+double megabytes_per_second(const LoadResult& r) {
+  if (r.sent == 0) return 0;
+  const double mean_body = static_cast<double>(r.body_bytes) / static_cast<double>(r.sent);
+  return mean_body * static_cast<double>(r.acked_measured) / r.elapsed_s / 1e6;
+}
+
 nlohmann::ordered_json latency_json(const Histogram& h) {
   nlohmann::ordered_json j;
   j["count"] = h.count();
@@ -62,9 +69,9 @@ std::string summary_text(const LoadOptions& o, const LoadResult& r) {
     out += buf;
   }
   out += "\n";
-  const double rate = static_cast<double>(r.acked) / r.elapsed_s;
+  const double rate = static_cast<double>(r.acked_measured) / r.elapsed_s;
   std::snprintf(buf, sizeof buf, "  throughput %.0f msg/s acked (%.2f MB/s of bodies) over %.2f s\n", rate,
-                static_cast<double>(r.body_bytes) / r.elapsed_s / 1e6, r.elapsed_s);
+                megabytes_per_second(r), r.elapsed_s);
   out += buf;
   out += "  latency (µs)       p50       p90       p99     p99.9    p99.99       max      mean\n";
   out += latency_row("publish-ack", r.ack_latency_ns);
@@ -90,8 +97,8 @@ nlohmann::ordered_json summary_json(const LoadOptions& o, const LoadResult& r) {
   j["lost"] = r.lost;
   j["duplicated"] = r.duplicated;
   j["reordered"] = r.reordered;
-  j["throughput_msg_s"] = static_cast<double>(r.acked) / r.elapsed_s;
-  j["throughput_mb_s"] = static_cast<double>(r.body_bytes) / r.elapsed_s / 1e6;
+  j["throughput_msg_s"] = static_cast<double>(r.acked_measured) / r.elapsed_s;
+  j["throughput_mb_s"] = megabytes_per_second(r);
   j["publish_ack"] = latency_json(r.ack_latency_ns);
   if (!o.source_url.empty()) j["end_to_end"] = latency_json(r.e2e_latency_ns);
   auto& channels = j["channels"] = nlohmann::ordered_json::object();
