@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 #include "envelope/message.h"
+#include "server/record_codec.h"
+#include "store/log_format.h"
 #include "util/log.h"
 
 namespace gsmq::server {
@@ -135,10 +137,21 @@ struct BatchJoin {
   std::function<void(std::vector<v1::SendResult>)> done;
 };
 
-// Splits a batch by channel, keeping each message's position for the results.
-std::map<std::string, std::vector<size_t>> group_by_channel(const std::vector<v1::Message>& messages) {
+// Splits a batch by channel, keeping each message's position for the results. A message
+// too large for one log record is refused here, on its own, instead of failing the
+// whole group it would be written with.
+std::map<std::string, std::vector<size_t>> group_by_channel(const std::vector<v1::Message>& messages,
+                                                            std::vector<v1::SendResult>& results) {
   std::map<std::string, std::vector<size_t>> groups;
-  for (size_t i = 0; i < messages.size(); ++i) groups[messages[i].channel()].push_back(i);
+  for (size_t i = 0; i < messages.size(); ++i) {
+    const size_t size = message_record_size(messages[i]);
+    if (size > store::format::kMaxRecordPayload) {
+      results[i].set_error("message too large to store: " + std::to_string(size) +
+                           " bytes with its envelope, at most " + std::to_string(store::format::kMaxRecordPayload));
+      continue;
+    }
+    groups[messages[i].channel()].push_back(i);
+  }
   return groups;
 }
 
@@ -154,9 +167,9 @@ void send_grouped(std::vector<v1::Message> messages, std::function<void(std::vec
     join->results[i].set_id(messages[i].id());
     join->results[i].set_channel(messages[i].channel());
   }
-  auto groups = group_by_channel(messages);
+  auto groups = group_by_channel(messages, join->results);
   join->remaining = groups.size();
-  if (groups.empty()) return join->done({});
+  if (groups.empty()) return join->done(std::move(join->results));
   for (auto& [channel, positions] : groups) {
     std::vector<v1::Message> part;
     part.reserve(positions.size());

@@ -111,6 +111,17 @@ TEST_F(ServerBroker, MessagesWithoutAChannelOrWithAnUnstorableOneAreRefused) {
   EXPECT_EQ(results[2].error(), "");
 }
 
+TEST_F(ServerBroker, AMessageTooLargeToStoreIsRefusedAloneNotItsBatch) {
+  open();
+  const auto results = send({msg("q", "small"), msg("q", std::string(65u << 20, 'x')), msg("q", "also small")});
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(results[0].error(), "");
+  EXPECT_NE(results[1].error().find("too large"), std::string::npos);
+  EXPECT_EQ(results[2].error(), "");
+  EXPECT_EQ(bodies(receive("q", 10, 30s)), (std::vector<std::string>{"small", "also small"}));
+  EXPECT_NE(send({msg("q", std::string(65u << 20, 'x'))}, v1::EVENTS_STORE, false)[0].error(), "");
+}
+
 TEST_F(ServerBroker, StateSurvivesARestart) {
   open();
   send({msg("q", "acked"), msg("q", "in-flight"), msg("q", "short-lease"), msg("q", "waiting"),
