@@ -6,6 +6,7 @@
 #include "endpoint/coap_endpoint.h"
 #include "endpoint/file_endpoint.h"
 #include "endpoint/gsmq_endpoint.h"
+#include "endpoint/http_endpoint.h"
 #include "endpoint/mqtt_endpoint.h"
 #include "endpoint/stdio_endpoint.h"
 
@@ -24,6 +25,8 @@ constexpr std::array kAdapters = {
     Adapter{"gsmq", open_gsmq_source, open_gsmq_sink},
     Adapter{"coap", open_coap_source, open_coap_sink},
     Adapter{"coaps", open_coap_source, open_coap_sink},
+    Adapter{"http", open_http_source, open_http_sink},
+    Adapter{"https", open_http_source, open_http_sink},
     Adapter{"mqtt", open_mqtt_source, open_mqtt_sink},
     Adapter{"mqtts", open_mqtt_source, open_mqtt_sink},
     Adapter{"ws", open_mqtt_source, open_mqtt_sink},

@@ -1,0 +1,17 @@
+// http:// and https:// as a sink: POSTs (or PUTs) each message, or a batch of them, to the
+// target; delivered only on 2xx; 5xx, 408, 429 and transport errors retried with back-off
+// (?retries=N); other statuses fail at once. ?concurrency=N connections work in parallel.
+#pragma once
+
+#include <memory>
+
+#include "endpoint/endpoint.h"
+#include "endpoint/http/sink_config.h"
+
+namespace gsmq::http {
+
+// Connects once before returning (retrying like a request): ToolError(kExitUnavailable)
+// when the target cannot be reached.
+std::unique_ptr<Sink> open_client_sink(const SinkConfig& config, const EndpointOptions& options);
+
+}  // namespace gsmq::http

@@ -1,0 +1,16 @@
+// http:// and https:// in the listen form as a source: an ingest server. Each POST/PUT on
+// the path becomes one message (or one per JSON line), and the HTTP answer is written only
+// once the sink confirmed all of them: 200 {"ids":[...]}, or 503 when one failed.
+#pragma once
+
+#include <memory>
+
+#include "endpoint/endpoint.h"
+#include "endpoint/http/ingest_config.h"
+
+namespace gsmq::http {
+
+// Listens before returning: ToolError(kExitUnavailable) when the address cannot be used.
+std::unique_ptr<Source> open_ingest_source(const IngestConfig& config, const EndpointOptions& options);
+
+}  // namespace gsmq::http
