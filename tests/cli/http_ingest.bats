@@ -265,3 +265,16 @@ s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys
   kill -TERM "$INGEST_PID"
   ingest_wait || true
 }
+
+@test "request-reply gateway: an HTTP POST answered with the reply of a gsmqd responder" {
+  gsmqd_start
+  gsmq-recv --respond --exec 'echo "pong: $(jq -r .body)"' "$GSMQ/device" 2>"$BATS_TEST_TMPDIR/responder.err" &
+  track_pid $!
+  ingest_start "$BASE/rpc" gsmq-bridge "$BASE/rpc?listen" "$GSMQ/device?kind=request"
+  # until the responder has subscribed, a request fails (503); then the reply is the answer
+  poll_until curl -fsS -o "$BATS_TEST_TMPDIR/answer" -D "$BATS_TEST_TMPDIR/headers" --data-binary ping "$BASE/rpc"
+  [[ "$(cat "$BATS_TEST_TMPDIR/answer")" == "pong: ping" ]]
+  grep -qi '^X-Gsmq-Channel: device' "$BATS_TEST_TMPDIR/headers"
+  kill -TERM "$INGEST_PID"
+  ingest_wait || true
+}

@@ -203,3 +203,15 @@ recorded() { jq -r "$1" "$RECORDED"; }
   assert_success
   [[ "$(jq -r .body <<<"$output")" == d ]]
 }
+
+@test "function gateway: gsmqd requests -> gsmq-bridge -> HTTP ?reply; the response is the reply" {
+  gsmqd_start
+  recorder_start --reply 'fn says hi' --reply-type text/plain
+  gsmq-bridge "$GSMQ/fn?kind=respond" "$RECORDER_URL/fn?reply" 2>"$BATS_TEST_TMPDIR/bridge.err" &
+  track_pid $!
+  # until the bridge has subscribed, a request fails; then the HTTP response comes back
+  poll_until gsmq-send --request --timeout 1s -m hello "$GSMQ/fn" >"$BATS_TEST_TMPDIR/reply" 2>/dev/null
+  [[ "$(jq -r .body "$BATS_TEST_TMPDIR/reply")" == "fn says hi" ]]
+  [[ "$(jq -r '.meta["http.content-type"]' "$BATS_TEST_TMPDIR/reply")" == text/plain ]]
+  [[ "$(jq -r 'select(.status == 200) | .body' "$RECORDED")" == hello ]]
+}
