@@ -111,6 +111,8 @@ class Sink {
   // Takes one message; `done` runs exactly once, inline or on another thread, when the
   // peer confirmed or refused it. May block to apply back-pressure.
   virtual void send(Message message, Done done) = 0;
+  // True once the sink can take nothing more (its reader went away), checked while idle.
+  virtual bool closed() { return false; }
   // Waits until every `done` has run, or `deadline`; false when some are still pending.
   virtual bool flush(Clock::time_point deadline) {
     (void)deadline;

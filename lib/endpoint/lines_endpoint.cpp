@@ -95,6 +95,13 @@ LinesSink::~LinesSink() {
   if (owns_fd_) ::close(writer_.fd());
 }
 
+bool LinesSink::closed() {
+  // A pipe whose reader has gone reports POLLERR on the write end, before any write.
+  pollfd p{writer_.fd(), 0, 0};
+  if (::poll(&p, 1, 0) == 1 && (p.revents & POLLERR)) closed_ = true;
+  return closed_;
+}
+
 void LinesSink::send(Message message, Done done) {
   if (closed_) return done(SendResult::closed());
   const auto status = writer_.write_line(template_       ? template_->render(message)

@@ -34,6 +34,7 @@ class LinesSink : public Sink {
   LinesSink(int fd, bool owns_fd, bool sync_each, const EndpointOptions& options);
   ~LinesSink() override;
   void send(Message message, Done done) override;
+  bool closed() override;
 
  private:
   bool owns_fd_;

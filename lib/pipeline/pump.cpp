@@ -5,6 +5,8 @@
 #include <memory>
 #include <mutex>
 
+#include "util/signals.h"
+
 namespace gsmq {
 namespace {
 
@@ -35,14 +37,35 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
   Delivery delivery;
 
   for (;;) {
-    if (options.count && stats.received >= *options.count) break;
+    // --count counts the messages that pass the transform (filters), not the skipped ones.
+    if (options.count && stats.received - stats.skipped >= *options.count) break;
     {
-      // Back-pressure: wait for room before taking another message.
+      // Back-pressure: wait for room before taking another message (a signal still ends it).
       std::unique_lock lock(tracker->mutex);
-      tracker->changed.wait(lock, [&] { return tracker->in_flight < options.max_in_flight || tracker->closed; });
+      while (!tracker->changed.wait_for(lock, std::chrono::milliseconds(100), [&] {
+        return tracker->in_flight < options.max_in_flight || tracker->closed;
+      }))
+        if (stop_requested()) break;
       if (tracker->closed) break;
+      if (stop_requested()) {
+        stats.stopped = true;
+        break;
+      }
     }
-    const auto status = source.next(delivery, deadline);
+    // Wait in slices, so that an output closed while the input is idle (a reader that
+    // went away: `gsmq-recv --follow ... | head -1`) ends the run without a next message.
+    auto status = Source::Status::timeout;
+    for (;;) {
+      const auto slice = std::min(deadline, Clock::now() + std::chrono::milliseconds(500));
+      status = source.next(delivery, slice);
+      if (status != Source::Status::timeout || Clock::now() >= deadline) break;
+      if (sink.closed()) {
+        std::lock_guard lock(tracker->mutex);
+        tracker->closed = true;
+        break;
+      }
+    }
+    if (status == Source::Status::timeout && tracker->closed) break;
     if (status == Source::Status::end) {
       stats.ended = true;
       break;

@@ -63,6 +63,17 @@ teardown() {
   assert_equal "$(jq -r '.priority // 0' out.jsonl | sort -u | tr '\n' ' ')" "0 9 "
 }
 
+@test "--stamp-in-body matches messages through an endpoint that carries no meta" {
+  : > loop.jsonl
+  run --separate-stderr gsmq-gen --count 200 --size 64 --stamp-in-body --json \
+    --subscribe 'file:loop.jsonl?follow' file:loop.jsonl
+  assert_success
+  assert_equal "$(jq .received <<<"$output")" 200
+  assert_equal "$(jq .lost <<<"$output")" 0
+  assert_equal "$(jq -r .body loop.jsonl | awk '{ print length($0) }' | sort -u)" 64
+  assert_equal "$(jq -r '.meta.gen // "none"' loop.jsonl | sort -u)" none
+}
+
 @test "loss is reported and fails the run" {
   # The subscriber reads events on another channel than the one sent to: nothing comes back.
   run --separate-stderr gsmq-gen --count 50 --drain 300ms --subscribe "$GSMQ/elsewhere?kind=events" --json \

@@ -60,6 +60,14 @@ make_messages() {
   assert_equal "$(cat err.txt)" ""
 }
 
+@test "gsmq-recv --follow notices a closed pipe while it is idle, without a next message" {
+  echo '{"body":"only"}' >one.jsonl
+  # The file never grows: the reader's going away is what ends gsmq-recv (timeout = bug).
+  run bash -c 'timeout 20 gsmq-recv --follow file:one.jsonl 2>recv.err | head -1; echo "${PIPESTATUS[*]}"'
+  assert_output $'{"body":"only"}\n0 0'
+  assert_equal "$(cat recv.err)" ""
+}
+
 @test "gsmq-send and gsmq-bridge end quietly with status 0 on a closed pipe" {
   make_messages 20000 >big.jsonl
   run bash -c 'timeout 20 gsmq-send - <big.jsonl 2>send.err | head -1; echo "${PIPESTATUS[*]}"'
