@@ -2,7 +2,10 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 
 #include "util/exit_status.h"
@@ -25,6 +28,18 @@ coap_address_t resolve_address(const std::string& host, uint16_t port) {
   std::memcpy(&out.addr, found->ai_addr, found->ai_addrlen);
   freeaddrinfo(found);
   return out;
+}
+
+bool udp_address_free(const coap_address_t& address, std::string& error) {
+  const int fd = ::socket(address.addr.sa.sa_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  const bool ok = ::bind(fd, &address.addr.sa, address.size) == 0;
+  if (!ok) error = std::strerror(errno);
+  ::close(fd);
+  return ok;
 }
 
 std::string address_text(const coap_address_t& address) {

@@ -12,6 +12,10 @@ namespace gsmq::coap {
 // ToolError(kExitUnavailable) when the name does not resolve.
 coap_address_t resolve_address(const std::string& host, uint16_t port);
 
+// True when a UDP socket can bind `address` now. libcoap binds with SO_REUSEADDR, which
+// on Linux lets a second server share a port silently; this check (without it) does not.
+bool udp_address_free(const coap_address_t& address, std::string& error);
+
 // "127.0.0.1:5683", "[::1]:5683".
 std::string address_text(const coap_address_t& address);
 

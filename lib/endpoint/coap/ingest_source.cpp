@@ -81,6 +81,8 @@ class IngestSource : public Source {
     coap_set_app_data(ctx, this);
     const coap_proto_t proto = setup_server_security(ctx, settings_);
     const coap_address_t address = resolve_address(settings_.host, settings_.port);
+    if (std::string error; !udp_address_free(address, error))
+      throw ToolError(kExitUnavailable, settings_.url + ": cannot listen on " + address_text(address) + ": " + error);
     if (!coap_new_endpoint(ctx, &address, proto))
       throw ToolError(kExitUnavailable, settings_.url + ": cannot listen on " + address_text(address) +
                                             " (address in use, or not a local address?)");

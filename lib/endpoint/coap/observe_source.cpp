@@ -1,7 +1,8 @@
 // coap:// connecting, as a source: observes the URL's resource (RFC 7641); the first
 // response and every notification are one message each. Notifications carry state, not a
 // queue: libcoap acknowledges them on arrival. When notifications stop for longer than
-// their Max-Age, or the registration is lost, it registers again with back-off.
+// their Max-Age, the registration is lost or the server ends it (4.04 when it shuts down),
+// it registers again with back-off.
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -120,8 +121,13 @@ class ObserveSource : public Source {
   void on_response(const coap_pdu_t* received) {
     if (token_.empty() || token_of(received) != token_) return;
     const uint8_t code = static_cast<uint8_t>(coap_pdu_get_code(received));
-    if (classify(code) == Outcome::refused) return fail(code_text(code) + " " + body_of(received));
-    if (classify(code) == Outcome::retry) return retry_later(code_text(code));
+    if (classify(code) != Outcome::confirmed) {
+      // Refused at the start (no such resource, say) is an error; later, a 4.04 is how a
+      // server going away (or deleting the resource) ends observations: it may come back.
+      const std::string why = code_text(code) + (body_of(received).empty() ? "" : " (" + body_of(received) + ")");
+      if (classify(code) == Outcome::refused && !delivered_any_ && !settings_.retry) return fail(why);
+      return retry_later(why);
+    }
     backoff_.reset();
     const auto observe = uint_option(received, COAP_OPTION_OBSERVE);
     Message m;
