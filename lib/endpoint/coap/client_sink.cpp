@@ -3,6 +3,7 @@
 // one datagram. A 2.xx response confirms it; 4.xx refuses it; no answer, RST or 5.xx is
 // tried again with back-off, up to ?retries times.
 #include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
 
@@ -15,6 +16,10 @@
 
 namespace gsmq::coap {
 namespace {
+
+// Exchanges open at once. libcoap itself sends one confirmable request at a time
+// (NSTART = 1) and queues the rest until each is ACKed; this bounds that queue.
+constexpr size_t kWindow = 32;
 
 void release_body(coap_session_t*, void* holder) { delete static_cast<std::shared_ptr<const std::string>*>(holder); }
 
@@ -32,7 +37,9 @@ class ClientSink : public Sink {
   ~ClientSink() override {
     // Whatever is still unconfirmed fails now: every `done` runs exactly once.
     loop_->call([&](coap_context_t*) {
-      while (!requests_.empty()) finish(requests_.begin()->first, SendResult::failed(settings_.url + ": sink closed before a response"));
+      waiting_.clear();
+      while (!requests_.empty())
+        finish(requests_.begin()->first, SendResult::failed(settings_.url + ": sink closed before a response"));
     });
     loop_.reset();
     peer_.reset();
@@ -59,7 +66,8 @@ class ClientSink : public Sink {
     loop_->post([this, request](coap_context_t*) {
       const uint64_t id = ++next_id_;
       requests_[id] = std::move(*request);
-      transmit(id);
+      waiting_.push_back(id);
+      start_waiting();
     });
   }
 
@@ -82,6 +90,18 @@ class ClientSink : public Sink {
     std::string path;
     for (const auto& s : r.path) path += "/" + s;
     return (settings_.secure ? "coaps://" : "coap://") + peer_->address() + (path.empty() ? "/" : path);
+  }
+
+  // Loop thread: starts waiting requests while fewer than kWindow exchanges are open, so
+  // that a request's timeout runs from when it is sent, not from when it was queued.
+  void start_waiting() {
+    while (!waiting_.empty() && open_exchanges_ < kWindow) {
+      const uint64_t id = waiting_.front();
+      waiting_.pop_front();
+      if (!requests_.contains(id)) continue;
+      ++open_exchanges_;
+      transmit(id);
+    }
   }
 
   // Loop thread: sends the current attempt of request `id`.
@@ -201,6 +221,8 @@ class ClientSink : public Sink {
     by_token_.erase(it->second.token);
     Done done = std::move(it->second.done);
     requests_.erase(it);
+    --open_exchanges_;
+    start_waiting();
     done(result);
     {
       std::lock_guard lock(mutex_);
@@ -214,6 +236,8 @@ class ClientSink : public Sink {
   // Loop thread only.
   std::map<uint64_t, Request> requests_;
   std::map<std::string, uint64_t> by_token_;
+  std::deque<uint64_t> waiting_;  // not sent yet
+  size_t open_exchanges_ = 0;     // sent (or between retries), not finished
   uint64_t next_id_ = 0;
   Backoff backoff_;
   // Shared.
