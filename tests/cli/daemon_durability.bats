@@ -360,3 +360,13 @@ crash_during_stream() {
   grep -q 'ended the request stream' "$BATS_TEST_TMPDIR/rr.err"
   grep -q 'cannot connect\|gsmqd at' "$BATS_TEST_TMPDIR/q.err"
 }
+
+@test "a second gsmqd on a port already in use is refused with exit 4" {
+  gsmqd_start
+  run --separate-stderr gsmqd --listen "127.0.0.1:$GSMQD_PORT" --data-dir "$BATS_TEST_TMPDIR/other"
+  assert_failure 4
+  [[ "$stderr" == *"cannot listen on 127.0.0.1:$GSMQD_PORT"* ]]
+  run --separate-stderr gsmqd ping "$GSMQ"
+  assert_success
+  [[ "$(echo "$output" | jq -r .data_dir)" == "$GSMQD_DATA" ]]
+}
