@@ -47,7 +47,8 @@ mosquitto_start() {
     echo "log_dest file $MOSQ_LOG"
     echo "log_type all"
   } >"$dir/mosquitto.conf"
-  mosquitto -c "$dir/mosquitto.conf" </dev/null >>"$dir/stdout.log" 2>&1 3>&- &
+  # (fds 3-9 closed: a test may hold a fifo open on one, which must not stay open in the broker)
+  mosquitto -c "$dir/mosquitto.conf" </dev/null >>"$dir/stdout.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   MOSQ_PID=$!
   track_pid "$MOSQ_PID"
   if ! poll_until port_open "$MQTT_PORT" || ! poll_until port_open "$MQTT_WS_PORT"; then

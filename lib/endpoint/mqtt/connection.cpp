@@ -91,7 +91,8 @@ Connection::Attempt Connection::attempt() {
     a.session_present = token->get_connect_response().is_session_present();
     a.ok = true;
   } catch (const mqtt::exception& e) {
-    a.why = refusal(e.get_return_code(), e.get_reason_code(), a.status);
+    const int reason = settings_.version == 5 && e.get_reason_code() != 255 ? e.get_reason_code() : 0;
+    a.why = refusal(e.get_return_code(), reason, a.status);
     if (a.why.empty()) {
       a.why = e.get_message().empty() ? e.get_error_str() : e.get_message();
       if (a.why.empty()) a.why = e.what();
@@ -102,6 +103,9 @@ Connection::Attempt Connection::attempt() {
 
 void Connection::start(Hooks hooks) {
   hooks_ = std::move(hooks);
+  client_->set_connected_handler([this](const std::string&) {
+    if (hooks_.on_paho_thread_connected) hooks_.on_paho_thread_connected();
+  });
   Backoff backoff;
   for (uint64_t attempts = 1;; ++attempts) {
     Attempt a = attempt();

@@ -22,6 +22,10 @@ class Connection {
     // After each successful connect, on the thread that connected (the caller of start()
     // the first time, the reconnect thread after that). May throw ToolError at start.
     std::function<void(bool session_present, bool first)> connected;
+    // After each successful connect, on paho's thread, before paho reads anything else
+    // from the broker (queued messages of a persistent session come right after CONNACK).
+    // Must not wait; paho calls made here do not wait for paho's global lock.
+    std::function<void()> on_paho_thread_connected;
     // The connection dropped (on paho's thread: must not wait for paho).
     std::function<void()> lost;
     // Reconnecting was given up (?retry_for passed without ?retry), with the reason.

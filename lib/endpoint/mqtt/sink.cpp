@@ -151,8 +151,9 @@ class MqttSink : public Sink, private mqtt::iaction_listener {
     if (it == in_flight_.end()) return;
     const uint64_t seq = it->second;
     in_flight_.erase(it);
-    const int reason = token.get_reason_code();
-    if (reason < 0x80) {
+    // MQTT 3.1.1 has no negative acks (paho.mqtt.cpp reports its placeholder code 255).
+    const int reason = settings_.version == 5 ? token.get_reason_code() : 0;
+    if (reason < 0x80 || reason == 255) {
       waiting_.insert(seq);
       changed_.notify_all();
       return;

@@ -43,7 +43,8 @@ struct State {
   std::deque<uint64_t> ready;         // arrived, not handed out yet, oldest first
   std::set<uint64_t> retry;           // refused, to be handed out again at not_before
   uint64_t next_tag = 0;
-  int active_callbacks = 0;
+  int active_callbacks = 0;  // in on_message now
+  int parked_callbacks = 0;  // of those, parked for good
   bool closing = false;
   bool warned_no_wait = false;
   std::optional<std::pair<ExitStatus, std::string>> failure;  // given up, or the subscription refused
@@ -60,6 +61,8 @@ Duration refusal_backoff(uint32_t refusals) {
 }
 
 void park(std::unique_lock<std::mutex>& lock, State& st) {
+  ++st.parked_callbacks;
+  st.changed.notify_all();
   for (;;) st.changed.wait(lock);  // until the process exits: see the top of this file
 }
 
@@ -80,6 +83,7 @@ void on_message(State& st, Connection& conn, const mqtt::const_message_ptr& publ
   if (st.closing) {
     if (st.persistent && may_wait && publish->get_qos() > 0) park(lock, st);
     --st.active_callbacks;
+    st.changed.notify_all();
     return;
   }
   const uint64_t tag = ++st.next_tag;
@@ -108,6 +112,7 @@ void on_message(State& st, Connection& conn, const mqtt::const_message_ptr& publ
       st.changed.wait_for(lock, std::chrono::milliseconds(100));
   }
   --st.active_callbacks;
+  st.changed.notify_all();
 }
 
 // Records a refused subscription, which ends the source with exit 6.
@@ -120,7 +125,9 @@ class SubscribeListener : public mqtt::iaction_listener {
       if (code >= 0x80) refused(code);
   }
   void on_failure(const mqtt::token& token) override {
-    const int code = token.get_reason_code() > 0 ? token.get_reason_code() : token.get_return_code();
+    // MQTT 3.1.1: the SUBACK's 0x80 is the return code (the reason code is paho.mqtt.cpp's placeholder 255).
+    const int reason = conn_.settings().version == 5 ? token.get_reason_code() : 0;
+    const int code = reason > 0 && reason != 255 ? reason : token.get_return_code();
     if (code >= 0x80) refused(code);
     else conn_.warn("subscribing to " + conn_.settings().topic + " failed (code " + std::to_string(code) +
                     "); trying again after a reconnect");
@@ -149,9 +156,9 @@ class MqttSource : public Source {
     Connection* conn = conn_.get();
     conn_->client().set_message_callback([st, conn](mqtt::const_message_ptr m) { on_message(*st, *conn, m); });
     Connection::Hooks hooks;
-    hooks.connected = [this](bool session_present, bool first) {
-      if (first || !session_present) subscribe();
-    };
+    // Subscribing from paho's own thread: from any other thread paho would wait for its
+    // global lock, which a callback holding a message of the session's backlog keeps.
+    hooks.on_paho_thread_connected = [this] { subscribe(); };
     hooks.gave_up = [st](const std::string& reason) {
       std::lock_guard lock(st->mutex);
       st->failure = {kExitUnavailable, reason};
@@ -225,14 +232,18 @@ class MqttSource : public Source {
 
   void close() override {
     if (!conn_) return;
-    bool parked_risk;
+    bool parked;
     {
-      std::lock_guard lock(st_->mutex);
+      std::unique_lock lock(st_->mutex);
       st_->closing = true;
-      parked_risk = st_->persistent && st_->active_callbacks > 0;
       st_->changed.notify_all();
+      // A callback whose message was delivered returns now, and paho sends its PUBACK
+      // before it reads the next message; one that was not delivered parks.
+      st_->changed.wait_for(lock, std::chrono::seconds(2),
+                            [&] { return st_->active_callbacks == st_->parked_callbacks; });
+      parked = st_->parked_callbacks > 0 || st_->active_callbacks > 0;
     }
-    if (parked_risk) {
+    if (parked) {
       conn_->abandon();
       (void)conn_.release();  // see the top of this file
       (void)subscribed_.release();
@@ -246,8 +257,8 @@ class MqttSource : public Source {
   }
 
  private:
-  // Asynchronous: the SUBACK is read by paho's one receive thread, which a callback
-  // waiting for the pump may hold (queued messages of a persistent session come first).
+  // On every connect (a resumed session keeps its subscription, but the filter may have
+  // changed); asynchronous, the SUBACK comes later on paho's thread.
   void subscribe() {
     const Settings& s = conn_->settings();
     mqtt::subscribe_options options;
