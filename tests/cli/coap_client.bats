@@ -87,7 +87,7 @@ setup() {
   gsmq-send -m '{"n":3}' "coap://127.0.0.1:$COAP_SERVER_PORT/example_data?method=PUT&content_format=50"
   wait_for_exit "$OBS_PID"
   assert_equal "$status" 0
-  run jq -r '[.channel, .body, (.meta["coap.content-format"] // "-")] | join(" ")' obs.out
+  run jq -r '[.channel, (.body | tostring), (.meta["coap.content-format"] // "-")] | join(" ")' obs.out
   assert_line --index 0 'example_data first -'
   assert_line --index 1 'example_data second -'
   assert_line --index 2 'example_data {"n":3} 50'

@@ -10,25 +10,32 @@ setup() {
   INGEST_PORT="$(free_udp_port)"
 }
 
-@test "confirmable and non-confirmable POST and PUT: one envelope each, channel from the path" {
-  coap_ingest_start "coap://127.0.0.1:$INGEST_PORT/sensors?listen" --count 3
+@test "confirmable and non-confirmable POST and PUT: one envelope each, channel from the path below the ingest path" {
+  coap_ingest_start "coap://127.0.0.1:$INGEST_PORT/sensors?listen&channel=base" --count 4
   run coap_post -m post -e 'open' "coap://127.0.0.1:$INGEST_PORT/sensors/door"
   assert_success
-  run coap_post -m put -N -t 50 -e '{"t":21.5}' "coap://127.0.0.1:$INGEST_PORT/sensors/temp"
+  run coap_post -m put -N -t 50 -e '{"t":21.5}' "coap://127.0.0.1:$INGEST_PORT/sensors/temp/1"
   assert_success
-  run coap_post -m post -e 'base' "coap://127.0.0.1:$INGEST_PORT/sensors"
+  run coap_post -m post -e 'at the base' "coap://127.0.0.1:$INGEST_PORT/sensors"
+  assert_success
+  run coap_post -m post -e 'named' "coap://127.0.0.1:$INGEST_PORT/sensors/door?channel=alarms&x=1"
   assert_success
   wait_for_exit "$INGEST_PID"
   assert_equal "$status" 0
   out="$BATS_TEST_TMPDIR/ingest.out"
-  assert_equal "$(count_lines "$out")" 3
-  run jq -r '[.channel, .body, .meta["coap.method"], .meta["coap.type"], (.meta["coap.content-format"] // "-")] | join(" ")' "$out"
-  assert_line --index 0 'sensors/door open POST con -'
-  assert_line --index 1 'sensors/temp {"t":21.5} PUT non 50'
-  assert_line --index 2 'sensors base POST con -'
+  assert_equal "$(count_lines "$out")" 4
+  run jq -r '[.channel, (.body | tostring), .meta["coap.method"], .meta["coap.type"], (.meta["coap.content-format"] // "-")] | join(" ")' "$out"
+  assert_line --index 0 'door open POST con -'
+  # a JSON Content-Format: the body is shown as JSON
+  assert_line --index 1 'temp/1 {"t":21.5} PUT non 50'
+  [[ "$(sed -n 2p "$out" | jq -r '.body.t')" == 21.5 ]]
+  assert_line --index 2 'base at the base POST con -'
+  assert_line --index 3 'alarms named POST con -'
+  run jq -r '.meta["coap.query"] // "-"' "$out"
+  assert_line --index 3 'channel=alarms&x=1'
   # stamped on the way in: an id and a receive time in microseconds
   run jq -r 'select((.id | length) > 0 and .ts > 1600000000000000) | .channel' "$out"
-  assert_equal "${#lines[@]}" 3
+  assert_equal "${#lines[@]}" 4
   run jq -r '.meta["coap.peer"]' "$out"
   assert_line --index 0 --regexp '^127\.0\.0\.1:[0-9]+$'
 }
@@ -87,7 +94,7 @@ setup() {
   assert_success
   wait_for_exit "$INGEST_PID"
   run jq -r '.channel + " " + .body' "$BATS_TEST_TMPDIR/ingest.out"
-  assert_output 'sensors/a/b ok'
+  assert_output 'a/b ok'
 }
 
 @test "?envelope: the body is a JSON envelope, its id and meta are kept; a bad one is 4.00" {
@@ -122,16 +129,16 @@ PY
   [[ "$err" == *"malformed CoAP packets were discarded"* ]]
 }
 
-@test "gsmq-send to gsmq's own ingest: bodies, order and content-format from meta" {
+@test "gsmq-send to gsmq's own ingest: bodies, order, content-format from meta or a JSON body" {
   coap_ingest_start "coap://:$INGEST_PORT/in" --count 3
-  printf '%s\n' '{"body":"a"}' '{"body":{"n":2},"meta":{"coap.content-format":"application/json"}}' '{"body":"c"}' |
+  printf '%s\n' '{"body":"a"}' '{"body":{"n":2}}' '{"body":"c","meta":{"coap.content-format":"application/cbor"}}' |
     gsmq-send "coap://127.0.0.1:$INGEST_PORT/in/dev"
   wait_for_exit "$INGEST_PID"
   assert_equal "$status" 0
-  run jq -r '[.channel, .body, (.meta["coap.content-format"] // "-")] | join(" ")' "$BATS_TEST_TMPDIR/ingest.out"
-  assert_line --index 0 'in/dev a -'
-  assert_line --index 1 'in/dev {"n":2} 50'
-  assert_line --index 2 'in/dev c -'
+  run jq -r '[.channel, (.body | tostring), (.meta["coap.content-format"] // "-")] | join(" ")' "$BATS_TEST_TMPDIR/ingest.out"
+  assert_line --index 0 'dev a -'
+  assert_line --index 1 'dev {"n":2} 50'
+  assert_line --index 2 'dev c 60'
 }
 
 @test "a port already taken: exit 4 with the address" {

@@ -61,7 +61,7 @@ TEST(CoapSettings, SecureSchemeHasItsOwnPortAndPskFromUserinfo) {
 TEST(CoapSettings, Parameters) {
   const auto s = parse_settings(url_of(
       "coap://h/x?method=PUT&type=non&content_format=application/json&retries=0&timeout=2s&ack_timeout=250ms"
-      "&max_retransmit=1&envelope&max_pending=8&retry"));
+      "&max_retransmit=1&envelope&max_pending=8&retry&channel=c1"));
   EXPECT_TRUE(s.put);
   EXPECT_FALSE(s.confirmable);
   EXPECT_EQ(s.content_format, 50);
@@ -72,6 +72,7 @@ TEST(CoapSettings, Parameters) {
   EXPECT_TRUE(s.envelope);
   EXPECT_EQ(s.max_pending, 8u);
   EXPECT_TRUE(s.retry);
+  EXPECT_EQ(s.channel, "c1");
 }
 
 TEST(CoapSettings, BadParametersAreUsageErrors) {
@@ -98,16 +99,39 @@ TEST(CoapMapping, ContentFormats) {
   EXPECT_FALSE(parse_content_format("image/png"));
 }
 
-TEST(CoapMapping, IngestChannelIsTheRequestPathAtOrBelowTheBase) {
-  EXPECT_EQ(ingest_channel("sensors", "sensors"), "sensors");
-  EXPECT_EQ(ingest_channel("sensors", "sensors/door"), "sensors/door");
-  EXPECT_EQ(ingest_channel("sensors", "sensors/door/1"), "sensors/door/1");
-  EXPECT_EQ(ingest_channel("/sensors/", "sensors//door"), "sensors/door");
-  EXPECT_FALSE(ingest_channel("sensors", "sensorsX"));
-  EXPECT_FALSE(ingest_channel("sensors", "other/sensors"));
-  EXPECT_FALSE(ingest_channel("sensors/door", "sensors"));
-  EXPECT_EQ(ingest_channel("", "anything/at/all"), "anything/at/all");
-  EXPECT_EQ(ingest_channel("", ""), "");
+TEST(CoapMapping, JsonBodies) {
+  EXPECT_TRUE(body_is_json(50, R"({"t":21.5})"));
+  EXPECT_TRUE(body_is_json(110, "[1,2]"));
+  EXPECT_FALSE(body_is_json(50, R"("a string")"));
+  EXPECT_FALSE(body_is_json(50, "not json"));
+  EXPECT_FALSE(body_is_json(0, R"({"t":21.5})"));
+  EXPECT_FALSE(body_is_json(std::nullopt, R"({"t":21.5})"));
+}
+
+TEST(CoapMapping, PathBelowTheIngestPath) {
+  EXPECT_EQ(path_below("sensors", "sensors"), "");
+  EXPECT_EQ(path_below("sensors", "sensors/door"), "door");
+  EXPECT_EQ(path_below("sensors", "sensors/door/1"), "door/1");
+  EXPECT_EQ(path_below("/sensors/", "sensors//door"), "door");
+  EXPECT_FALSE(path_below("sensors", "sensorsX"));
+  EXPECT_FALSE(path_below("sensors", "other/sensors"));
+  EXPECT_FALSE(path_below("sensors/door", "sensors"));
+  EXPECT_EQ(path_below("", "anything/at/all"), "anything/at/all");
+  EXPECT_EQ(path_below("", ""), "");
+}
+
+TEST(CoapMapping, IngestChannelRule) {
+  EXPECT_EQ(ingest_channel("q", "door", "u"), "q");
+  EXPECT_EQ(ingest_channel("", "door", "u"), "door");
+  EXPECT_EQ(ingest_channel("", "", "u"), "u");
+  EXPECT_EQ(ingest_channel("", "", ""), "");
+}
+
+TEST(CoapMapping, QueryValue) {
+  EXPECT_EQ(query_value("a=1&channel=x%2Fy&b", "channel"), "x/y");
+  EXPECT_EQ(query_value("channel", "channel"), "");
+  EXPECT_EQ(query_value("a=1", "channel"), "");
+  EXPECT_EQ(query_value("", "channel"), "");
 }
 
 TEST(CoapMapping, SinkPath) {

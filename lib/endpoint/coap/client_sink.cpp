@@ -52,6 +52,7 @@ class ClientSink : public Sink {
     if (const auto it = message.meta.find("coap.content-format"); it != message.meta.end()) {
       if (const auto cf = parse_content_format(it->second)) request->content_format = cf;
     }
+    if (!request->content_format && message.body_is_json) request->content_format = 50;  // application/json
     if (settings_.envelope) {
       request->body = std::make_shared<const std::string>(format_envelope(message));
       request->content_format = 50;  // application/json

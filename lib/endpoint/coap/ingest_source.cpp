@@ -132,8 +132,10 @@ class IngestSource : public Source {
       return;  // libcoap removes the async entry
     }
 
-    const auto channel = ingest_channel(settings_.path, uri_path_of(request));
-    if (!channel) return refuse(response, COAP_RESPONSE_CODE_NOT_FOUND, "not an ingest path");
+    const auto below = path_below(settings_.path, uri_path_of(request));
+    if (!below) return refuse(response, COAP_RESPONSE_CODE_NOT_FOUND, "not an ingest path");
+    const std::string query = uri_query_of(request);
+    const std::string channel = ingest_channel(query_value(query, "channel"), *below, settings_.channel);
     if (closed_) return refuse(response, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "shutting down");
     if (pending_.size() >= settings_.max_pending)
       return refuse(response, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "too many requests in flight");
@@ -148,17 +150,18 @@ class IngestSource : public Source {
         options_.diagnostics->warn("coap: a request to /" + uri_path_of(request) + " is not a JSON envelope: " + error);
         return refuse(response, COAP_RESPONSE_CODE_BAD_REQUEST, "not a JSON envelope: " + error);
       }
-      if (m.channel.empty()) m.channel = *channel;
+      if (m.channel.empty()) m.channel = channel;
     } else {
-      m.channel = *channel;
+      m.channel = channel;
       m.body = std::move(body);
     }
     const bool put = coap_pdu_get_code(request) == COAP_REQUEST_CODE_PUT;
     m.meta["coap.method"] = put ? "PUT" : "POST";
     m.meta["coap.type"] = coap_pdu_get_type(request) == COAP_MESSAGE_CON ? "con" : "non";
-    if (const auto cf = uint_option(request, COAP_OPTION_CONTENT_FORMAT))
-      m.meta["coap.content-format"] = std::to_string(*cf);
-    if (const auto query = uri_query_of(request); !query.empty()) m.meta["coap.query"] = query;
+    const auto cf = uint_option(request, COAP_OPTION_CONTENT_FORMAT);
+    if (cf) m.meta["coap.content-format"] = std::to_string(*cf);
+    if (!settings_.envelope) m.body_is_json = body_is_json(cf, m.body);
+    if (!query.empty()) m.meta["coap.query"] = query;
     m.meta["coap.peer"] = address_text(*coap_session_get_addr_remote(session));
     stamp(m);
 

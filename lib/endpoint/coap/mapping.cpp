@@ -1,5 +1,9 @@
 #include "endpoint/coap/mapping.h"
 
+#include <nlohmann/json.hpp>
+
+#include "endpoint/url.h"
+
 #include <array>
 #include <cctype>
 #include <charconv>
@@ -58,6 +62,13 @@ std::optional<uint16_t> parse_content_format(std::string_view text) {
   return std::nullopt;
 }
 
+bool body_is_json(std::optional<uint32_t> content_format, std::string_view body) {
+  if (!content_format || (*content_format != 50 && *content_format != 51 && *content_format != 52 && *content_format != 110))
+    return false;
+  const auto value = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
+  return !value.is_discarded() && !value.is_string();
+}
+
 std::vector<std::string> split_path(std::string_view path) {
   std::vector<std::string> out;
   while (!path.empty()) {
@@ -70,12 +81,30 @@ std::vector<std::string> split_path(std::string_view path) {
   return out;
 }
 
-std::optional<std::string> ingest_channel(std::string_view base, std::string_view request_path) {
+std::optional<std::string> path_below(std::string_view base, std::string_view request_path) {
   const auto b = split_path(base), r = split_path(request_path);
   if (r.size() < b.size()) return std::nullopt;
   for (size_t i = 0; i < b.size(); ++i)
     if (b[i] != r[i]) return std::nullopt;
-  return joined(r);
+  return joined(std::vector<std::string>(r.begin() + static_cast<std::ptrdiff_t>(b.size()), r.end()));
+}
+
+std::string ingest_channel(std::string_view query_channel, std::string_view below, std::string_view url_channel) {
+  if (!query_channel.empty()) return std::string(query_channel);
+  if (!below.empty()) return std::string(below);
+  return std::string(url_channel);
+}
+
+std::string query_value(std::string_view query, std::string_view key) {
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const auto item = query.substr(0, amp);
+    const auto eq = item.find('=');
+    if (item.substr(0, eq) == key) return eq == std::string_view::npos ? "" : percent_decode(item.substr(eq + 1));
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
 }
 
 std::string sink_path(std::string_view url_path, std::string_view channel) {

@@ -14,13 +14,24 @@ namespace gsmq::coap {
 // ("application/json"); nullopt when it is neither.
 std::optional<uint16_t> parse_content_format(std::string_view text);
 
+// True for a body of a JSON Content-Format (50, 51, 52, 110) holding a JSON value other
+// than a string: the envelope then shows it as JSON, as the HTTP ingest does.
+bool body_is_json(std::optional<uint32_t> content_format, std::string_view body);
+
 // "a/b//c/" -> {"a", "b", "c"}.
 std::vector<std::string> split_path(std::string_view path);
 
-// The channel of a request for `request_path` at an ingest listening on `base`: the
-// request's path itself when it is `base` or below it ("sensors/door" under "sensors"),
-// nullopt when it is elsewhere. An empty base takes every path.
-std::optional<std::string> ingest_channel(std::string_view base, std::string_view request_path);
+// The part of `request_path` below an ingest's `base` path ("door/1" for "sensors/door/1"
+// under "sensors"; "" for "sensors" itself), or nullopt when the request is not at or below
+// the base. An empty base takes every path, whole.
+std::optional<std::string> path_below(std::string_view base, std::string_view request_path);
+
+// The channel of an ingested request (the same rule as the HTTP ingest): the request's
+// Uri-Query channel=NAME, else the path below the base, else the listen URL's ?channel=.
+std::string ingest_channel(std::string_view query_channel, std::string_view below, std::string_view url_channel);
+
+// The value of `key` in a CoAP query string "a=1&channel=x" (percent-decoded), or "".
+std::string query_value(std::string_view query, std::string_view key);
 
 // The path a sink sends a message to: the URL's path with "{channel}" replaced by the
 // message's channel; a URL without a path sends each message to its channel.

@@ -133,7 +133,9 @@ class ObserveSource : public Source {
     Message m;
     m.channel = options_from_path();
     m.body = body_of(received);
-    if (const auto cf = uint_option(received, COAP_OPTION_CONTENT_FORMAT)) m.meta["coap.content-format"] = std::to_string(*cf);
+    const auto cf = uint_option(received, COAP_OPTION_CONTENT_FORMAT);
+    if (cf) m.meta["coap.content-format"] = std::to_string(*cf);
+    m.body_is_json = body_is_json(cf, m.body);
     if (observe) m.meta["coap.observe"] = std::to_string(*observe);
     m.meta["coap.code"] = code_text(code);
     // The first answer to a new registration repeats the state already delivered.

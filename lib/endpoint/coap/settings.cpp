@@ -11,7 +11,7 @@ namespace {
 
 const std::set<std::string> kKnownParameters = {
     "listen", "method", "type", "content_format", "retries", "timeout", "ack_timeout", "max_retransmit",
-    "retry", "envelope", "max_pending", "ca", "cert", "key", "insecure", "sni"};
+    "retry", "envelope", "max_pending", "channel", "ca", "cert", "key", "insecure", "sni"};
 
 [[noreturn]] void bad(const EndpointUrl& url, const std::string& what) {
   throw ToolError(kExitUsage, url.text + ": " + what);
@@ -74,6 +74,7 @@ Settings parse_settings(const EndpointUrl& url) {
   s.envelope = url.flag("envelope");
   s.max_pending = number(url, "max_pending", 1024, 1u << 20);
   if (s.max_pending == 0) bad(url, "?max_pending= must be at least 1");
+  s.channel = url.param("channel");
   s.psk_identity = url.user;
   s.psk_key = url.password;
   s.tls = tls_options(url, s.secure);

@@ -39,6 +39,7 @@ struct Settings {
 
   // Listening source.
   size_t max_pending = 1024;           // ?max_pending=N: requests held for the sink, at most
+  std::string channel;                 // ?channel=NAME: for requests to the ingest path itself
 
   // DTLS (coaps://): user:password in the URL are the PSK identity and key; ?cert ?key
   // ?ca ?insecure ?sni as for every TLS kind.
