@@ -77,7 +77,14 @@ gsmqd_kill9() {
 }
 
 # teardown: stop gsmqd, then kill -9 whatever else the test started and left running.
+# Fails the test when gsmqd did not stop cleanly or its log shows a sanitizer report.
 daemon_teardown() {
-  gsmqd_stop || true
+  local status=0
+  gsmqd_stop || status=$?
   gsmq_teardown
+  if [[ -f "${GSMQD_LOG:-}" ]] && grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$GSMQD_LOG"; then
+    cat "$GSMQD_LOG" >&2
+    fail "gsmqd reported a sanitizer error (log above)"
+  fi
+  [[ "$status" -eq 0 ]] || fail "gsmqd exited with status $status on SIGTERM"
 }
