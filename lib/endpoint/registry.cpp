@@ -9,6 +9,7 @@
 #include "endpoint/http_endpoint.h"
 #include "endpoint/mqtt_endpoint.h"
 #include "endpoint/stdio_endpoint.h"
+#include "endpoint/zmq_endpoint.h"
 
 namespace gsmq {
 namespace {
@@ -31,6 +32,8 @@ constexpr std::array kAdapters = {
     Adapter{"mqtts", open_mqtt_source, open_mqtt_sink},
     Adapter{"ws", open_mqtt_source, open_mqtt_sink},
     Adapter{"wss", open_mqtt_source, open_mqtt_sink},
+    Adapter{"zmq+tcp", open_zmq_source, open_zmq_sink},
+    Adapter{"zmq+ipc", open_zmq_source, open_zmq_sink},
 };
 
 const Adapter& find_adapter(const EndpointUrl& url) {

@@ -1,0 +1,38 @@
+// What a zmq+tcp:// or zmq+ipc:// URL asks for (docs/endpoints/zmq.md): the ZeroMQ
+// address, bind or connect, the socket pattern and the framing, checked once.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "endpoint/url.h"
+#include "util/duration.h"
+
+namespace gsmq::zmq_adapter {
+
+enum class Pattern { push, pull, pub, sub };
+enum class Role { source, sink };
+
+struct Settings {
+  std::string url;              // as given, for messages
+  std::string address;          // libzmq's: "tcp://127.0.0.1:5555", "tcp://*:5555", "ipc:///tmp/feed"
+  bool ipv6 = false;            // a bracketed IPv6 host
+  bool bind = false;            // the common listen rule
+  Pattern pattern = Pattern::pull;
+  std::string topic;            // ?topic=PREFIX for sub ("" = everything)
+  std::string channel;          // default channel: ?channel=, else the tcp URL's path
+  bool envelope = false;        // ?envelope: one frame holding the JSON envelope
+  int frames = 2;               // ?frames=1|2: sink sends [body] or [channel, body]
+  int hwm = 1000;               // ?hwm=N: ZMQ_SNDHWM / ZMQ_RCVHWM
+  Duration linger = std::chrono::seconds(5);   // ?linger=: flush bound on close
+  std::optional<Duration> timeout;             // ?timeout=: give up a send blocked this long
+  bool retry = false;           // ?retry: wait for an unreachable peer instead of exit 4
+};
+
+// Reads `url` (scheme zmq+tcp or zmq+ipc) for a source or a sink; ToolError(kExitUsage)
+// naming the parameter for anything malformed, unknown or not possible in that role.
+Settings parse_settings(const EndpointUrl& url, Role role);
+
+const char* pattern_name(Pattern pattern);
+
+}  // namespace gsmq::zmq_adapter

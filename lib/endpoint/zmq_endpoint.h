@@ -1,0 +1,13 @@
+// zmq+tcp://HOST:PORT[/CHANNEL] and zmq+ipc:///PATH — ZeroMQ with cppzmq over libzmq
+// (docs/endpoints/zmq.md): PUSH/PULL or PUB/SUB, bound or connected by the common listen
+// rule, each message a multipart [channel, body] (or one JSON-envelope frame).
+#pragma once
+
+#include "endpoint/endpoint.h"
+
+namespace gsmq {
+
+std::unique_ptr<Source> open_zmq_source(const EndpointUrl& url, const EndpointOptions& options);
+std::unique_ptr<Sink> open_zmq_sink(const EndpointUrl& url, const EndpointOptions& options);
+
+}  // namespace gsmq
