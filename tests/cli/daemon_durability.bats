@@ -370,3 +370,17 @@ crash_during_stream() {
   assert_success
   [[ "$(echo "$output" | jq -r .data_dir)" == "$GSMQD_DATA" ]]
 }
+
+@test "events-store retention by bytes drops the oldest segments; replay starts at what is kept" {
+  gsmqd_start --segment-size 1k --store-retention-bytes 3k
+  padded_messages 30 | gsmq-send --store "$GSMQ/kept"
+  trimmed() { [[ "$(gsmq-recv --store --from first --count 1 --wait 2s "$GSMQ/kept" | jq -r .seq)" -gt 1 ]]; }
+  poll_until trimmed
+  run --separate-stderr gsmq-recv --store --from first --count 30 --wait 500ms "$GSMQ/kept"
+  seqs="$(echo "$output" | jq -r .seq)"
+  first=$(echo "$seqs" | head -1)
+  # what is kept is the newest, without gaps, up to the last one
+  [[ "$(echo "$seqs" | paste -sd ' ')" == "$(seq "$first" 30 | paste -sd ' ')" ]]
+  [[ "$(echo "$output" | tail -1 | jq -r '.body | split("-")[0]')" == m30 ]]
+  [[ "$(ls "$GSMQD_DATA/store/kept/data/" | grep -c '\.seg$')" -le 4 ]]
+}
