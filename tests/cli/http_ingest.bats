@@ -278,3 +278,14 @@ s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys
   kill -TERM "$INGEST_PID"
   ingest_wait || true
 }
+
+@test "more clients than ?max-connections: they wait their turn, every request answered 200, every message once" {
+  ingest_start "$BASE/in" gsmq-recv --count 160 "$BASE/in?listen&max-connections=4"
+  seq 1 160 | xargs -P 16 -I{} curl -sS -o /dev/null -w '%{http_code}\n' --data-binary 'm{}' "$BASE/in" \
+    >"$BATS_TEST_TMPDIR/codes"
+  [[ "$(sort -u "$BATS_TEST_TMPDIR/codes")" == 200 ]]
+  [[ "$(count_lines "$BATS_TEST_TMPDIR/codes")" -eq 160 ]]
+  ingest_wait
+  [[ "$(jq -r .body "$INGEST_OUT" | sort -u | wc -l)" -eq 160 ]]
+  [[ "$(count_lines "$INGEST_OUT")" -eq 160 ]]
+}
