@@ -17,6 +17,14 @@ setup() {
   assert_output 'hello coap'
 }
 
+@test "sink: ?type=non sends non-confirmable requests, confirmed by the NON answer" {
+  coap_server_start
+  run --separate-stderr gsmq-send -m 'non put' "coap://127.0.0.1:$COAP_SERVER_PORT/example_data?method=PUT&type=non"
+  assert_success
+  run "$COAP_CLIENT" -B 5 -m get "coap://127.0.0.1:$COAP_SERVER_PORT/example_data"
+  assert_output 'non put'
+}
+
 @test "sink: content-format from meta, else from ?content_format=" {
   coap_server_start
   echo '{"body":{"v":1},"meta":{"coap.content-format":"60"}}' |
@@ -180,4 +188,27 @@ except socket.timeout:
   assert_equal "$status" 0
   run "$COAP_CLIENT" -B 5 -m get "coap://127.0.0.1:$port/example_data"
   assert_output late
+}
+
+@test "sink: the receiving gsmq ingest restarts mid-stream: every message arrives (at least once)" {
+  INGEST_PORT="$(free_udp_port)"
+  seq 1 20 >bodies.txt
+  # the first receiver stops after 5 messages; what reaches it after that gets 5.03
+  coap_ingest_start "coap://127.0.0.1:$INGEST_PORT/in?listen" --count 5
+  first="$INGEST_PID"
+  gsmq-send --raw "coap://127.0.0.1:$INGEST_PORT/in?retries=30&ack_timeout=100ms&max_retransmit=2&timeout=2s" \
+    <bodies.txt 2>send.err &
+  send=$!
+  track_pid "$send"
+  wait_for_exit "$first"
+  assert_equal "$status" 0
+  cp "$BATS_TEST_TMPDIR/ingest.out" first.jsonl
+  # a second receiver on the same port takes the rest
+  coap_ingest_start "coap://127.0.0.1:$INGEST_PORT/in?listen"
+  POLL_TRIES=1200 wait_for_exit "$send"
+  assert_equal "$status" 0
+  kill -TERM "$INGEST_PID"
+  wait_for_exit "$INGEST_PID"
+  cat first.jsonl "$BATS_TEST_TMPDIR/ingest.out" | jq -r .body | sort -n | uniq >got.txt
+  diff got.txt bodies.txt
 }

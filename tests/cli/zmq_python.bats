@@ -219,3 +219,33 @@ setup() {
   wait_for_exit "$bridge"
   assert_equal "$status" 0
 }
+
+@test "the PULL peer restarts: libzmq reconnects and delivery goes on" {
+  OUT="$(free_tcp_port)"
+  peer recv pull "tcp://127.0.0.1:$OUT" --bind --count 1 --ready ready1 >first.jsonl &
+  first=$!
+  track_pid "$first"
+  poll_until test -e ready1
+  gsmq-bridge "zmq+tcp://127.0.0.1:$PORT?listen" "zmq+tcp://127.0.0.1:$OUT/b" >bridge.out 2>bridge.err &
+  bridge=$!
+  track_pid "$bridge"
+  poll_until tcp_listening "$PORT"
+  echo '["before"]' | peer send push "tcp://127.0.0.1:$PORT"
+  wait_for_exit "$first"
+  assert_equal "$status" 0
+  run cat first.jsonl
+  assert_output '["b", "before"]'
+  # the receiver is gone; a new one binds the same port, the bridge's PUSH reconnects to it
+  peer recv pull "tcp://127.0.0.1:$OUT" --bind --count 1 --ready ready2 >second.jsonl &
+  second=$!
+  track_pid "$second"
+  poll_until test -e ready2
+  echo '["after restart"]' | peer send push "tcp://127.0.0.1:$PORT"
+  wait_for_exit "$second"
+  assert_equal "$status" 0
+  run cat second.jsonl
+  assert_output '["b", "after restart"]'
+  kill -TERM "$bridge"
+  wait_for_exit "$bridge"
+  assert_equal "$status" 0
+}
