@@ -152,3 +152,33 @@ has_distinct() {
   _wait_bounded "$py" || true
   [[ "$(distinct_bodies "$got")" == "$(seq -f 'n%g' 1 300 | sort)" ]]
 }
+
+@test "MQTT to MQTT in one gsmq-bridge (one paho receive thread): no deadlock, every message arrives" {
+  # broker B: a second mosquitto
+  B_PORT="$(free_port)"
+  mkdir -p "$BATS_TEST_TMPDIR/b"
+  printf 'listener %s 127.0.0.1\nallow_anonymous true\npersistence false\nuser %s\nlog_dest file %s\nlog_type all\n' \
+    "$B_PORT" "$(id -un)" "$BATS_TEST_TMPDIR/b/mosquitto.log" >"$BATS_TEST_TMPDIR/b/mosquitto.conf"
+  mosquitto -c "$BATS_TEST_TMPDIR/b/mosquitto.conf" </dev/null >"$BATS_TEST_TMPDIR/b/log" 2>&1 3>&- &
+  track_pid $!
+  poll_until port_open "$B_PORT"
+  mosquitto_start
+  timeout 30 mosquitto_sub -p "$B_PORT" -i subB -q 1 -t 'orig/#' -C 20 >"$BATS_TEST_TMPDIR/sub.out" &
+  sub=$!
+  track_pid "$sub"
+  poll_until grep -q "Received SUBSCRIBE from subB" "$BATS_TEST_TMPDIR/b/mosquitto.log"
+  # a retained message is waiting before the bridge subscribes
+  mosquitto_pub -p "$MQTT_PORT" -t orig/0 -m m0 -q 1 -r
+  gsmq-bridge --count 20 --wait 30s "$MQTT/orig/#?client_id=br9" "mqtt://127.0.0.1:$B_PORT/" \
+    >/dev/null 2>"$BATS_TEST_TMPDIR/bridge.err" &
+  bridge=$!
+  track_pid "$bridge"
+  wait_subscribed br9
+  "$PY" "$MQTT_PY/mqtt_pub.py" "$MQTT_PORT" orig/x --count 19 --prefix m --start 1
+  status=0
+  _wait_bounded "$bridge" || status=$?
+  [[ "$status" -eq 0 ]]
+  grep -q "acknowledged to the broker on receipt" "$BATS_TEST_TMPDIR/bridge.err"
+  _wait_bounded "$sub"
+  [[ "$(sort -u "$BATS_TEST_TMPDIR/sub.out")" == "$(seq -f 'm%g' 0 19 | sort)" ]]
+}
