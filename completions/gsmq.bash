@@ -8,7 +8,7 @@ _gsmq_flags() {
   local source="-c --count -w --wait -f --follow --peek"
   case $1 in
     gsmq-send)
-      echo "$common -m --message -p --priority --ttl --delay --max-receives --dead-letter --print" \
+      echo "$common -m --message -t --channel -p --priority --ttl --delay --max-receives --dead-letter --print" \
         "--events --store --request --timeout --max-in-flight" ;;
     gsmq-recv)
       echo "$common $source --format --exec --events --store --respond --from --group --visibility" ;;
@@ -20,7 +20,7 @@ _gsmq_flags() {
 # True when flag $1 takes the next word as its value.
 _gsmq_takes_value() {
   case $1 in
-    -m | --message | -p | --priority | --ttl | --delay | --max-receives | --dead-letter | --timeout | \
+    -m | --message | -t | --channel | -p | --priority | --ttl | --delay | --max-receives | --dead-letter | --timeout | \
       --max-body | --max-in-flight | -c | --count | -w | --wait | --format | --exec | --from | --group | \
       --visibility | --map | --filter) return 0 ;;
   esac

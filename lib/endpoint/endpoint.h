@@ -76,7 +76,9 @@ class Source {
 };
 
 struct SendResult {
-  enum class Status { ok, failed, closed };  // closed: the sink is gone for good (EPIPE)
+  // closed: the reader went away for good (EPIPE): a quiet end.
+  // unavailable: the peer is gone for good (connection lost past retries): stop sending.
+  enum class Status { ok, failed, closed, unavailable };
   Status status = Status::ok;
   std::string error;
   // What the peer said about it, where it says something: the id and seq gsmqd
@@ -88,6 +90,12 @@ struct SendResult {
   static SendResult failed(std::string why) {
     SendResult r;
     r.status = Status::failed;
+    r.error = std::move(why);
+    return r;
+  }
+  static SendResult unavailable(std::string why) {
+    SendResult r;
+    r.status = Status::unavailable;
     r.error = std::move(why);
     return r;
   }

@@ -10,6 +10,8 @@
 namespace gsmq {
 namespace {
 
+constexpr uint64_t kReportedFailures = 5;
+
 // What the sink's confirmations update, possibly from other threads.
 struct Tracker {
   std::mutex mutex;
@@ -17,6 +19,8 @@ struct Tracker {
   size_t in_flight = 0;
   uint64_t delivered = 0, failed = 0;
   bool closed = false;
+  bool unavailable = false;      // the sink lost its peer for good: take no more input
+  uint64_t reported = 0;         // failures printed; the rest are only counted
 
   void finish(const SendResult& result) {
     std::lock_guard lock(mutex);
@@ -24,6 +28,11 @@ struct Tracker {
     if (result.status == SendResult::Status::ok) ++delivered;
     else if (result.status == SendResult::Status::closed) closed = true;
     else ++failed;
+    if (result.status == SendResult::Status::unavailable) unavailable = true;
+    // A few failures are worth a line each; thousands of the same are noise.
+    if ((result.status == SendResult::Status::failed || result.status == SendResult::Status::unavailable) &&
+        !result.error.empty() && reported++ < kReportedFailures)
+      std::fprintf(stderr, "delivery failed: %s\n", result.error.c_str());
     changed.notify_all();
   }
 };
@@ -43,10 +52,10 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
       // Back-pressure: wait for room before taking another message (a signal still ends it).
       std::unique_lock lock(tracker->mutex);
       while (!tracker->changed.wait_for(lock, std::chrono::milliseconds(100), [&] {
-        return tracker->in_flight < options.max_in_flight || tracker->closed;
+        return tracker->in_flight < options.max_in_flight || tracker->closed || tracker->unavailable;
       }))
         if (stop_requested()) break;
-      if (tracker->closed) break;
+      if (tracker->closed || tracker->unavailable) break;
       if (stop_requested()) {
         stats.stopped = true;
         break;
@@ -92,8 +101,6 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
     sink.send(std::move(delivery.message), [tracker, &source, tag, &on_result = options.on_result](const SendResult& result) {
       source.confirmed(tag, result);
       if (on_result) on_result(result);
-      if (result.status == SendResult::Status::failed && !result.error.empty())
-        std::fprintf(stderr, "delivery failed: %s\n", result.error.c_str());
       tracker->finish(result);
     });
     delivery = Delivery{};
@@ -106,6 +113,10 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
     tracker->changed.wait_for(lock, options.drain_timeout, [&] { return tracker->in_flight == 0; });
     stats.delivered = tracker->delivered;
     stats.failed = tracker->failed;
+    stats.unavailable = tracker->unavailable;
+    if (tracker->reported > kReportedFailures)
+      std::fprintf(stderr, "delivery failed: %llu more messages\n",
+                   static_cast<unsigned long long>(tracker->reported - kReportedFailures));
     stats.output_closed = tracker->closed;
     stats.unconfirmed = tracker->in_flight;
   }
@@ -115,6 +126,7 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
 
 int pump_exit_status(const PumpStats& stats, const PumpOptions& options, const Diagnostics& diagnostics) {
   if (stats.output_closed) return kExitOk;
+  if (stats.unavailable) return kExitUnavailable;
   if (stats.failed > 0 || stats.unconfirmed > 0) return kExitDeliveryFailed;
   if (diagnostics.bad_inputs() > 0) return kExitBadInput;
   if (stats.timed_out && options.count && stats.received < *options.count) return kExitTimeout;

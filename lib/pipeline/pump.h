@@ -31,6 +31,7 @@ struct PumpStats {
   uint64_t skipped = 0;    // dropped by the transform
   uint64_t unconfirmed = 0;  // still pending when the drain timed out
   bool output_closed = false;
+  bool unavailable = false;  // the sink lost its peer for good (exit 4)
   bool timed_out = false;
   bool stopped = false;    // by signal
   bool ended = false;      // the source ran out
@@ -40,7 +41,7 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options);
 
 // The exit status for a finished run (gsmq(7) EXIT STATUS): a closed output is a clean
 // end (0); otherwise delivery failures (1), then bad input (3), then a timeout before
-// the requested count (5).
+// the requested count (5). A sink that lost its peer for good ends the run with 4.
 int pump_exit_status(const PumpStats& stats, const PumpOptions& options, const Diagnostics& diagnostics);
 
 }  // namespace gsmq

@@ -246,6 +246,37 @@ TEST(Pump, ClosedOutputStopsTakingMessagesAndExitsZero) {
   EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitOk);
 }
 
+TEST(Pump, SinkThatLostItsPeerStopsTheRunWithExitFour) {
+  ScriptedSource source(1000);
+  InlineSink sink([](const Message& m) {
+    if (std::stoi(m.body) >= 4) return SendResult::unavailable("connection lost");
+    return SendResult::ok();
+  });
+  PumpOptions options;
+  testing::internal::CaptureStderr();
+  const PumpStats stats = run_pump(source, sink, options);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(stats.unavailable);
+  EXPECT_EQ(source.next_calls, 4u) << "nothing is taken after the sink lost its peer";
+  EXPECT_EQ(source.acked(), one_to(3));
+  EXPECT_EQ(source.rejected(), (std::vector<uint64_t>{4}));
+  EXPECT_NE(err.find("delivery failed: connection lost"), std::string::npos) << err;
+  Diagnostics diagnostics;
+  EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitUnavailable);
+}
+
+TEST(Pump, ManyFailuresAreCountedNotEachPrinted) {
+  ScriptedSource source(100);
+  InlineSink sink([](const Message&) { return SendResult::failed("refused by test"); });
+  PumpOptions options;
+  testing::internal::CaptureStderr();
+  const PumpStats stats = run_pump(source, sink, options);
+  const std::string err = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(stats.failed, 100u);
+  EXPECT_EQ(std::count(err.begin(), err.end(), '\n'), 6) << err;  // five lines, then a count
+  EXPECT_NE(err.find("delivery failed: 95 more messages"), std::string::npos) << err;
+}
+
 TEST(Pump, StoppedSourceDrainsAndExitsZero) {
   ScriptedSource source(5, Source::Status::stopped);
   WindowSink sink(16);
@@ -259,21 +290,27 @@ TEST(Pump, StoppedSourceDrainsAndExitsZero) {
   EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitOk);
 }
 
-TEST(Pump, WaitGivesTheSourceADeadline) {
+TEST(Pump, SourceWaitsInSlicesAndWaitEndsTheRun) {
   {
+    // No --wait: the source is asked in slices of at most 500 ms (so that a closed output
+    // is noticed while the input is idle), and only its end ends the run.
     ScriptedSource source(1);
     InlineSink sink(ok);
-    run_pump(source, sink, PumpOptions{});
-    EXPECT_EQ(source.last_deadline, Clock::time_point::max()) << "no --wait: no deadline";
+    const auto before = Clock::now();
+    const PumpStats stats = run_pump(source, sink, PumpOptions{});
+    EXPECT_TRUE(stats.ended);
+    EXPECT_LE(source.last_deadline, before + 600ms);
   }
-  ScriptedSource source(1);
+  // --wait: a source with nothing to give times out at the --wait deadline, not before.
+  ScriptedSource source(0, Source::Status::timeout);
   InlineSink sink(ok);
   PumpOptions options;
-  options.wait = 1h;
+  options.wait = 200ms;
   const auto before = Clock::now();
-  run_pump(source, sink, options);
-  EXPECT_GE(source.last_deadline, before + 1h);
-  EXPECT_LE(source.last_deadline, Clock::now() + 1h);
+  const PumpStats stats = run_pump(source, sink, options);
+  EXPECT_TRUE(stats.timed_out);
+  EXPECT_GE(Clock::now(), before + 200ms);
+  EXPECT_LE(source.last_deadline, before + 200ms + 50ms);
 }
 
 TEST(Pump, TimeoutBeforeTheCountExitsFive) {

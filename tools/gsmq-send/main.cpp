@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   app.add_option("URL", url, "Where to send (gsmq(7) ENDPOINTS): gsmq://HOST:PORT/CHANNEL, file:PATH, - (stdout)")
       ->required();
   app.add_option("-m,--message", bodies, "Send TEXT as one message body instead of reading stdin (repeatable)");
+  std::string channel;
+  app.add_option("-t,--channel", channel,
+                 "Send every message to CHANNEL, whatever its line says (default: the line's, else the URL's)");
   app.add_option("-p,--priority", priority, "Priority 0-9 for messages that set none (higher first)")
       ->check(CLI::Range(0, 9));
   app.add_option("--ttl", ttl, "Queue policy: drop messages not received within DURATION (unless the line sets ttl_ms)");
@@ -70,6 +73,7 @@ int main(int argc, char** argv) {
     }
     PumpOptions pump = pump_options(flags);
     pump.transform = [&](Message& m) {
+      if (!channel.empty()) m.channel = channel;
       if (priority && m.priority == 0) m.priority = *priority;
       if (ttl_ms && !m.ttl_ms) m.ttl_ms = ttl_ms;
       if (delay_ms && !m.delay_ms) m.delay_ms = delay_ms;

@@ -49,7 +49,7 @@ class StreamingSink : public Sink {
     std::unique_lock lock(mutex_);
     if (broken_) {
       lock.unlock();
-      return p.done(SendResult::failed(broken_reason_));
+      return p.done(SendResult::unavailable(broken_reason_));
     }
     pending_bytes_ += p.message.body().size();
     pending_.push_back(std::move(p));
@@ -133,8 +133,8 @@ class StreamingSink : public Sink {
     }
     changed_.notify_all();
     for (auto& [id, dones] : in_flight)
-      for (auto& d : dones) d(SendResult::failed(broken_reason_));
-    for (auto& p : pending) p.done(SendResult::failed(broken_reason_));
+      for (auto& d : dones) d(SendResult::unavailable(broken_reason_));
+    for (auto& p : pending) p.done(SendResult::unavailable(broken_reason_));
     changed_.notify_all();
   }
 
