@@ -45,8 +45,8 @@ teardown() {
   [[ "$(jq -r '.ts > 1600000000000000' "$out" | sort -u)" == true ]]
 }
 
-@test "?qos=2 subscribes at QoS 2; + matches one level" {
-  gsmq-recv --count 2 --wait 20s "$MQTT/site/+/temp?qos=2&client_id=recv2" >"$BATS_TEST_TMPDIR/out" &
+@test "?qos=2 subscribes at QoS 2 (MQTT 5: handed over on PUBLISH, so in order); + matches one level" {
+  gsmq-recv --count 2 --wait 20s "$MQTT/site/+/temp?qos=2&version=5&client_id=recv2" >"$BATS_TEST_TMPDIR/out" &
   recv=$!
   track_pid "$recv"
   wait_subscribed recv2

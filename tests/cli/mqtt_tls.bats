@@ -7,6 +7,7 @@ bats_require_minimum_version 1.5.0
 load mqtt_helpers
 
 setup() {
+  command -v openssl >/dev/null || skip "the openssl command is not installed (Debian package openssl)"
   local d="$BATS_TEST_TMPDIR/tls"
   mkdir -p "$d"
   openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
