@@ -1,8 +1,18 @@
 #!/usr/bin/env bats
 # The man pages (built from man/*.scd into <build>/man) render without warnings, and
-# document every long flag each tool prints in --help, so docs cannot drift from code.
+# document every long flag each tool prints in --help and every endpoint kind the
+# adapter registry knows, so docs cannot drift from code.
 
 load helpers
+
+# Every tool, and its man page.
+TOOLS="gsmq-send gsmq-recv gsmq-bridge gsmq-gen gsmqd"
+page_of() {
+  case $1 in
+    gsmqd) echo "$GSMQ_MAN_DIR/gsmqd.8" ;;
+    *) echo "$GSMQ_MAN_DIR/$1.1" ;;
+  esac
+}
 
 # The long flags in the "Options:" part of a tool's --help.
 help_flags() {
@@ -10,17 +20,28 @@ help_flags() {
     grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u
 }
 
-# The tools that were built: each needs a man page.
-built_tools() {
-  local t
-  for t in "$GSMQ_BIN_DIR"/gsmq*; do
-    [[ -x "$t" && -f "$t" ]] && basename "$t"
-  done
+# The URL schemes of lib/endpoint/registry.cpp: "-", "file", "gsmq", "mqtt", ...
+registered_schemes() {
+  sed -n 's/^ *Adapter{"\([^"]*\)",.*/\1/p' "$GSMQ_SOURCE_DIR/lib/endpoint/registry.cpp"
 }
 
-@test "the man pages were built" {
-  for page in gsmq.7 gsmq-send.1 gsmq-recv.1 gsmq-bridge.1; do
-    [[ -s "$GSMQ_MAN_DIR/$page" ]] || fail "$GSMQ_MAN_DIR/$page is missing (target man)"
+# A page rendered as text, wide enough that no heading or table row wraps.
+render() {
+  MANWIDTH=200 man -l "$1" 2>/dev/null
+}
+
+@test "every tool was built and has a man page" {
+  local tool
+  for tool in $TOOLS; do
+    [[ -x "$GSMQ_BIN_DIR/$tool" ]] || fail "$GSMQ_BIN_DIR/$tool was not built"
+    [[ -s "$(page_of "$tool")" ]] || fail "$(page_of "$tool") is missing (target man)"
+  done
+  [[ -s "$GSMQ_MAN_DIR/gsmq.7" ]] || fail "$GSMQ_MAN_DIR/gsmq.7 is missing (target man)"
+  # and no tool was added without joining this list
+  local t
+  for t in "$GSMQ_BIN_DIR"/gsmq*; do
+    [[ -x "$t" && -f "$t" ]] || continue
+    [[ " $TOOLS " == *" $(basename "$t") "* ]] || fail "$(basename "$t") is not in TOOLS of docs.bats"
   done
 }
 
@@ -36,11 +57,11 @@ built_tools() {
     assert_output ""
     count=$((count + 1))
   done
-  ((count >= 4))
+  ((count >= 6))
 }
 
 @test "gsmq(7) has the envelope, endpoints, exit statuses, environment and signals" {
-  run env MANWIDTH=200 man -l "$GSMQ_MAN_DIR/gsmq.7"
+  run render "$GSMQ_MAN_DIR/gsmq.7"
   for section in "THE ENVELOPE" "ENDPOINTS" "EXIT STATUS" "ENVIRONMENT" "SIGNALS"; do
     assert_output --partial "$section"
   done
@@ -51,8 +72,49 @@ built_tools() {
   assert_output --partial "NO_COLOR"
 }
 
+@test "gsmq(7) has a subsection for every endpoint kind of the adapter registry" {
+  local text scheme headings missing=""
+  text=$(render "$GSMQ_MAN_DIR/gsmq.7")
+  # the subsection headings of ENDPOINTS (three spaces in, in the rendered page)
+  headings=$(sed -n '/^ENDPOINTS/,/^EXIT STATUS/p' <<<"$text" | grep -E '^ {3}[^ ]')
+  [[ $(registered_schemes | wc -l) -ge 13 ]] || fail "no schemes read from registry.cpp"
+  for scheme in $(registered_schemes); do
+    case $scheme in
+      -) grep -qE '^ {3}- ' <<<"$headings" || missing+=" -" ;;
+      file) grep -qE '^ {3}file:' <<<"$headings" || missing+=" file:" ;;
+      *) grep -qE "(^ {3}|, )${scheme//+/\\+}://" <<<"$headings" || missing+=" $scheme://" ;;
+    esac
+  done
+  [[ -z "$missing" ]] || fail "no subsection of gsmq(7) ENDPOINTS for:$missing"
+  for heading in "Listening or connecting" "Confirmation" "TLS"; do
+    grep -qE "^ {3}$heading\$" <<<"$headings" || fail "no subsection \"$heading\" in gsmq(7) ENDPOINTS"
+  done
+}
+
+@test "gsmq(7) documents the shared TLS options of lib/endpoint/tls_options.h once" {
+  local text tls option
+  text=$(render "$GSMQ_MAN_DIR/gsmq.7")
+  tls=$(sed -n '/^   TLS$/,/^   [^ ]/p' <<<"$text")
+  for option in $(grep -oE 'url\.(param|flag)\("[a-z]+"' "$GSMQ_SOURCE_DIR/lib/endpoint/tls_options.h" |
+    sed 's/.*("//; s/"//'); do
+    grep -qE "^ {7}([a-z]+=[A-Z]+, )?$option(=|\$)" <<<"$tls" || fail "?$option is not an option heading in gsmq(7) TLS"
+  done
+}
+
+@test "gsmq(7) documents every option of the gsmq:// endpoint" {
+  local text section key
+  text=$(render "$GSMQ_MAN_DIR/gsmq.7")
+  section=$(sed -n '/^   gsmq:\/\//,/^   [a-z]*:\/\/, /p' <<<"$text")
+  for key in $(grep -oE 'url\.param\("[a-z_]+"|duration_param\("[a-z_]+"' \
+    "$GSMQ_SOURCE_DIR/lib/endpoint/gsmq/connection.cpp" | sed 's/.*("//; s/"//' | sort -u); do
+    grep -qE "^ {7}$key=" <<<"$section" || fail "?$key is not documented in gsmq(7) gsmq://"
+  done
+  assert_equal "$(grep -c 'kDefaultPort = 7878' "$GSMQ_SOURCE_DIR/lib/endpoint/gsmq/connection.h")" 1
+  grep -q "port defaults to 7878" <<<"$section" || fail "the default port is not in gsmq(7) gsmq://"
+}
+
 @test "the exit statuses of gsmq(7) are those of lib/util/exit_status.h" {
-  run env MANWIDTH=200 man -l "$GSMQ_MAN_DIR/gsmq.7"
+  run render "$GSMQ_MAN_DIR/gsmq.7"
   local table=$output code
   while read -r code; do
     grep -qE "^ *│$code +│" <<<"$table" || fail "exit status $code is not in the gsmq(7) table"
@@ -61,12 +123,9 @@ built_tools() {
 }
 
 @test "every long flag in each tool's --help is documented as an option in its man page" {
-  local tool page flag flags missing=""
-  for tool in $(built_tools); do
-    page=$(ls "$GSMQ_MAN_DIR/$tool".[18] 2>/dev/null | head -1)
-    [[ -n "$page" ]] || { missing+=" $tool(no man page)"; continue; }
-    local text
-    text=$(MANWIDTH=500 man -l "$page" 2>/dev/null)
+  local tool flag flags text missing=""
+  for tool in $TOOLS; do
+    text=$(MANWIDTH=500 man -l "$(page_of "$tool")" 2>/dev/null)
     flags=$(help_flags "$tool")
     [[ -n "$flags" ]] || fail "no flags found in $tool --help"
     for flag in $flags; do
@@ -77,11 +136,54 @@ built_tools() {
   [[ -z "$missing" ]] || fail "not documented:$missing"
 }
 
-@test "the man pages of the foundation tools have examples and the exit-status table" {
-  for tool in gsmq-send gsmq-recv gsmq-bridge; do
-    run env MANWIDTH=200 man -l "$GSMQ_MAN_DIR/$tool.1"
+@test "gsmqd(8) documents its subcommands channels and ping" {
+  local text sub
+  text=$(render "$GSMQ_MAN_DIR/gsmqd.8")
+  for sub in $("$GSMQ_BIN_DIR/gsmqd" --help | awk '/^Subcommands:/ { on = 1; next } /^[A-Z][A-Za-z]*:/ { on = 0 } on' |
+    awk 'NF { print $1 }'); do
+    grep -qE "^ {7}$sub( |\$)" <<<"$text" || fail "gsmqd $sub is not a heading in gsmqd(8) SUBCOMMANDS"
+  done
+  grep -qE "^ {7}channels" <<<"$text"
+  grep -qE "^ {7}ping" <<<"$text"
+}
+
+@test "every tool's page has examples, the exit-status table and a pointer to gsmq(7)" {
+  local tool
+  for tool in $TOOLS; do
+    run render "$(page_of "$tool")"
     assert_output --partial "EXAMPLES"
     assert_output --partial "EXIT STATUS"
     assert_output --partial "gsmq(7)"
   done
+}
+
+@test "the examples use the real endpoint kinds, not only gsmq:// and files" {
+  local tool examples
+  for tool in gsmq-send gsmq-recv gsmq-bridge gsmq-gen; do
+    examples=$(render "$(page_of "$tool")" | sed -n '/^EXAMPLES/,/^SEE ALSO/p')
+    for scheme in gsmq:// mqtt:// http:// coap:// zmq+tcp://; do
+      grep -qF "$scheme" <<<"$examples" || fail "$tool(1) has no example with $scheme"
+    done
+  done
+}
+
+@test "gsmq-bridge(1) shows MQTT to a file and an HTTP function in one line, and MQTT to gsmqd to HTTP" {
+  local examples
+  # with the lines continued by "\" joined into one
+  examples=$(render "$GSMQ_MAN_DIR/gsmq-bridge.1" | sed -n '/^EXAMPLES/,/^SEE ALSO/p' |
+    sed -e ':a' -e '/\\$/{N;s/\\\n *//;ba' -e '}')
+  grep -qE "gsmq-bridge .*mqtt://[^ ]*/sensors/#'? file:[^ ]+ http://[^ ]+" <<<"$examples" ||
+    fail "no one-line MQTT -> file + HTTP bridge in gsmq-bridge(1)"
+  grep -qE "gsmq-bridge .*mqtt://[^ ]* .*gsmq://" <<<"$examples" || fail "no MQTT -> gsmqd bridge"
+  grep -qE "gsmq-bridge .*gsmq://[^ ]* .*http://" <<<"$examples" || fail "no gsmqd -> HTTP bridge"
+}
+
+@test "gsmq(7), gsmqd(8) and gsmq-gen(1) point to each other" {
+  run render "$GSMQ_MAN_DIR/gsmq.7"
+  assert_output --partial "gsmqd(8)"
+  assert_output --partial "gsmq-gen(1)"
+  run render "$GSMQ_MAN_DIR/gsmqd.8"
+  assert_output --partial "gsmq-gen(1)"
+  run render "$GSMQ_MAN_DIR/gsmq-gen.1"
+  assert_output --partial "gsmqd(8)"
 }
