@@ -86,6 +86,7 @@ struct SendResult {
   std::string id, channel;
   uint64_t seq = 0;
   std::optional<Message> reply;
+  uint32_t retries = 0;  // attempts past the first that this message needed (bridge counters)
   static SendResult ok() { return {}; }
   static SendResult failed(std::string why) {
     SendResult r;

@@ -21,10 +21,12 @@ struct Tracker {
   bool closed = false;
   bool unavailable = false;      // the sink lost its peer for good: take no more input
   uint64_t reported = 0;         // failures printed; the rest are only counted
+  uint64_t retried = 0;          // retries the sink needed, over all messages
 
   void finish(const SendResult& result) {
     std::lock_guard lock(mutex);
     --in_flight;
+    retried += result.retries;
     if (result.status == SendResult::Status::ok) ++delivered;
     else if (result.status == SendResult::Status::closed) closed = true;
     else ++failed;
@@ -114,6 +116,7 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
     stats.delivered = tracker->delivered;
     stats.failed = tracker->failed;
     stats.unavailable = tracker->unavailable;
+    stats.retried = tracker->retried;
     if (tracker->reported > kReportedFailures)
       std::fprintf(stderr, "delivery failed: %llu more messages\n",
                    static_cast<unsigned long long>(tracker->reported - kReportedFailures));

@@ -29,6 +29,7 @@ struct PumpStats {
   uint64_t delivered = 0;  // confirmed by the sink
   uint64_t failed = 0;     // refused by the sink (and rejected at the source)
   uint64_t skipped = 0;    // dropped by the transform
+  uint64_t retried = 0;    // retries the sink needed (where it reports them)
   uint64_t unconfirmed = 0;  // still pending when the drain timed out
   bool output_closed = false;
   bool unavailable = false;  // the sink lost its peer for good (exit 4)

@@ -19,7 +19,7 @@ JSON
   run --separate-stderr gsmq-bridge --filter 'channel~sensors/*' --filter 'body.temp>30' file:in.jsonl -
   assert_success
   assert_output '{"channel":"sensors/a","body":{"temp":35},"meta":{"site":"lab"}}'
-  [[ "$stderr" == *"received 3, delivered 1, failed 0, skipped 2"* ]]
+  [[ "$stderr" == *"received 3, delivered 1, failed 0, retried 0, skipped 2"* ]]
 }
 
 @test "--map rewrites the channel from a template" {

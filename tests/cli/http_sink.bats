@@ -63,6 +63,14 @@ recorded() { jq -r "$1" "$RECORDED"; }
   [[ "$(jq -r 'select(.status == 200) | .body' "$RECORDED" | paste -sd ' ')" == "m1 m2 m3 m4" ]]
 }
 
+@test "gsmq-bridge counts the retries the HTTP sink needed" {
+  recorder_start --fail-first 2
+  printf '{"body":"a"}\n{"body":"b"}\n' >"$BATS_TEST_TMPDIR/in.jsonl"
+  run --separate-stderr gsmq-bridge "file:$BATS_TEST_TMPDIR/in.jsonl" "$RECORDER_URL/fn"
+  assert_success
+  [[ "$stderr" == *"received 2, delivered 2, failed 0, retried 2, skipped 0"* ]]
+}
+
 @test "5xx beyond ?retries fails the message: exit 1 after retries+1 attempts" {
   recorder_start --fail-first 100 --fail-status 503
   run --separate-stderr gsmq-send -m doomed "$RECORDER_URL/fn?retries=2"

@@ -61,9 +61,11 @@ int main(int argc, char** argv) {
     };
     const PumpStats stats = run_pump(*source, *sink, pump);
     if (!flags.quiet)
-      std::fprintf(stderr, "gsmq-bridge: received %llu, delivered %llu, failed %llu, skipped %llu, bad input %llu\n",
+      std::fprintf(stderr,
+                   "gsmq-bridge: received %llu, delivered %llu, failed %llu, retried %llu, skipped %llu, bad input %llu\n",
                    static_cast<unsigned long long>(stats.received), static_cast<unsigned long long>(stats.delivered),
-                   static_cast<unsigned long long>(stats.failed), static_cast<unsigned long long>(stats.skipped),
+                   static_cast<unsigned long long>(stats.failed), static_cast<unsigned long long>(stats.retried),
+                   static_cast<unsigned long long>(stats.skipped),
                    static_cast<unsigned long long>(diagnostics.bad_inputs()));
     return pump_exit_status(stats, pump, diagnostics);
   });

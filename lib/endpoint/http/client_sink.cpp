@@ -164,6 +164,7 @@ class ClientSink : public Sink {
         const auto verdict = judge_status(response.status);
         if (verdict == StatusVerdict::delivered) {
           SendResult ok;
+          ok.retries = attempt;
           if (config_.reply && items.size() == 1) ok.reply = message_from_response(response);
           return ok;
         }
@@ -176,7 +177,11 @@ class ClientSink : public Sink {
         if (r.permanent) return SendResult::failed(problem);
       }
       if (attempt >= config_.retries)
-        return SendResult::failed(problem + after_retries(attempt));
+      {
+        SendResult failed = SendResult::failed(problem + after_retries(attempt));
+        failed.retries = attempt;
+        return failed;
+      }
       wait = std::max(wait, whole_ms(backoff.next()));
       warn(problem + "; retrying in " + format_duration(wait));
       if (!pause(wait)) return SendResult::failed(problem + " (stopped before retrying)");
