@@ -26,7 +26,7 @@ void release_body(coap_session_t*, void* holder) { delete static_cast<std::share
 class ClientSink : public Sink {
  public:
   ClientSink(const Settings& settings, const EndpointOptions& options)
-      : settings_(settings), options_(options), loop_(std::make_unique<Loop>(options.diagnostics)) {
+      : settings_(settings), options_(with_diagnostics(options, fallback_diagnostics_)), loop_(std::make_unique<Loop>(options_.diagnostics)) {
     peer_ = std::make_unique<Peer>(
         *loop_, settings_,
         Peer::Callbacks{[this](const coap_pdu_t* sent, const coap_pdu_t* received) { on_response(sent, received); },
@@ -232,6 +232,7 @@ class ClientSink : public Sink {
     settled_.notify_all();
   }
 
+  Diagnostics fallback_diagnostics_;
   Settings settings_;
   EndpointOptions options_;
   // Loop thread only.

@@ -25,7 +25,7 @@ constexpr auto kCloseTimeout = std::chrono::seconds(5);
 class IngestSource : public Source {
  public:
   IngestSource(const Settings& settings, const EndpointOptions& options)
-      : settings_(settings), options_(options), loop_(std::make_unique<Loop>(options.diagnostics)) {
+      : settings_(settings), options_(with_diagnostics(options, fallback_diagnostics_)), loop_(std::make_unique<Loop>(options_.diagnostics)) {
     loop_->call([&](coap_context_t* ctx) { start(ctx); });
   }
 
@@ -204,6 +204,7 @@ class IngestSource : public Source {
     }
   }
 
+  Diagnostics fallback_diagnostics_;
   Settings settings_;
   EndpointOptions options_;
   std::atomic<bool> closed_{false};

@@ -19,6 +19,13 @@
 
 namespace gsmq::coap {
 
+// `options` with diagnostics pointing at `fallback` when the caller gave none (gsmq-gen
+// opens endpoints without them).
+inline EndpointOptions with_diagnostics(EndpointOptions options, Diagnostics& fallback) {
+  if (!options.diagnostics) options.diagnostics = &fallback;
+  return options;
+}
+
 class Loop {
  public:
   using Task = std::function<void(coap_context_t*)>;

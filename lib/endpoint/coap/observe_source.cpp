@@ -25,7 +25,7 @@ constexpr auto kMaxAgeGrace = std::chrono::seconds(5);
 class ObserveSource : public Source {
  public:
   ObserveSource(const Settings& settings, const EndpointOptions& options)
-      : settings_(settings), options_(options), loop_(std::make_unique<Loop>(options.diagnostics)) {
+      : settings_(settings), options_(with_diagnostics(options, fallback_diagnostics_)), loop_(std::make_unique<Loop>(options_.diagnostics)) {
     peer_ = std::make_unique<Peer>(
         *loop_, settings_,
         Peer::Callbacks{[this](const coap_pdu_t*, const coap_pdu_t* received) { on_response(received); },
@@ -180,6 +180,7 @@ class ObserveSource : public Source {
     return out;
   }
 
+  Diagnostics fallback_diagnostics_;
   Settings settings_;
   EndpointOptions options_;
   std::atomic<bool> closed_{false};
