@@ -212,3 +212,23 @@ except socket.timeout:
   cat first.jsonl "$BATS_TEST_TMPDIR/ingest.out" | jq -r .body | sort -n | uniq >got.txt
   diff got.txt bodies.txt
 }
+
+@test "sink: the server goes away mid-stream: a message nobody answers ends the run with exit 4" {
+  coap_server_start
+  mkfifo in.fifo
+  gsmq-send --raw "coap://127.0.0.1:$COAP_SERVER_PORT/example_data?method=PUT&ack_timeout=100ms&max_retransmit=1&retries=1&timeout=2s" \
+    <in.fifo 2>send.err &
+  send=$!
+  track_pid "$send"
+  exec 7>in.fifo  # (bats itself uses fd 3)
+  echo first >&7
+  first_arrived() { [[ "$("$COAP_CLIENT" -B 2 -m get "coap://127.0.0.1:$COAP_SERVER_PORT/example_data")" == first ]]; }
+  poll_until first_arrived
+  coap_server_stop
+  echo second >&7
+  exec 7>&-
+  wait_for_exit "$send"
+  assert_equal "$status" 4
+  run cat send.err
+  assert_output --partial '(after 2 attempts)'
+}

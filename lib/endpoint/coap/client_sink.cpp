@@ -78,6 +78,8 @@ class ClientSink : public Sink {
   }
 
  private:
+  enum class Heard { answer, nothing };  // did the peer say anything to the last attempt
+
   struct Request {
     std::vector<std::string> path;
     std::optional<uint16_t> content_format;
@@ -145,13 +147,13 @@ class ClientSink : public Sink {
     by_token_[r.token] = id;
     if (coap_send(session, pdu) == COAP_INVALID_MID) {
       by_token_.erase(r.token);
-      return attempt_failed(id, "libcoap could not send the request", true);
+      return attempt_failed(id, "libcoap could not send the request", true, Heard::nothing);
     }
     const unsigned attempt = r.attempt;
     loop_->post_at(Clock::now() + settings_.timeout, [this, id, attempt](coap_context_t*) {
       const auto it2 = requests_.find(id);
       if (it2 != requests_.end() && it2->second.attempt == attempt)
-        attempt_failed(id, "no response within " + format_duration(settings_.timeout), true);
+        attempt_failed(id, "no response within " + format_duration(settings_.timeout), true, Heard::nothing);
     });
   }
 
@@ -169,6 +171,7 @@ class ClientSink : public Sink {
         backoff_.reset();
         SendResult ok;
         ok.channel = options_from_path(requests_.at(id).path);
+        ok.retries = requests_.at(id).attempt;
         return finish(id, ok);
       }
       case Outcome::refused: return attempt_failed(id, text, false);
@@ -189,17 +192,19 @@ class ClientSink : public Sink {
     switch (reason) {
       case COAP_NACK_ICMP_ISSUE: return;  // libcoap keeps retransmitting; the peer may come back
       case COAP_NACK_RST: return attempt_failed(t->second, "the peer reset the request (RST)", true);
-      case COAP_NACK_TLS_FAILED: return attempt_failed(t->second, "DTLS failed", true);
+      case COAP_NACK_TLS_FAILED: return attempt_failed(t->second, "DTLS failed", true, Heard::nothing);
       default: {
         std::string why = "no answer after " + std::to_string(settings_.max_retransmit) + " retransmissions";
         if (const auto icmp = loop_->take_icmp_error(); !icmp.empty()) why += " (" + icmp + ")";
-        return attempt_failed(t->second, why, true);
+        return attempt_failed(t->second, why, true, Heard::nothing);
       }
     }
   }
 
-  // Loop thread: this attempt failed; try again after a back-off, or give up.
-  void attempt_failed(uint64_t id, const std::string& why, bool retryable) {
+  // Loop thread: this attempt failed; try again after a back-off, or give up. A message
+  // given up on without a word from the peer means the peer is gone: the run stops
+  // (SendResult::unavailable, exit 4) instead of waiting the same out for every message.
+  void attempt_failed(uint64_t id, const std::string& why, bool retryable, Heard heard = Heard::answer) {
     auto it = requests_.find(id);
     if (it == requests_.end()) return;
     Request& r = it->second;
@@ -213,7 +218,9 @@ class ClientSink : public Sink {
     }
     std::string text = target(r) + ": " + why;
     if (r.attempt > 0) text += " (after " + std::to_string(r.attempt + 1) + " attempts)";
-    finish(id, SendResult::failed(text));
+    SendResult result = heard == Heard::nothing ? SendResult::unavailable(text) : SendResult::failed(text);
+    result.retries = r.attempt;
+    finish(id, result);
   }
 
   void finish(uint64_t id, const SendResult& result) {

@@ -2,7 +2,8 @@
 // has no acknowledgements, so a message is confirmed once libzmq queued it for sending:
 // across the network that is at most once (a peer that dies takes what was queued to it
 // along). Back-pressure: a PUSH send waits while the high-water mark is reached or no
-// peer is connected (until ?timeout, or a stop); PUB never waits, ZeroMQ drops instead.
+// peer is connected (until ?timeout: then the peer counts as gone, exit 4; or until a
+// stop); PUB never waits, ZeroMQ drops instead.
 #include "endpoint/zmq/adapters.h"
 #include "endpoint/zmq/frames.h"
 #include "endpoint/zmq/socket.h"
@@ -31,8 +32,8 @@ class ZmqSink : public Sink {
       if (stop_requested()) return done(SendResult::failed(settings_.url + ": stopped while no ZeroMQ peer took the message"));
       const auto now = Clock::now();
       if (now >= deadline)
-        return done(SendResult::failed(settings_.url + ": no ZeroMQ peer took the message within " +
-                                       format_duration(*settings_.timeout)));
+        return done(SendResult::unavailable(settings_.url + ": no ZeroMQ peer took the message within " +
+                                            format_duration(*settings_.timeout)));
       const auto wait = std::min<Clock::duration>(deadline - now, kPollSlice);
       zmq_pollitem_t items[2] = {{socket_->socket.handle(), 0, ZMQ_POLLOUT, 0}, {nullptr, stop_fd(), ZMQ_POLLIN, 0}};
       poll_for(items, 2, std::chrono::duration_cast<Duration>(wait));
