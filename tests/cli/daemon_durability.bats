@@ -337,7 +337,8 @@ crash_during_stream() {
   ev=$!
   gsmq-recv --store --from first "$GSMQ/st" >"$BATS_TEST_TMPDIR/st.out" 2>"$BATS_TEST_TMPDIR/st.err" 3>&- &
   st=$!
-  gsmq-recv --follow "$GSMQ/q" >"$BATS_TEST_TMPDIR/q.out" 2>"$BATS_TEST_TMPDIR/q.err" 3>&- &
+  # a queue receiver tries to reconnect within its retry window, then gives up (exit 4)
+  gsmq-recv --follow "$GSMQ/q?retry_for=500ms" >"$BATS_TEST_TMPDIR/q.out" 2>"$BATS_TEST_TMPDIR/q.err" 3>&- &
   q=$!
   gsmq-recv --respond --exec 'echo pong' "$GSMQ/rr" >/dev/null 2>"$BATS_TEST_TMPDIR/rr.err" 3>&- &
   rr=$!
@@ -358,7 +359,38 @@ crash_during_stream() {
   grep -q 'shutting down' "$BATS_TEST_TMPDIR/ev.err"
   grep -q 'shutting down' "$BATS_TEST_TMPDIR/st.err"
   grep -q 'ended the request stream' "$BATS_TEST_TMPDIR/rr.err"
+  grep -q 'reconnecting' "$BATS_TEST_TMPDIR/q.err"
   grep -q 'cannot connect\|gsmqd at' "$BATS_TEST_TMPDIR/q.err"
+}
+
+@test "a following queue receiver and a streaming sender ride out a gsmqd restart" {
+  gsmqd_start
+  local port="$GSMQD_PORT"
+  gsmq-recv --follow --count 3 --wait 30s --format '{body}' "$GSMQ/ride" >"$BATS_TEST_TMPDIR/ride.out" \
+    2>"$BATS_TEST_TMPDIR/ride.err" 3>&- &
+  local recv=$!
+  track_pid "$recv"
+  mkfifo "$BATS_TEST_TMPDIR/in.fifo"
+  gsmq-send --print "$GSMQ/ride" <"$BATS_TEST_TMPDIR/in.fifo" >"$BATS_TEST_TMPDIR/acked" \
+    2>"$BATS_TEST_TMPDIR/send.err" 3>&- &
+  local send=$!
+  track_pid "$send"
+  exec 5>"$BATS_TEST_TMPDIR/in.fifo"
+  echo '{"body":"before"}' >&5
+  poll_until has_lines "$BATS_TEST_TMPDIR/ride.out" 1
+  gsmqd_stop
+  GSMQD_LISTEN="127.0.0.1:$port" gsmqd_start 5>&-  # the same port; the FIFO stays ours alone
+  echo '{"body":"after-1"}' >&5
+  echo '{"body":"after-2"}' >&5
+  exec 5>&-
+  local status=0
+  _wait_bounded "$send" || status=$?
+  [[ "$status" -eq 0 ]]
+  status=0
+  _wait_bounded "$recv" || status=$?
+  [[ "$status" -eq 0 ]]
+  assert_equal "$(sort "$BATS_TEST_TMPDIR/ride.out" | paste -sd ' ')" "after-1 after-2 before"
+  grep -q reconnecting "$BATS_TEST_TMPDIR/ride.err"
 }
 
 @test "a second gsmqd on a port already in use is refused with exit 4" {

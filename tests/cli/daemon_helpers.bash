@@ -17,7 +17,7 @@ gsmqd_start() {
   GSMQD_LOG="${GSMQD_LOG:-$BATS_TEST_TMPDIR/gsmqd.log}"
   local port_file="$BATS_TEST_TMPDIR/gsmqd.port"
   rm -f "$port_file"
-  gsmqd --listen 127.0.0.1:0 --port-file "$port_file" --data-dir "$GSMQD_DATA" "$@" \
+  gsmqd --listen "${GSMQD_LISTEN:-127.0.0.1:0}" --port-file "$port_file" --data-dir "$GSMQD_DATA" "$@" \
     </dev/null >>"$GSMQD_LOG" 2>&1 3>&- &
   GSMQD_PID=$!
   track_pid "$GSMQD_PID"

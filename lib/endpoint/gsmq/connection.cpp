@@ -1,5 +1,10 @@
 #include "endpoint/gsmq/connection.h"
 
+#include <thread>
+
+#include "endpoint/backoff.h"
+#include "util/signals.h"
+
 namespace gsmq::gsmqd {
 
 std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOptions& options) {
@@ -23,6 +28,8 @@ std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOption
   duration_param("visibility", o.visibility);
   duration_param("timeout", o.request_timeout);
   duration_param("connect_timeout", o.connect_timeout);
+  duration_param("retry_for", c->retry_for);
+  c->retry_forever = url.flag("retry");
   static const char* kinds[] = {"queue", "events", "store", "request", "respond"};
   if (std::find(std::begin(kinds), std::end(kinds), o.kind) == std::end(kinds))
     throw ToolError(kExitUsage, "?kind=" + o.kind + ": expected queue, events, store, request or respond");
@@ -33,10 +40,21 @@ std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOption
   c->grpc_channel = grpc::CreateCustomChannel(c->target, grpc::InsecureChannelCredentials(), args);
   const auto deadline = std::chrono::system_clock::now() +
                         std::chrono::duration_cast<std::chrono::system_clock::duration>(o.connect_timeout);
-  if (!c->grpc_channel->WaitForConnected(deadline))
+  if (!c->grpc_channel->WaitForConnected(deadline) && !(c->retry_forever && wait_for_daemon(*c, Clock::now())))
     throw ToolError(kExitUnavailable, "cannot connect to gsmqd at " + c->target);
   c->stub = v1::Broker::NewStub(c->grpc_channel);
   return c;
+}
+
+bool wait_for_daemon(Connection& c, Clock::time_point since) {
+  Backoff backoff;
+  for (;;) {
+    if (stop_requested()) return false;
+    if (!c.retry_forever && Clock::now() - since >= c.retry_for) return false;
+    const auto attempt = std::chrono::system_clock::now() + std::chrono::seconds(1);
+    if (c.grpc_channel->WaitForConnected(attempt)) return true;
+    std::this_thread::sleep_for(backoff.next());
+  }
 }
 
 std::string describe(const Connection& c, const grpc::Status& status) {

@@ -18,6 +18,10 @@ struct Connection {
   std::string target;                      // host:port
   std::string channel;                     // the URL's path: default channel
   EndpointOptions options;                 // with ?kind=, ?group=, ?from=, ... applied
+  // After a lost connection: keep trying to reconnect for this long (?retry_for=, default
+  // 30s), or for ever (?retry). The first connect honours ?retry too.
+  Duration retry_for = std::chrono::seconds(30);
+  bool retry_forever = false;
   std::shared_ptr<grpc::Channel> grpc_channel;
   std::unique_ptr<v1::Broker::Stub> stub;
 };
@@ -25,6 +29,10 @@ struct Connection {
 // Connects (waiting up to options.connect_timeout); ToolError(kExitUnavailable) if gsmqd
 // cannot be reached, ToolError(kExitUsage) for bad query parameters.
 std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOptions& options);
+
+// Waits, with back-off, until the daemon answers again or the retry window (from
+// `since`) ran out; false then, or when a stop was requested.
+bool wait_for_daemon(Connection& c, Clock::time_point since);
 
 // The error text for a failed call, naming the daemon.
 std::string describe(const Connection& c, const grpc::Status& status);

@@ -16,6 +16,8 @@ constexpr size_t kMaxBatchBytes = 4u << 20;
 
 // Streams batches of Request frames and matches Response frames by batch_id.
 // Request/Response: SendRequest/SendResponse or PublishRequest/PublishResponse.
+// A lost stream is opened again (with back-off, within the connection's retry window)
+// and every batch that was not answered is sent again, in order: at least once, never lost.
 template <typename Request, typename Response>
 class StreamingSink : public Sink {
  public:
@@ -23,10 +25,8 @@ class StreamingSink : public Sink {
   using OpenStream = std::function<std::unique_ptr<Stream>(grpc::ClientContext*)>;
 
   StreamingSink(std::shared_ptr<Connection> connection, OpenStream open, v1::EventKind kind)
-      : connection_(std::move(connection)), kind_(kind) {
-    stream_ = open(&context_);
-    writer_ = std::thread([this] { write_loop(); });
-    reader_ = std::thread([this] { read_loop(); });
+      : connection_(std::move(connection)), open_(std::move(open)), kind_(kind) {
+    supervisor_ = std::thread([this] { supervise(); });
   }
 
   ~StreamingSink() override {
@@ -35,8 +35,7 @@ class StreamingSink : public Sink {
       closing_ = true;
     }
     changed_.notify_all();
-    writer_.join();
-    reader_.join();
+    supervisor_.join();
   }
 
   void send(Message message, Done done) override {
@@ -47,18 +46,17 @@ class StreamingSink : public Sink {
     p.message.clear_receive_count();
     p.done = std::move(done);
     std::unique_lock lock(mutex_);
-    if (broken_) {
+    if (dead_) {
       lock.unlock();
-      return p.done(SendResult::unavailable(broken_reason_));
+      return p.done(SendResult::unavailable(dead_reason_));
     }
-    pending_bytes_ += p.message.body().size();
     pending_.push_back(std::move(p));
     changed_.notify_all();
   }
 
   bool flush(Clock::time_point deadline) override {
     std::unique_lock lock(mutex_);
-    return changed_.wait_until(lock, deadline, [&] { return pending_.empty() && in_flight_.empty(); });
+    return changed_.wait_until(lock, deadline, [&] { return (pending_.empty() && in_flight_.empty()) || dead_; });
   }
 
  private:
@@ -66,45 +64,102 @@ class StreamingSink : public Sink {
     v1::Message message;
     Done done;
   };
+  struct Batch {
+    Request request;               // kept until answered, to send again after a reconnect
+    std::vector<Done> dones;
+    bool writing = false;          // Write() is reading `request`: the reader must wait
+  };
 
-  void write_loop() {
+  // One stream at a time: write until it breaks or we close; on a break, put the
+  // unanswered batches back in front and reconnect.
+  void supervise() {
+    Clock::time_point lost_at{};
+    bool lost = false;
     for (;;) {
-      Request request;
-      std::vector<Done> dones;
-      {
-        std::unique_lock lock(mutex_);
-        changed_.wait(lock, [&] { return !pending_.empty() || closing_ || broken_; });
-        if (broken_ || (pending_.empty() && closing_)) break;
-        size_t bytes = 0;
-        while (!pending_.empty() && dones.size() < kMaxBatchMessages && bytes < kMaxBatchBytes) {
-          auto& p = pending_.front();
-          bytes += p.message.body().size();
-          pending_bytes_ -= p.message.body().size();
-          *request.add_messages() = std::move(p.message);
-          dones.push_back(std::move(p.done));
-          pending_.pop_front();
-        }
-        request.set_batch_id(++next_batch_);
-        if constexpr (std::is_same_v<Request, v1::PublishRequest>) request.set_kind(kind_);
-        in_flight_[request.batch_id()] = std::move(dones);
+      grpc::ClientContext context;
+      auto stream = open_(&context);
+      bool broken = false;
+      std::thread reader([&] { read(*stream, broken); });
+      const bool closed = write(*stream, broken);
+      if (closed) stream->WritesDone();
+      else context.TryCancel();
+      reader.join();
+      std::unique_lock lock(mutex_);
+      if (closed && !broken) return;  // every batch answered, stream finished cleanly
+      // Unanswered batches go back in front of the pending messages, oldest first.
+      for (auto it = in_flight_.rbegin(); it != in_flight_.rend(); ++it) resend_.push_front(std::move(it->second));
+      in_flight_.clear();
+      if (closing_ && resend_.empty() && pending_.empty()) return;
+      if (!lost) {
+        lost = true;
+        lost_at = Clock::now();
       }
-      if (!stream_->Write(request)) break;  // the reader sees why
+      lock.unlock();
+      std::fprintf(stderr, "gsmq: connection to gsmqd at %s lost (%s); reconnecting\n", connection_->target.c_str(),
+                   last_error_.c_str());
+      if (!wait_for_daemon(*connection_, lost_at)) {
+        give_up("connection lost: gsmqd at " + connection_->target + ": " + last_error_);
+        return;
+      }
+      lost = false;
     }
-    stream_->WritesDone();
   }
 
-  void read_loop() {
-    Response response;
-    while (stream_->Read(&response)) {
-      std::vector<Done> dones;
+  // Returns true when closing with nothing left to send; false when the stream broke.
+  bool write(Stream& stream, const bool& broken) {
+    for (;;) {
+      Batch batch;
+      uint64_t id;
+      const Request* request = nullptr;
+      {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !resend_.empty() || !pending_.empty() || closing_ || broken; });
+        if (broken) return false;
+        if (!resend_.empty()) {
+          batch = std::move(resend_.front());
+          resend_.pop_front();
+        } else if (!pending_.empty()) {
+          size_t bytes = 0;
+          while (!pending_.empty() && batch.dones.size() < kMaxBatchMessages && bytes < kMaxBatchBytes) {
+            auto& p = pending_.front();
+            bytes += p.message.body().size();
+            *batch.request.add_messages() = std::move(p.message);
+            batch.dones.push_back(std::move(p.done));
+            pending_.pop_front();
+          }
+          if constexpr (std::is_same_v<Request, v1::PublishRequest>) batch.request.set_kind(kind_);
+        } else {
+          return true;  // closing, nothing left
+        }
+        id = ++next_batch_;
+        batch.request.set_batch_id(id);
+        batch.writing = true;
+        request = &(in_flight_[id] = std::move(batch)).request;
+      }
+      // Written without the lock and without a copy; the entry stays put until answered.
+      const bool ok = stream.Write(*request);
       {
         std::lock_guard lock(mutex_);
+        in_flight_[id].writing = false;
+      }
+      changed_.notify_all();
+      if (!ok) return false;  // the reader sees why
+    }
+  }
+
+  void read(Stream& stream, bool& broken) {
+    Response response;
+    while (stream.Read(&response)) {
+      Batch batch;
+      {
+        std::unique_lock lock(mutex_);
         auto it = in_flight_.find(response.batch_id());
         if (it == in_flight_.end()) continue;
-        dones = std::move(it->second);
+        changed_.wait(lock, [&] { return !it->second.writing; });
+        batch = std::move(it->second);
         in_flight_.erase(it);
       }
-      for (size_t i = 0; i < dones.size(); ++i) {
+      for (size_t i = 0; i < batch.dones.size(); ++i) {
         SendResult result;
         if (static_cast<int>(i) < response.results_size()) {
           const auto& r = response.results(static_cast<int>(i));
@@ -115,43 +170,51 @@ class StreamingSink : public Sink {
         } else {
           result = SendResult::failed("gsmqd sent no result for this message");
         }
-        dones[i](result);
+        batch.dones[i](result);
       }
       changed_.notify_all();
     }
-    const grpc::Status status = stream_->Finish();
-    // Whatever was not confirmed failed: the caller decides about retrying.
-    std::deque<Pending> pending;
-    std::map<uint64_t, std::vector<Done>> in_flight;
-    {
-      std::lock_guard lock(mutex_);
-      broken_ = true;
-      broken_reason_ = status.ok() ? "connection to gsmqd at " + connection_->target + " closed"
-                                   : "connection lost: " + describe(*connection_, status);
-      pending.swap(pending_);
-      in_flight.swap(in_flight_);
+    const grpc::Status status = stream.Finish();
+    std::lock_guard lock(mutex_);
+    if (!status.ok() || !in_flight_.empty() || !closing_) {
+      broken = true;
+      last_error_ = status.ok() ? "stream closed by gsmqd" : status.error_message();
     }
     changed_.notify_all();
-    for (auto& [id, dones] : in_flight)
-      for (auto& d : dones) d(SendResult::unavailable(broken_reason_));
-    for (auto& p : pending) p.done(SendResult::unavailable(broken_reason_));
+  }
+
+  // The retry window ran out: everything still held fails, and so does every later send.
+  void give_up(const std::string& reason) {
+    std::deque<Batch> resend;
+    std::deque<Pending> pending;
+    {
+      std::lock_guard lock(mutex_);
+      dead_ = true;
+      dead_reason_ = reason;
+      resend.swap(resend_);
+      pending.swap(pending_);
+    }
+    changed_.notify_all();
+    for (auto& b : resend)
+      for (auto& d : b.dones) d(SendResult::unavailable(reason));
+    for (auto& p : pending) p.done(SendResult::unavailable(reason));
     changed_.notify_all();
   }
 
   std::shared_ptr<Connection> connection_;
+  OpenStream open_;
   v1::EventKind kind_;
-  grpc::ClientContext context_;
-  std::unique_ptr<Stream> stream_;
   std::mutex mutex_;
   std::condition_variable changed_;
   std::deque<Pending> pending_;
-  size_t pending_bytes_ = 0;
-  std::map<uint64_t, std::vector<Done>> in_flight_;
+  std::deque<Batch> resend_;
+  std::map<uint64_t, Batch> in_flight_;
   uint64_t next_batch_ = 0;
   bool closing_ = false;
-  bool broken_ = false;
-  std::string broken_reason_;
-  std::thread writer_, reader_;
+  bool dead_ = false;
+  std::string dead_reason_;
+  std::string last_error_;
+  std::thread supervisor_;
 };
 
 // ?kind=request: one Request call per message; the reply confirms it.
