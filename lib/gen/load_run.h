@@ -36,7 +36,7 @@ struct LoadOptions {
   std::string body_template;            // empty: filler of `size` bytes
   bool body_is_json = false;            // the template renders JSON (printed as JSON, not a string)
   // Where the matching stamp travels: meta (default) or the start of the body, for
-  // endpoints that carry no meta (MQTT 3.1.1); with --size the body keeps its size.
+  // endpoints that do not carry meta (MQTT); with --size the body keeps its size.
   bool stamp_in_body = false;
   size_t size = 128;
   std::string channel_template;         // empty: the URL's channel

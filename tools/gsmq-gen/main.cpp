@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   app.add_option("--channel", o.channel_template, "Channel TEMPLATE per message, e.g. 'site/{{client}}/temp'");
   app.add_option("--priority-mix", mix, "Priorities with weights, e.g. '9:1,0:9' (one in ten at priority 9)");
   app.add_flag("--stamp-in-body", o.stamp_in_body,
-               "Carry the matching stamp at the start of the body, for endpoints without meta (MQTT 3.1.1)");
+               "Carry the matching stamp at the start of the body, for endpoints that do not carry meta (MQTT)");
   app.add_option("--drain", drain, "After sending, wait up to DURATION for the consumers")->capture_default_str();
   app.add_option("--seed", o.seed, "Random seed (templates, Poisson gaps, priorities)")->capture_default_str();
   app.add_flag("--json", json, "Print the summary as JSON on stdout");
