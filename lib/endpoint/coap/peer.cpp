@@ -74,7 +74,7 @@ bool Peer::ping_once(Duration timeout, std::string& why) {
   return false;
 }
 
-void Peer::check_reachable(Duration timeout) {
+void Peer::check_reachable(Duration timeout, Diagnostics& diagnostics) {
   Backoff backoff;
   for (;;) {
     std::string why;
@@ -82,7 +82,7 @@ void Peer::check_reachable(Duration timeout) {
     if (!settings_.retry) throw ToolError(kExitUnavailable, settings_.url + ": " + why);
     if (stop_requested()) throw ToolError(kExitUnavailable, settings_.url + ": " + why + "; stopped");
     const auto wait = backoff.next();
-    std::fprintf(stderr, "coap: %s; trying again in %s\n", why.c_str(), format_duration(wait).c_str());
+    diagnostics.warn("coap: " + why + "; trying again in " + format_duration(wait));
     const auto until = Clock::now() + wait;
     while (Clock::now() < until && !stop_requested()) std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }

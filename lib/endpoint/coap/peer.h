@@ -25,7 +25,7 @@ class Peer {
   // Pings the peer until it answers. Without ?retry gives up after `timeout` (or at once
   // when the port is refused) with ToolError(kExitUnavailable); with ?retry keeps trying
   // with back-off until a stop was requested.
-  void check_reachable(Duration timeout);
+  void check_reachable(Duration timeout, Diagnostics& diagnostics);
 
   // Loop thread only.
   coap_session_t* session() const { return session_; }
