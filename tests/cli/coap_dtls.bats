@@ -71,6 +71,32 @@ dtls_port() { echo $((COAP_SERVER_PORT + 1)); }
   assert_output pki
 }
 
+@test "certificates: an ingest with ?ca requires a client certificate signed by that CA" {
+  make_certificates
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout client.key -out client.csr \
+    -subj "/CN=device-1" 2>/dev/null
+  openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out client.pem -days 2 2>/dev/null
+  INGEST_PORT="$(free_udp_port)"
+  gsmq-recv --count 1 --wait 20s "coaps://127.0.0.1:$INGEST_PORT/in?listen&cert=server.pem&key=server.key&ca=ca.pem" \
+    >in.out 2>in.err &
+  pid=$!
+  track_pid "$pid"
+  poll_until udp_port_bound "$INGEST_PORT"
+  # without a certificate: refused in the handshake
+  "$COAP_CLIENT" -B 2 -R ca.pem -m post -e 'no cert' "coaps://127.0.0.1:$INGEST_PORT/in" >nocert.out 2>&1 || true
+  [[ ! -s in.out ]]
+  # with one signed by the CA: taken
+  for ((i = 0; i < 100; i++)); do
+    "$COAP_CLIENT" -B 2 -R ca.pem -c client.pem -j client.key -m post -e 'with cert' \
+      "coaps://127.0.0.1:$INGEST_PORT/in" >client.out 2>&1 && grep -q . in.out 2>/dev/null && break
+    sleep 0.1
+  done
+  wait_for_exit "$pid"
+  assert_equal "$status" 0
+  run jq -r .body in.out
+  assert_output 'with cert'
+}
+
 @test "certificates: the sink verifies the server against ?ca, refuses an unknown CA, ?insecure skips the check" {
   make_certificates
   coap_server_start -c server.pem -j server.key -n

@@ -17,6 +17,12 @@ free_udp_port() {
   /usr/bin/python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
 }
 
+# True once a UDP socket is bound to 127.0.0.1:$1 (a coaps:// listener does not answer
+# plain CoAP, so this is its readiness check).
+udp_port_bound() {
+  ! /usr/bin/python3 -c 'import socket,sys;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",int(sys.argv[1])))' "$1" 2>/dev/null
+}
+
 # True when a CoAP server on 127.0.0.1:$1 lists its resources.
 coap_answers() {
   "$COAP_CLIENT" -m get -B 1 "coap://127.0.0.1:$1/.well-known/core" 2>/dev/null | grep -q '</'
