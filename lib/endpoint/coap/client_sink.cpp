@@ -59,6 +59,7 @@ class ClientSink : public Sink {
     } else {
       request->body = std::make_shared<const std::string>(std::move(message.body));
     }
+    request->id = message.id;
     request->done = std::move(done);
     {
       std::lock_guard lock(mutex_);
@@ -84,6 +85,7 @@ class ClientSink : public Sink {
     std::vector<std::string> path;
     std::optional<uint16_t> content_format;
     std::shared_ptr<const std::string> body;
+    std::string id;  // the message's, for --print
     Done done;
     unsigned attempt = 0;
     std::string token;  // of the current attempt
@@ -172,6 +174,7 @@ class ClientSink : public Sink {
         SendResult ok;
         ok.channel = options_from_path(requests_.at(id).path);
         ok.retries = requests_.at(id).attempt;
+        ok.id = requests_.at(id).id;
         return finish(id, ok);
       }
       case Outcome::refused: return attempt_failed(id, text, false);
