@@ -91,6 +91,9 @@ EOF2
 }
 
 @test "refused credentials exit 6; the right ones are accepted" {
+  # Under ASan, paho.mqtt.c 1.3.12 dereferences a null pointer in MQTTProperties_add
+  # (from MQTTAsync_connect) on this MQTT 5 connect; the plain build passes. Open issue.
+  [[ -z "${GSMQ_SANITIZED:-}" ]] || skip "MQTT 5 connect crashes inside paho under ASan (known, open)"
   MOSQ_PASSWORDS="$BATS_TEST_TMPDIR/passwords"
   mosquitto_passwd -c -b "$MOSQ_PASSWORDS" alice s3cret
   MOSQ_ANONYMOUS=false mosquitto_start

@@ -66,6 +66,8 @@ teardown() {
 }
 
 @test "wss:// (MQTT over WebSocket over TLS) with ?ca=" {
+  # The MQTT 5 send below hits the paho null dereference seen under ASan (mqtt_errors.bats).
+  [[ -z "${GSMQ_SANITIZED:-}" ]] || skip "MQTT 5 connect crashes inside paho under ASan (known, open)"
   gsmq-recv --count 1 --wait 20s "wss://127.0.0.1:$WSS_PORT/mqtt?topic=w&ca=$CA&client_id=wssrecv" \
     >"$BATS_TEST_TMPDIR/out" &
   recv=$!
