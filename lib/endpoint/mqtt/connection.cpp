@@ -1,5 +1,7 @@
 #include "endpoint/mqtt/connection.h"
 
+#include "util/intentional_leak.h"
+
 #include <cstdio>
 
 #include "endpoint/backoff.h"
@@ -229,7 +231,7 @@ void Connection::abandon() {
   // paho's global lock, which a message callback that must not return (it would
   // acknowledge its message) holds until the process exits. The owner leaks this object.
   if (supervisor_.joinable()) supervisor_.detach();
-  (void)client_.release();
+  intentionally_leak(client_.release());
 }
 
 }  // namespace gsmq::mqtt_adapter

@@ -15,6 +15,8 @@
 // the message for the session's next connection.
 #include "endpoint/mqtt/source.h"
 
+#include "util/intentional_leak.h"
+
 #include <deque>
 #include <map>
 #include <set>
@@ -245,13 +247,13 @@ class MqttSource : public Source {
     }
     if (parked) {
       conn_->abandon();
-      (void)conn_.release();  // see the top of this file
-      (void)subscribed_.release();
+      intentionally_leak(conn_.release());  // see the top of this file
+      intentionally_leak(subscribed_.release());
       return;
     }
     if (!conn_->stop()) {
-      (void)conn_.release();
-      (void)subscribed_.release();
+      intentionally_leak(conn_.release());
+      intentionally_leak(subscribed_.release());
     }
     conn_.reset();
   }
