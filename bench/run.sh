@@ -21,6 +21,7 @@ work=$(mktemp -d /tmp/gsmq-bench.XXXXXX)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 out=$root/bench/results/$stamp-$commit
+mkdir -p "$root/bench/results"
 raw=$out.jsonl
 : > "$raw"
 pids=()
