@@ -43,6 +43,7 @@ teardown() {
 }
 
 @test "malformed URL options are usage errors (exit 2) that name the option" {
+  [[ -z "${GSMQ_SANITIZED:-}" ]] || skip "MQTT 5 connect crashes inside paho under ASan (known, open)"
   mosquitto_start
   while IFS='|' read -r url what; do
     run --separate-stderr gsmq-recv --wait 1s "$url"
