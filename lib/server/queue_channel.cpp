@@ -133,11 +133,11 @@ void QueueChannel::send(std::vector<v1::Message> messages, SendDone done) {
   pending_ += n;
   for (size_t i = 0; i < n; ++i) {
     const uint64_t seq = first + i;
-    for (int b = 0; b < 8; ++b) records[i].second[static_cast<size_t>(b)] = static_cast<char>(seq >> (8 * b));
+    set_record_seq(records[i].second, seq);
     (*entries)[i].seq = seq;
   }
   committer_.submit(data_.get(), std::move(records),
-                    [this, entries, first, done = std::move(done)](std::error_code ec, std::vector<store::Location> locs) {
+                    [this, entries, done = std::move(done)](std::error_code ec, std::vector<store::Location> locs) {
                       std::vector<uint64_t> seqs;
                       {
                         std::lock_guard guard(mutex_);
@@ -155,7 +155,6 @@ void QueueChannel::send(std::vector<v1::Message> messages, SendDone done) {
                       }
                       if (ec) return done("cannot store message: " + ec.message(), {});
                       arrived_.notify_all();
-                      (void)first;
                       done("", seqs);
                     });
 }

@@ -35,6 +35,10 @@ std::string encode_message_record(uint64_t seq, int64_t arrival_us, const v1::Me
   return out;
 }
 
+void set_record_seq(std::string& payload, uint64_t seq) {
+  for (size_t b = 0; b < 8; ++b) payload[b] = static_cast<char>(seq >> (8 * b));
+}
+
 bool decode_message_header(std::string_view payload, uint64_t& seq, int64_t& arrival_us) {
   if (payload.size() < 16) return false;
   seq = get64(payload.data());

@@ -45,8 +45,7 @@ void StoreChannel::publish(std::vector<v1::Message> messages, SendDone done) {
   std::lock_guard lock(mutex_);
   const uint64_t first = next_seq_;
   next_seq_ += n;
-  for (size_t i = 0; i < n; ++i)
-    for (int b = 0; b < 8; ++b) records[i].second[static_cast<size_t>(b)] = static_cast<char>((first + i) >> (8 * b));
+  for (size_t i = 0; i < n; ++i) set_record_seq(records[i].second, first + i);
   committer_.submit(log_.get(), std::move(records),
                     [this, first, n, done = std::move(done)](std::error_code ec, std::vector<store::Location> locs) {
                       if (ec) return done("cannot store message: " + ec.message(), {});
