@@ -98,13 +98,14 @@ setup() {
   sub=$!
   track_pid "$sub"
   poll_until test -e ready
-  # PUB drops what is published before the subscription arrived: publish until it got one (bounded)
-  for ((i = 0; i < 100; i++)); do
-    printf '%s\n' '{"channel":"noise","body":"n"}' '{"channel":"alerts/fire","body":"hot"}' |
-      gsmq-send "zmq+tcp://127.0.0.1:$PORT?pattern=pub"
+  # PUB drops what is published before the subscription arrived (slow joiner): one publisher
+  # stays connected and publishes until the subscriber got one (bounded). A fresh gsmq-send
+  # per attempt would race the subscription every time.
+  for ((i = 0; i < 200; i++)); do
+    printf '%s\n' '{"channel":"noise","body":"n"}' '{"channel":"alerts/fire","body":"hot"}'
     has_lines got.jsonl 1 && break
     sleep 0.1
-  done
+  done | gsmq-send "zmq+tcp://127.0.0.1:$PORT?pattern=pub"
   wait_for_exit "$sub"
   assert_equal "$status" 0
   run cat got.jsonl
