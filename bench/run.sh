@@ -25,7 +25,10 @@ mkdir -p "$root/bench/results"
 raw=$out.jsonl
 : > "$raw"
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+rabbit_node="" rabbit_beam=""
+cleanup() {
+  [ -n "$rabbit_node" ] && { rabbitmqctl -n "$rabbit_node" stop >/dev/null 2>&1 || pkill -f "$rabbit_beam" || true; }
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 free_port() { /usr/bin/python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
@@ -53,18 +56,19 @@ record() {  # system workload json-from-gsmq-gen [extra jq assignments]
 # (--stamp-in-body for MQTT 3.1.1 peers, which carry no meta).
 gen() { gsmq-gen -q --json ${GEN_EXTRA:-} "$@" || true; }
 
-# The workloads, given a sink URL, a subscribe URL and the server's pid.
-run_workloads() {  # system sink_url sub_url pid fanout_sink fanout_sub
-  local system=$1 sink=$2 sub=$3 pid=$4 fsink=$5 fsub=$6
-  record "$system" "max throughput 128 B" "$(gen --count $n128 --size 128 -P 2 --max-in-flight 4096 "$sink")" "$(peak_rss_mib "$pid")"
-  record "$system" "max throughput 4 KiB" "$(gen --count $n4k --size 4KiB -P 2 --max-in-flight 1024 "$sink")" "$(peak_rss_mib "$pid")"
+# The workloads. Each gets its own channel or topic, so that no run meets messages left
+# over by another (the max-throughput runs do not consume theirs).
+run_workloads() {  # system base_url query pid fanout(yes|no) [fanout query]
+  local system=$1 base=$2 q=$3 pid=$4 fanout=$5 fq=${6:-$3}
+  record "$system" "max throughput 128 B" "$(gen --count $n128 --size 128 -P 2 --max-in-flight 4096 "$base/tp128$q")" "$(peak_rss_mib "$pid")"
+  record "$system" "max throughput 4 KiB" "$(gen --count $n4k --size 4KiB -P 2 --max-in-flight 1024 "$base/tp4k$q")" "$(peak_rss_mib "$pid")"
   for r in $rates; do
     record "$system" "latency at $r msg/s" \
-      "$(gen --rate "$r" --duration $dur --warmup $warm --size 128 --subscribe "$sub" "$sink")" "$(peak_rss_mib "$pid")"
+      "$(gen --rate "$r" --duration $dur --warmup $warm --size 128 --subscribe "$base/lat$r$q" "$base/lat$r$q")" "$(peak_rss_mib "$pid")"
   done
-  if [ -n "$fsink" ]; then
+  if [ "$fanout" = yes ]; then
     record "$system" "fan-out 1→10 at 5000 msg/s" \
-      "$(gen --rate 5000 --duration $dur --warmup $warm -C 10 --fanout --subscribe "$fsub" "$fsink")" "$(peak_rss_mib "$pid")"
+      "$(gen --rate 5000 --duration $dur --warmup $warm -C 10 --fanout --subscribe "$base/fan$fq" "$base/fan$fq")" "$(peak_rss_mib "$pid")"
   fi
 }
 
@@ -78,9 +82,7 @@ for peer in $peers; do
       pid=$!; pids+=("$pid"); wait_port "$port"
       u=gsmq://127.0.0.1:$port
       echo "== gsmqd --fsync $policy (idle RSS $(peak_rss_mib $pid) MiB) ==" >&2
-      fan=""; fansub=""
-      if [ "$policy" = batch ]; then fan="$u/fan?kind=events"; fansub="$u/fan?kind=events"; fi
-      run_workloads "gsmqd (fsync $policy)" "$u/bench" "$u/bench" "$pid" "$fan" "$fansub"
+      run_workloads "gsmqd (fsync $policy)" "$u" "" "$pid" "$([ "$policy" = batch ] && echo yes || echo no)" "?kind=events"
       if [ "$policy" = batch ]; then  # queue with acknowledgement: preload, then receive + ack
         gsmq-gen -q --count $n128 --size 128 -P 2 --max-in-flight 4096 "$u/drain" >/dev/null
         t0=$(date +%s.%N); gsmq-recv --count $n128 --wait 120s --format '{seq}' "$u/drain" >/dev/null; t1=$(date +%s.%N)
@@ -99,26 +101,27 @@ for peer in $peers; do
     mosquitto -c "$work/mosquitto.conf" 2>"$work/mosquitto.log" & pid=$!; pids+=("$pid"); wait_port "$port"
     for qos in 1 0; do
       echo "== mosquitto QoS $qos ==" >&2
-      u="mqtt://127.0.0.1:$port/bench/q$qos?qos=$qos"
-      run_workloads "mosquitto (QoS $qos)" "$u" "$u" "$pid" "$([ $qos = 0 ] && echo "$u")" "$([ $qos = 0 ] && echo "$u")"
+      run_workloads "mosquitto (QoS $qos)" "mqtt://127.0.0.1:$port/q$qos" "?qos=$qos" "$pid" "$([ $qos = 0 ] && echo yes || echo no)"
     done
     kill "$pid"; wait "$pid" 2>/dev/null || true ;;
   rabbitmq)
     command -v rabbitmq-server >/dev/null || { echo "rabbitmq-server not installed: skipped" >&2; continue; }
     port=$(free_port); mport=$(free_port); dport=$(free_port)
+    chmod 711 "$work"  # the rabbitmq user must reach its directory inside
     rdir=$work/rabbitmq; mkdir -p "$rdir"; echo '[rabbitmq_mqtt].' > "$rdir/enabled_plugins"; chown -R rabbitmq: "$rdir"
-    export RABBITMQ_NODENAME=gsmqbench@localhost RABBITMQ_NODE_PORT=$port RABBITMQ_DIST_PORT=$dport \
+    export RABBITMQ_NODENAME=gsmqbench$$@localhost RABBITMQ_NODE_PORT=$port RABBITMQ_DIST_PORT=$dport \
       RABBITMQ_MNESIA_BASE=$rdir/mnesia RABBITMQ_LOG_BASE=$rdir/log RABBITMQ_ENABLED_PLUGINS_FILE=$rdir/enabled_plugins \
       RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-rabbitmq_mqtt tcp_listeners [$mport]"
     GEN_EXTRA="--stamp-in-body"
     rabbitmq-server >"$rdir/stdout.log" 2>&1 & pids+=("$!")
-    rabbitmqctl -n "$RABBITMQ_NODENAME" await_startup --timeout 120 >/dev/null 2>&1 || { echo "RabbitMQ did not start: skipped" >&2; continue; }
-    wait_port "$mport"
-    pid=$(pgrep -f "beam.*$RABBITMQ_NODENAME" | head -1)
+    rabbit_node=$RABBITMQ_NODENAME rabbit_beam="tcp_listeners \\[$mport\\]"  # stopped by cleanup, also when startup fails
+    # The MQTT listener opens last, once the node and its plugin are up (2 minutes at most).
+    for _ in $(seq 120); do (exec 3<>"/dev/tcp/127.0.0.1/$mport") 2>/dev/null && break; sleep 1; done
+    (exec 3<>"/dev/tcp/127.0.0.1/$mport") 2>/dev/null || { echo "RabbitMQ did not start: skipped ($(tail -3 "$rdir/stdout.log"))" >&2; continue; }
+    pid=$(pgrep -f "$rabbit_beam" | head -1)
     echo "== RabbitMQ MQTT QoS 1 ==" >&2
-    u="mqtt://127.0.0.1:$mport/bench?qos=1"
-    run_workloads "RabbitMQ MQTT (QoS 1)" "$u" "$u" "$pid" "" ""
-    rabbitmqctl -n "$RABBITMQ_NODENAME" stop >/dev/null 2>&1 || true ;;
+    run_workloads "RabbitMQ MQTT (QoS 1)" "mqtt://127.0.0.1:$mport/q1" "?qos=1" "$pid" no
+    rabbitmqctl -n "$rabbit_node" stop >/dev/null 2>&1 || true; rabbit_node="" ;;
   nats)
     command -v nats-server >/dev/null || { echo "nats-server not installed: skipped" >&2; continue; }
     port=$(free_port); mport=$(free_port)
@@ -127,8 +130,7 @@ for peer in $peers; do
     nats-server -c "$work/nats.conf" >"$work/nats.log" 2>&1 & pid=$!; pids+=("$pid"); wait_port "$mport"
     for qos in 1 0; do
       echo "== NATS MQTT QoS $qos ==" >&2
-      u="mqtt://127.0.0.1:$mport/bench/q$qos?qos=$qos"
-      run_workloads "NATS MQTT (QoS $qos)" "$u" "$u" "$pid" "" ""
+      run_workloads "NATS MQTT (QoS $qos)" "mqtt://127.0.0.1:$mport/q$qos" "?qos=$qos" "$pid" no
     done
     kill "$pid"; wait "$pid" 2>/dev/null || true ;;
   esac
