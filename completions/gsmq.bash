@@ -15,7 +15,7 @@ _gsmq_flags() {
       echo "$common -m --message -t --channel -p --priority --ttl --delay --max-receives --dead-letter --print" \
         "--events --store --request --timeout --max-in-flight" ;;
     gsmq-recv)
-      echo "$common $source --format --exec --events --store --respond --from --group --visibility" ;;
+      echo "$common $source --format --exec --events --store --respond --from --group --visibility --prefetch" ;;
     gsmq-bridge)
       echo "$common $source --map --filter --max-in-flight" ;;
     gsmq-gen)
@@ -46,7 +46,7 @@ _gsmq_takes_value() {
       case $2 in
         -m | --message | -t | --channel | -p | --priority | --ttl | --delay | --max-receives | --dead-letter | \
           --timeout | --max-body | --max-in-flight | -c | --count | -w | --wait | --format | --exec | --from | \
-          --group | --visibility | --map | --filter) return 0 ;;
+          --group | --visibility | --prefetch | --map | --filter) return 0 ;;
       esac ;;
   esac
   return 1

@@ -45,6 +45,7 @@ struct EndpointOptions {
   std::string group;              // subscriber group (events, store, respond)
   std::string from;               // events-store start: new|first|last|seq:N|time:T|since:D
   Duration visibility{0};         // queue receive: in flight this long (0 = daemon default)
+  uint32_t prefetch = 1024;       // queue receive: messages taken per Receive call, at most
   Duration request_timeout = std::chrono::seconds(5);
   bool reject_to_dead_letter = false;  // a refused message is rejected (dead-letter), not requeued
   Duration connect_timeout = std::chrono::seconds(5);

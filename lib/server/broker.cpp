@@ -218,24 +218,77 @@ void Broker::forward(std::vector<v1::Message> messages, std::function<void(bool)
   });
 }
 
-std::string Broker::settle(const v1::Settlement& s) {
-  // Receipt: "<seq>:<receive_count>@<channel>".
-  const auto& receipt = s.receipt();
+namespace {
+struct Receipt {
+  uint64_t seq = 0;
+  std::string channel;
+};
+
+// Receipt: "<seq>:<receive_count>@<channel>".
+std::optional<Receipt> parse_receipt(const std::string& receipt) {
   const auto colon = receipt.find(':');
   const auto at = receipt.find('@');
-  if (colon == std::string::npos || at == std::string::npos || colon > at) return "malformed receipt \"" + receipt + "\"";
-  uint64_t seq;
+  if (colon == std::string::npos || at == std::string::npos || colon > at) return std::nullopt;
+  Receipt r;
   try {
-    seq = std::stoull(receipt.substr(0, colon));
+    r.seq = std::stoull(receipt.substr(0, colon));
   } catch (...) {
-    return "malformed receipt \"" + receipt + "\"";
+    return std::nullopt;
   }
-  const std::string channel = receipt.substr(at + 1);
-  {
-    std::lock_guard lock(mutex_);
-    if (!queues_.count(channel)) return "unknown channel " + channel;
+  r.channel = receipt.substr(at + 1);
+  return r;
+}
+}  // namespace
+
+QueueChannel* Broker::existing_queue(const std::string& channel) {
+  std::lock_guard lock(mutex_);
+  auto it = queues_.find(channel);
+  return it == queues_.end() ? nullptr : it->second.get();
+}
+
+std::string Broker::settle(const v1::Settlement& s) {
+  v1::Settlement copy = s;
+  google::protobuf::RepeatedPtrField<v1::Settlement> one;
+  *one.Add() = std::move(copy);
+  return settle(one).front();
+}
+
+std::vector<std::string> Broker::settle(const google::protobuf::RepeatedPtrField<v1::Settlement>& settlements) {
+  std::vector<std::string> errors(settlements.size());
+  // Acks are the common case (a consumer settling a batch): per channel, under one lock
+  // and one state record. Anything else settles one by one, after the acks before it, so
+  // the outcome is the one of settling in order.
+  std::map<QueueChannel*, std::pair<std::vector<uint64_t>, std::vector<size_t>>> acks;
+  auto flush_acks = [&] {
+    for (auto& [q, batch] : acks) {
+      auto results = q->ack(batch.first);
+      for (size_t k = 0; k < results.size(); ++k) errors[batch.second[k]] = std::move(results[k]);
+    }
+    acks.clear();
+  };
+  for (int i = 0; i < settlements.size(); ++i) {
+    const auto& s = settlements[i];
+    const auto receipt = parse_receipt(s.receipt());
+    if (!receipt) {
+      errors[i] = "malformed receipt \"" + s.receipt() + "\"";
+      continue;
+    }
+    QueueChannel* q = existing_queue(receipt->channel);
+    if (!q) {
+      errors[i] = "unknown channel " + receipt->channel;
+      continue;
+    }
+    if (s.action() == v1::SETTLE_ACK) {
+      auto& [seqs, positions] = acks[q];
+      seqs.push_back(receipt->seq);
+      positions.push_back(static_cast<size_t>(i));
+      continue;
+    }
+    flush_acks();
+    errors[i] = q->settle(receipt->seq, s.action(), std::chrono::milliseconds(s.visibility_ms()), s.requeue_channel());
   }
-  return queue(channel).settle(seq, s.action(), std::chrono::milliseconds(s.visibility_ms()), s.requeue_channel());
+  flush_acks();
+  return errors;
 }
 
 void Broker::publish(v1::EventKind kind, std::vector<v1::Message> messages,

@@ -45,6 +45,8 @@ class Broker {
   void send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done);
   QueueChannel& queue(const std::string& channel);
   std::string settle(const v1::Settlement& settlement);
+  // One error text per settlement (empty on success), in order.
+  std::vector<std::string> settle(const google::protobuf::RepeatedPtrField<v1::Settlement>& settlements);
 
   // Events and events-store.
   void publish(v1::EventKind kind, std::vector<v1::Message> messages,
@@ -60,6 +62,7 @@ class Broker {
 
  private:
   void open_existing_channels();
+  QueueChannel* existing_queue(const std::string& channel);  // nullptr when not open
   void housekeeping();
   void forward(std::vector<v1::Message> messages, std::function<void(bool)> committed);
 

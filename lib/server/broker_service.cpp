@@ -134,7 +134,7 @@ Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveReq
 }
 
 Status BrokerService::Settle(grpc::ServerContext*, const v1::SettleRequest* request, v1::SettleResponse* response) {
-  for (const auto& s : request->settlements()) response->add_errors(broker_.settle(s));
+  for (auto& e : broker_.settle(request->settlements())) response->add_errors(std::move(e));
   return Status::OK;
 }
 

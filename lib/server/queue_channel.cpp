@@ -237,22 +237,31 @@ std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
   return out;
 }
 
+std::string QueueChannel::not_in_flight(uint64_t seq) const {
+  return "message " + std::to_string(seq) + " of " + name_ +
+         " is not in flight (already settled, or its visibility ran out)";
+}
+
+std::vector<std::string> QueueChannel::ack(const std::vector<uint64_t>& seqs) {
+  std::vector<std::string> errors(seqs.size());
+  std::vector<uint64_t> removed;
+  removed.reserve(seqs.size());
+  {
+    std::lock_guard lock(mutex_);
+    for (size_t i = 0; i < seqs.size(); ++i) {
+      if (queue_.ack(seqs[i])) removed.push_back(seqs[i]);
+      else errors[i] = not_in_flight(seqs[i]);
+    }
+  }
+  record_removed(removed);
+  return errors;
+}
+
 std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration visibility,
                                  const std::string& requeue_channel) {
   const int64_t now = now_micros();
-  const std::string not_in_flight =
-      "message " + std::to_string(seq) + " of " + name_ + " is not in flight (already settled, or its visibility ran out)";
   switch (action) {
-    case v1::SETTLE_ACK: {
-      bool ok;
-      {
-        std::lock_guard lock(mutex_);
-        ok = queue_.ack(seq);
-      }
-      if (!ok) return not_in_flight;
-      record_removed({seq});
-      return "";
-    }
+    case v1::SETTLE_ACK: return ack({seq}).front();
     case v1::SETTLE_REJECT: {
       std::optional<queue::QueuedMessage> e;
       {
@@ -260,7 +269,7 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
         e = queue_.reject(seq);
         if (e) pin({*e});
       }
-      if (!e) return not_in_flight;
+      if (!e) return not_in_flight(seq);
       dead_letter({*e}, "rejected");
       return "";
     }
@@ -271,7 +280,7 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
         std::lock_guard lock(mutex_);
         ok = queue_.extend(seq, now + v.count());
       }
-      if (!ok) return not_in_flight;
+      if (!ok) return not_in_flight(seq);
       append_state(kDeliveredRecord, encode_delivered(now + v.count(), {{seq, 0}}), seq);
       return "";
     }
@@ -282,7 +291,7 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
           std::lock_guard lock(mutex_);
           ok = queue_.release(seq, now);
         }
-        if (!ok) return not_in_flight;
+        if (!ok) return not_in_flight(seq);
         append_state(kDeliveredRecord, encode_delivered(now, {{seq, 0}}), seq);
         arrived_.notify_all();
         return "";
@@ -293,7 +302,7 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
         e = queue_.reject(seq);
         if (e) pin({*e});
       }
-      if (!e) return not_in_flight;
+      if (!e) return not_in_flight(seq);
       v1::Message m;
       const bool readable = read_message(*e, m);
       unpin({*e});

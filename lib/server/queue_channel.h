@@ -63,6 +63,9 @@ class QueueChannel {
 
   // Settles one in-flight message; returns an error text, empty on success.
   std::string settle(uint64_t seq, v1::SettleAction action, Duration visibility, const std::string& requeue_channel);
+  // Acks many in-flight messages under one lock with one state record; returns one error
+  // text per seq (empty on success), as settle would.
+  std::vector<std::string> ack(const std::vector<uint64_t>& seqs);
 
   uint64_t purge();
   // Housekeeping: due delays, visibility timeouts, TTL, dead-lettering, segment deletion.
@@ -72,6 +75,7 @@ class QueueChannel {
  private:
   void recover();
   void append_state(uint8_t type, std::string payload, uint64_t max_seq);
+  std::string not_in_flight(uint64_t seq) const;
   void record_removed(const std::vector<uint64_t>& seqs);
   // Moves entries (pinned by the caller) to their dead-letter channel or drops them; unpins them.
   void dead_letter(std::vector<queue::QueuedMessage> entries, const char* reason);

@@ -269,3 +269,21 @@ teardown() {
   run --separate-stderr gsmq-recv "$GSMQ/slow"
   assert_output ""
 }
+
+@test "--prefetch N: a slow consumer holds at most N messages, the rest go to another consumer at once" {
+  for i in $(seq 10); do echo "{\"body\":\"m$i\"}"; done | gsmq-send "$GSMQ/work"
+  # The slow consumer's --exec never finishes its first message within the test.
+  gsmq-recv --follow --prefetch 3 --exec 'sleep 60' "$GSMQ/work" >/dev/null 2>&1 &
+  slow=$!
+  track_pid "$slow"
+  poll_until eval '[[ "$(gsmqd channels "$GSMQ" | jq "select(.channel == \"work\") | .in_flight")" == 3 ]]'
+  run --separate-stderr gsmq-recv --count 7 --wait 5s --raw "$GSMQ/work"
+  assert_success
+  [[ "$(sort <<<"$output" | tr '\n' ' ')" == "m10 m4 m5 m6 m7 m8 m9 " ]]
+  # Bad values are usage errors naming the value.
+  run --separate-stderr gsmq-recv --prefetch 0 "$GSMQ/work"
+  assert_equal "$status" 2
+  run --separate-stderr gsmq-recv "$GSMQ/work?prefetch=lots"
+  assert_equal "$status" 2
+  assert_equal "$stderr" "gsmq-recv: ?prefetch=lots: expected a whole number from 1 to 65536"
+}

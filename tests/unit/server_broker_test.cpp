@@ -102,6 +102,43 @@ TEST_F(ServerBroker, SendReceiveAck) {
   EXPECT_EQ(bodies(receive("other", 10, 30s)), std::vector<std::string>{"c"});
 }
 
+TEST_F(ServerBroker, ABatchOfSettlementsAcksPerChannelAndAnswersEachInOrder) {
+  open();
+  send({msg("a", "a1"), msg("a", "a2"), msg("a", "a3"), msg("b", "b1")});
+  const auto a = receive("a", 10, 30s);
+  const auto b = receive("b", 10, 30s);
+  ASSERT_EQ(a.size(), 3u);
+  ASSERT_EQ(b.size(), 1u);
+  google::protobuf::RepeatedPtrField<v1::Settlement> batch;
+  auto add = [&](const std::string& receipt, v1::SettleAction action) {
+    auto* s = batch.Add();
+    s->set_receipt(receipt);
+    s->set_action(action);
+  };
+  add(a[0].receipt(), v1::SETTLE_ACK);
+  add(b[0].receipt(), v1::SETTLE_ACK);
+  add("nonsense", v1::SETTLE_ACK);
+  add(a[1].receipt(), v1::SETTLE_REQUEUE);
+  add(a[2].receipt(), v1::SETTLE_ACK);
+  add(a[0].receipt(), v1::SETTLE_ACK);  // the same one twice in one batch
+  add("1:1@nowhere", v1::SETTLE_ACK);
+  add(b[0].receipt(), v1::SETTLE_REQUEUE);  // acked earlier in this batch: in order, too late
+  const auto errors = broker_->settle(batch);
+  ASSERT_EQ(errors.size(), 8u);
+  EXPECT_EQ(errors[0], "");
+  EXPECT_EQ(errors[1], "");
+  EXPECT_NE(errors[2].find("malformed receipt"), std::string::npos);
+  EXPECT_EQ(errors[3], "");
+  EXPECT_EQ(errors[4], "");
+  EXPECT_NE(errors[5].find("not in flight"), std::string::npos);
+  EXPECT_NE(errors[6].find("unknown channel nowhere"), std::string::npos);
+  EXPECT_NE(errors[7].find("not in flight"), std::string::npos);
+  // The acks are on disk: after a restart only the requeued message is left.
+  restart();
+  EXPECT_EQ(bodies(receive("a", 10, 30s)), std::vector<std::string>{"a2"});
+  EXPECT_TRUE(receive("b", 10, 30s).empty());
+}
+
 TEST_F(ServerBroker, MessagesWithoutAChannelOrWithAnUnstorableOneAreRefused) {
   open();
   const auto results = send({msg("", "x"), msg(std::string(300, 'c'), "y"), msg("fine", "z")});

@@ -27,6 +27,8 @@ int main(int argc, char** argv) {
   app.add_option("--from", extra.from, "With --store: start at new, first, last, seq:N, time:T or since:DURATION");
   app.add_option("--group", extra.group, "gsmq://: share the channel with the other members of GROUP");
   app.add_option("--visibility", visibility, "gsmq:// queues: redeliver if not acknowledged within DURATION");
+  app.add_option("--prefetch", extra.prefetch, "gsmq:// queues: take up to N messages per request (default 1024)")
+      ->check(CLI::Range(1, 65536));
   add_common_flags(app, flags, kInputFlags | kSourceFlags);
   app.footer(
       "Examples:\n"
@@ -48,6 +50,7 @@ int main(int argc, char** argv) {
     options.from = extra.from;
     options.group = extra.group;
     options.limit = flags.count;
+    options.prefetch = extra.prefetch;
     if (!visibility.empty()) options.visibility = parse_duration_flag("--visibility", visibility);
     if (events) options.kind = "events";
     if (store) options.kind = "store";

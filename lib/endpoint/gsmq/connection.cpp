@@ -29,6 +29,12 @@ std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOption
   duration_param("timeout", o.request_timeout);
   duration_param("connect_timeout", o.connect_timeout);
   duration_param("retry_for", c->retry_for);
+  if (const std::string text = url.param("prefetch"); !text.empty()) {
+    const bool digits = text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
+    const unsigned long n = digits ? std::stoul(text) : 0;
+    if (n < 1 || n > 65536) throw ToolError(kExitUsage, "?prefetch=" + text + ": expected a whole number from 1 to 65536");
+    o.prefetch = static_cast<uint32_t>(n);
+  }
   c->retry_forever = url.flag("retry");
   static const char* kinds[] = {"queue", "events", "store", "request", "respond"};
   if (std::find(std::begin(kinds), std::end(kinds), o.kind) == std::end(kinds))

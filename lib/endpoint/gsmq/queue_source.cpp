@@ -15,7 +15,7 @@
 namespace gsmq::gsmqd {
 namespace {
 
-constexpr uint32_t kBatch = 256;
+constexpr int kSettleBatch = 256;  // settlements sent at once when this many are pending
 constexpr auto kPollSlice = std::chrono::milliseconds(500);  // long-poll slice, for stop checks
 
 class QueueSource : public Source {
@@ -77,7 +77,7 @@ class QueueSource : public Source {
   Status fetch(Clock::time_point deadline) {
     const auto& o = c_->options;
     const bool drain = !o.follow && !o.limit;  // take what is there, then end
-    uint32_t max = kBatch;
+    uint32_t max = o.prefetch;
     if (o.limit) max = static_cast<uint32_t>(std::min<uint64_t>(max, *o.limit - taken_));
     if (max == 0) return Status::end;
     for (;;) {
@@ -124,7 +124,7 @@ class QueueSource : public Source {
     s->set_receipt(std::move(it->second));
     s->set_action(action);
     receipts_.erase(it);
-    if (pending_.settlements_size() >= static_cast<int>(kBatch)) wake_.notify_all();
+    if (pending_.settlements_size() >= kSettleBatch) wake_.notify_all();
   }
 
   // Messages still waiting to be handed out whose lease is half over get it extended.
@@ -148,7 +148,7 @@ class QueueSource : public Source {
     std::unique_lock lock(mutex_);
     for (;;) {
       wake_.wait_for(lock, std::chrono::milliseconds(2),
-                     [&] { return stopping_ || pending_.settlements_size() >= static_cast<int>(kBatch); });
+                     [&] { return stopping_ || pending_.settlements_size() >= kSettleBatch; });
       if (!stopping_) extend_waiting();
       if (pending_.settlements_size() > 0) {
         v1::SettleRequest request;
