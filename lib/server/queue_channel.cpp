@@ -172,6 +172,22 @@ bool QueueChannel::read_message(const queue::QueuedMessage& entry, v1::Message& 
   return true;
 }
 
+void QueueChannel::read_messages(const std::vector<queue::QueuedMessage>& entries,
+                                 const std::function<void(const queue::QueuedMessage&, v1::Message*)>& fn) {
+  std::vector<store::Location> locations;
+  locations.reserve(entries.size());
+  for (const auto& e : entries) locations.push_back(store::Location::from_u64(e.location));
+  MessageRecord record;
+  data_->read_many(locations, [&](size_t i, bool ok, uint8_t type, std::string_view payload) {
+    record.message.Clear();
+    if (!ok || type != kMessageRecord || !decode_message_record(payload, record)) {
+      log::error("unreadable message on disk, dropped", {{"channel", name_}, {"seq", std::to_string(entries[i].seq)}});
+      return fn(entries[i], nullptr);
+    }
+    fn(entries[i], &record.message);
+  });
+}
+
 std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
   const Duration visibility = request.visibility.count() > 0 ? request.visibility : options_.default_visibility;
   std::vector<queue::QueuedMessage> entries, expired, dead;
@@ -216,16 +232,15 @@ std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
   std::vector<v1::Message> out;
   out.reserve(entries.size());
   std::vector<uint64_t> unreadable;
-  for (const auto& e : entries) {
-    v1::Message m;
-    if (!read_message(e, m)) {
+  read_messages(entries, [&](const queue::QueuedMessage& e, v1::Message* m) {
+    if (!m) {
       unreadable.push_back(e.seq);
-      continue;
+      return;
     }
-    m.set_receive_count(e.receive_count);
-    if (!request.peek && !request.auto_ack) m.set_receipt(receipt_for(name_, e.seq, e.receive_count));
-    out.push_back(std::move(m));
-  }
+    m->set_receive_count(e.receive_count);
+    if (!request.peek && !request.auto_ack) m->set_receipt(receipt_for(name_, e.seq, e.receive_count));
+    out.push_back(std::move(*m));
+  });
   if (request.auto_ack && !request.peek) unpin(entries);
   if (!unreadable.empty() && !request.peek) {
     {

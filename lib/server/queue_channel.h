@@ -76,6 +76,10 @@ class QueueChannel {
   void recover();
   void append_state(uint8_t type, std::string payload, uint64_t max_seq);
   std::string not_in_flight(uint64_t seq) const;
+  // Reads the bodies of many entries at once (one read-ahead window): fn(entry, message)
+  // in order; message is nullptr for one that cannot be read (logged), else may be moved from.
+  void read_messages(const std::vector<queue::QueuedMessage>& entries,
+                     const std::function<void(const queue::QueuedMessage&, v1::Message*)>& fn);
   void record_removed(const std::vector<uint64_t>& seqs);
   // Moves entries (pinned by the caller) to their dead-letter channel or drops them; unpins them.
   void dead_letter(std::vector<queue::QueuedMessage> entries, const char* reason);

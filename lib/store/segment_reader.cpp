@@ -10,6 +10,7 @@ namespace {
 
 constexpr size_t kScanChunk = 1 << 20;   // read-ahead while scanning
 constexpr size_t kReadChunk = 4 << 10;   // one pread covers header and a small payload
+constexpr size_t kBatchReadChunk = 64 << 10;  // read_many: covers a few hundred small records
 
 // A window of file bytes [0, limit) filled with pread, so that a sequential scan does not
 // make a system call per record.
@@ -129,6 +130,16 @@ bool SegmentReader::read(uint64_t offset, uint8_t* type, std::string* payload,
   *type = p.type;
   payload->assign(p.payload);
   return true;
+}
+
+void SegmentReader::read_many(const std::vector<uint64_t>& offsets, const ReadFn& fn) const {
+  Window window(*file_, size_, kBatchReadChunk);
+  for (size_t i = 0; i < offsets.size(); ++i) {
+    const Parsed p = offsets[i] < format::kSegmentHeaderSize ? failure(Outcome::corrupt, "offset inside the segment header")
+                                                             : parse_at(window, offsets[i], size_);
+    if (p.outcome == Outcome::ok) fn(i, true, p.type, p.payload);
+    else fn(i, false, 0, {});
+  }
 }
 
 SegmentScan SegmentReader::scan(const RecordFn& fn) const {

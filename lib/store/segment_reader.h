@@ -41,6 +41,12 @@ class SegmentReader {
   // record there. Bad data never throws; I/O errors throw std::system_error.
   bool read(uint64_t offset, uint8_t* type, std::string* payload, std::string* why = nullptr) const;
 
+  // The records at many offsets, through one read-ahead window: records near each other
+  // (a batch of a queue, read in order) cost one pread together instead of one each.
+  // fn(i, ok, type, payload) for offsets[i], in order; payload is valid during the call.
+  using ReadFn = std::function<void(size_t i, bool ok, uint8_t type, std::string_view payload)>;
+  void read_many(const std::vector<uint64_t>& offsets, const ReadFn& fn) const;
+
   // Calls fn for every intact record after the header, in order. A corrupt record is
   // skipped when its length is plausible and the record after it is intact; otherwise
   // (a damaged length) the next intact record is searched for byte by byte and the scan

@@ -216,6 +216,36 @@ bool SegmentedLog::read(Location location, uint8_t* type, std::string* payload) 
   return SegmentReader(std::move(file), bytes).read(location.offset, type, payload);
 }
 
+void SegmentedLog::read_many(const std::vector<Location>& locations, const SegmentReader::ReadFn& fn) const {
+  size_t i = 0;
+  while (i < locations.size()) {
+    // A run of locations in one segment goes through one reader.
+    size_t end = i + 1;
+    while (end < locations.size() && locations[end].segment == locations[i].segment) ++end;
+    std::shared_ptr<const PosixFile> file;
+    uint64_t bytes = 0;
+    {
+      std::lock_guard lock(mu_);
+      auto it = segments_.find(locations[i].segment);
+      if (it != segments_.end() && it->second.file) {
+        file = it->second.file;
+        bytes = it->second.bytes;
+      }
+    }
+    if (!file) {
+      for (size_t k = i; k < end; ++k) fn(k, false, 0, {});
+    } else {
+      std::vector<uint64_t> offsets;
+      offsets.reserve(end - i);
+      for (size_t k = i; k < end; ++k) offsets.push_back(locations[k].offset);
+      SegmentReader(std::move(file), bytes).read_many(offsets, [&, first = i](size_t k, bool ok, uint8_t type, std::string_view payload) {
+        fn(first + k, ok, type, payload);
+      });
+    }
+    i = end;
+  }
+}
+
 void SegmentedLog::scan(const RecordFn& fn) const {
   std::vector<std::pair<uint32_t, Segment>> snapshot;
   {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "store/posix_file.h"
+#include "store/segment_reader.h"
 #include "store/segment_writer.h"
 
 namespace gsmq::store {
@@ -82,6 +83,9 @@ class SegmentedLog {
   // records flushed so far. Damaged or missing data gives false / is skipped, never an
   // exception; real I/O errors throw std::system_error.
   bool read(Location location, uint8_t* type, std::string* payload) const;
+  // Many records at once (see SegmentReader::read_many): fn(i, ok, type, payload) for
+  // locations[i], in order; ok is false where read() would return false.
+  void read_many(const std::vector<Location>& locations, const SegmentReader::ReadFn& fn) const;
   void scan(const RecordFn& fn) const;  // every intact record, in order
 
   struct SegmentInfo {

@@ -138,6 +138,46 @@ TEST_F(StoreSegmentedLog, RoundTripOfRandomRecordsUpTo1MiB) {
   EXPECT_GT(log->segments().size(), 1u);
 }
 
+TEST_F(StoreSegmentedLog, ReadManyAnswersEachLocationInOrderAcrossSegmentsAndDamage) {
+  segment_bytes_ = 8 << 10;  // several segments
+  std::vector<Rec> recs;
+  {
+    auto log = open();
+    recs = append_many(*log, 120, 300);
+    recs.push_back(append(*log, 100 << 10));  // larger than the read-ahead window
+    log->sync();
+  }
+  const Rec bad = recs[7];
+  ASSERT_GT(bad.payload.size(), 1u);  // the flip lands in its payload
+  flip_bit(segment_file(bad.location.segment),
+           bad.location.offset + format::kRecordHeaderSize + bad.payload.size() / 2, 3);
+  auto log = open();
+  ASSERT_GT(log->segments().size(), 3u);
+  // In order, out of order, repeated, damaged, inside a header, in no segment at all.
+  std::vector<Location> where;
+  for (const Rec& r : recs) where.push_back(r.location);
+  where.push_back(recs[3].location);
+  where.push_back(recs[100].location);
+  where.push_back(recs[3].location);
+  where.push_back(Location{1, 3});
+  where.push_back(Location{999, static_cast<uint32_t>(format::kSegmentHeaderSize)});
+  std::vector<size_t> order;
+  log->read_many(where, [&](size_t i, bool ok, uint8_t type, std::string_view payload) {
+    order.push_back(i);
+    const size_t n = recs.size();
+    if (i == 7 || i >= n + 3) {
+      EXPECT_FALSE(ok) << i;
+      return;
+    }
+    const Rec& want = i < n ? recs[i] : recs[i == n + 1 ? 100 : 3];
+    ASSERT_TRUE(ok) << i;
+    EXPECT_EQ(type, want.type) << i;
+    EXPECT_TRUE(payload == want.payload) << i;
+  });
+  ASSERT_EQ(order.size(), where.size());
+  for (size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], i);
+}
+
 TEST_F(StoreSegmentedLog, ReadSeesRecordsOnceFlushed) {
   auto log = open();
   const Rec r = append(*log, 10);
