@@ -4,7 +4,6 @@
 // arrived: while it waits in the batch (behind a slow --exec, say) its lease is extended.
 #include <condition_variable>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <thread>
 
@@ -35,10 +34,11 @@ class QueueSource : public Source {
     v1::Message m = std::move(buffer_.front());
     buffer_.pop_front();
     out.tag = ++next_tag_;
-    if (!m.receipt().empty()) {
+    {
       std::lock_guard lock(mutex_);
-      receipts_[out.tag] = m.receipt();
-      waiting_.erase(m.receipt());
+      // waiting_ holds the buffered messages that have receipts, in the same order.
+      if (!m.receipt().empty()) waiting_.pop_front();
+      receipts_.push_back(std::move(*m.mutable_receipt()));  // "" for a peeked message
     }
     out.message = from_proto(m);
     ++taken_;
@@ -104,8 +104,9 @@ class QueueSource : public Source {
       if (!status.ok()) throw ToolError(exit_status_for(status), describe(*c_, status));
       {
         std::lock_guard lock(mutex_);
+        const auto now = Clock::now();
         for (const auto& m : response.messages())
-          if (!m.receipt().empty()) waiting_[m.receipt()] = Clock::now();
+          if (!m.receipt().empty()) waiting_.push_back({m.receipt(), now});
       }
       for (auto& m : *response.mutable_messages()) buffer_.push_back(std::move(m));
       if (o.peek) done_ = true;  // one look
@@ -118,12 +119,17 @@ class QueueSource : public Source {
 
   void settle(uint64_t tag, v1::SettleAction action) {
     std::lock_guard lock(mutex_);
-    auto it = receipts_.find(tag);
-    if (it == receipts_.end()) return;  // peeked: nothing to settle
+    if (tag < receipts_base_ || tag - receipts_base_ >= receipts_.size()) return;
+    std::string& receipt = receipts_[tag - receipts_base_];
+    if (receipt.empty()) return;  // peeked, or settled already: nothing to settle
     auto* s = pending_.add_settlements();
-    s->set_receipt(std::move(it->second));
+    s->set_receipt(std::move(receipt));
+    receipt.clear();
     s->set_action(action);
-    receipts_.erase(it);
+    while (!receipts_.empty() && receipts_.front().empty()) {
+      receipts_.pop_front();
+      ++receipts_base_;
+    }
     if (pending_.settlements_size() >= kSettleBatch) wake_.notify_all();
   }
 
@@ -133,7 +139,7 @@ class QueueSource : public Source {
     const auto& o = c_->options;
     const Duration half = o.visibility.count() > 0 ? o.visibility / 2 : Duration(std::chrono::seconds(1));
     const auto now = Clock::now();
-    for (auto& [receipt, since] : waiting_) {
+    for (auto& [receipt, since] : waiting_) {  // oldest first
       if (now - since < half) continue;
       auto* s = pending_.add_settlements();
       s->set_receipt(receipt);
@@ -178,8 +184,15 @@ class QueueSource : public Source {
   bool closed_ = false;
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::map<uint64_t, std::string> receipts_;
-  std::map<std::string, Clock::time_point> waiting_;  // fetched, not handed out: receipt -> lease (re)start
+  // Receipts of the messages handed out, by tag (receipts_base_ is the tag of the first);
+  // "" once settled or for a peeked message. Settled ones leave from the front.
+  std::deque<std::string> receipts_;
+  uint64_t receipts_base_ = 1;
+  struct Waiting {
+    std::string receipt;
+    Clock::time_point since;  // when its lease (re)started
+  };
+  std::deque<Waiting> waiting_;  // fetched, not handed out yet, in buffer_ order
   v1::SettleRequest pending_;
   bool stopping_ = false;
   std::thread settler_;
