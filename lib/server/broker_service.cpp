@@ -128,7 +128,7 @@ Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveReq
   r.auto_ack = request->auto_ack();
   r.cancelled = [this, context] { return stopping_.load() || context->IsCancelled(); };
   return guarded("Receive", [&] {
-    for (auto& m : broker_.queue(request->channel()).receive(r)) *response->add_messages() = std::move(m);
+    broker_.queue(request->channel()).receive(r, response->mutable_messages());
     return Status::OK;
   });
 }

@@ -188,7 +188,7 @@ void QueueChannel::read_messages(const std::vector<queue::QueuedMessage>& entrie
   });
 }
 
-std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
+void QueueChannel::receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out) {
   const Duration visibility = request.visibility.count() > 0 ? request.visibility : options_.default_visibility;
   std::vector<queue::QueuedMessage> entries, expired, dead;
   int64_t now = 0;
@@ -229,8 +229,7 @@ std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
     if (request.auto_ack) record_removed(seqs);
     else append_state(kDeliveredRecord, encode_delivered(now + visibility.count(), delivered), max_seq);
   }
-  std::vector<v1::Message> out;
-  out.reserve(entries.size());
+  out->Reserve(out->size() + static_cast<int>(entries.size()));
   std::vector<uint64_t> unreadable;
   read_messages(entries, [&](const queue::QueuedMessage& e, v1::Message* m) {
     if (!m) {
@@ -239,7 +238,7 @@ std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
     }
     m->set_receive_count(e.receive_count);
     if (!request.peek && !request.auto_ack) m->set_receipt(receipt_for(name_, e.seq, e.receive_count));
-    out.push_back(std::move(*m));
+    out->Add()->Swap(m);
   });
   if (request.auto_ack && !request.peek) unpin(entries);
   if (!unreadable.empty() && !request.peek) {
@@ -249,7 +248,7 @@ std::vector<v1::Message> QueueChannel::receive(const ReceiveRequest& request) {
     }
     record_removed(unreadable);
   }
-  return out;
+
 }
 
 std::string QueueChannel::not_in_flight(uint64_t seq) const {

@@ -59,7 +59,8 @@ class QueueChannel {
     bool auto_ack = false;
     std::function<bool()> cancelled;     // the client went away
   };
-  std::vector<v1::Message> receive(const ReceiveRequest& request);
+  // Appends what it takes (or peeks) to *out, a response's field (no copies on the way).
+  void receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out);
 
   // Settles one in-flight message; returns an error text, empty on success.
   std::string settle(uint64_t seq, v1::SettleAction action, Duration visibility, const std::string& requeue_channel);

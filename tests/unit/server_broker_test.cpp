@@ -58,7 +58,9 @@ class ServerBroker : public ::testing::Test {
     r.deadline = Clock::now() + wait;
     r.visibility = visibility;
     r.peek = peek;
-    return broker_->queue(channel).receive(r);
+    google::protobuf::RepeatedPtrField<v1::Message> got;
+    broker_->queue(channel).receive(r, &got);
+    return {got.begin(), got.end()};
   }
 
   std::string settle(const v1::Message& m, v1::SettleAction action) {
