@@ -39,8 +39,8 @@ wait_port() {  # host port: until something accepts (30 s at most)
 peak_rss_mib() { awk '/VmHWM/ {printf "%.1f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo "?"; }
 
 # Sizes of the runs (bounded in count and time).
-if [ "$quick" = 1 ]; then n128=50000; n4k=10000; dur=2s; warm=500ms; rates="1000 10000"; else
-  n128=300000; n4k=60000; dur=10s; warm=2s; rates="1000 10000 50000"; fi
+if [ "$quick" = 1 ]; then n128=50000; n4k=10000; dur=2s; warm=500ms; rates="1000 10000"; backlog=200000; else
+  n128=1000000; n4k=200000; dur=10s; warm=2s; rates="1000 10000 50000"; backlog=10000000; fi
 
 record() {  # system workload json-from-gsmq-gen [extra jq assignments]
   local system=$1 workload=$2 json=$3 rss=$4
@@ -82,6 +82,7 @@ for peer in $peers; do
       pid=$!; pids+=("$pid"); wait_port "$port"
       u=gsmq://127.0.0.1:$port
       echo "== gsmqd --fsync $policy (idle RSS $(peak_rss_mib $pid) MiB) ==" >&2
+      jq -nc --arg s "gsmqd (fsync $policy)" --arg rss "$(peak_rss_mib "$pid")" '{system:$s, workload:"idle", peak_rss_mib:$rss}' >> "$raw"
       run_workloads "gsmqd (fsync $policy)" "$u" "" "$pid" "$([ "$policy" = batch ] && echo yes || echo no)" "?kind=events"
       if [ "$policy" = batch ]; then  # queue with acknowledgement: preload, then receive + ack
         gsmq-gen -q --count $n128 --size 128 -P 2 --max-in-flight 4096 "$u/drain" >/dev/null
@@ -90,6 +91,9 @@ for peer in $peers; do
         jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "$rate" --argjson n $n128 \
           '{system:"gsmqd (fsync batch)", workload:"queue receive + ack 128 B", peak_rss_mib:$rss, received:$n, throughput_msg_s:$r}' >> "$raw"
         echo "  queue receive + ack: $(printf %.0f "$rate") msg/s" >&2
+        # Memory with a deep backlog: $backlog queued 128-byte messages, nobody consuming.
+        record "gsmqd (fsync batch)" "backlog of $backlog × 128 B" \
+          "$(gen --count "$backlog" --size 128 -P 2 --max-in-flight 4096 "$u/backlog")" "$(peak_rss_mib "$pid")"
       fi
       kill "$pid"; wait "$pid" 2>/dev/null || true
     done ;;
