@@ -333,19 +333,20 @@ crash_during_stream() {
 
 @test "SIGTERM with subscribers and a responder connected: they are told, gsmqd exits 0" {
   gsmqd_start
-  gsmq-recv --events "$GSMQ/ev" >"$BATS_TEST_TMPDIR/ev.out" 2>"$BATS_TEST_TMPDIR/ev.err" 3>&- &
+  # subscribers and a queue receiver try to reconnect within their retry window, then give up (exit 4)
+  gsmq-recv --events "$GSMQ/ev?retry_for=500ms" >"$BATS_TEST_TMPDIR/ev.out" 2>"$BATS_TEST_TMPDIR/ev.err" 3>&- &
   ev=$!
-  gsmq-recv --store --from first "$GSMQ/st" >"$BATS_TEST_TMPDIR/st.out" 2>"$BATS_TEST_TMPDIR/st.err" 3>&- &
+  gsmq-recv --store --from first "$GSMQ/st?retry_for=500ms" >"$BATS_TEST_TMPDIR/st.out" 2>"$BATS_TEST_TMPDIR/st.err" 3>&- &
   st=$!
-  # a queue receiver tries to reconnect within its retry window, then gives up (exit 4)
   gsmq-recv --follow "$GSMQ/q?retry_for=500ms" >"$BATS_TEST_TMPDIR/q.out" 2>"$BATS_TEST_TMPDIR/q.err" 3>&- &
   q=$!
   gsmq-recv --respond --exec 'echo pong' "$GSMQ/rr" >/dev/null 2>"$BATS_TEST_TMPDIR/rr.err" 3>&- &
   rr=$!
   track_pid "$ev"; track_pid "$st"; track_pid "$q"; track_pid "$rr"
   poll_until gsmq-send --request --timeout 2s -m ping "$GSMQ/rr"
+  # every one of them connected (the queue receiver counts while its Receive long-polls)
   subscribed() {
-    [[ "$(gsmqd channels "$GSMQ" | jq -s '[.[] | select(.channel == "ev" or .channel == "st") | .consumers] | add')" == 2 ]]
+    [[ "$(gsmqd channels "$GSMQ" | jq -s '[.[] | select(.channel == "ev" or .channel == "st" or .channel == "q") | .consumers] | add')" == 3 ]]
   }
   poll_until subscribed
 
@@ -359,7 +360,7 @@ crash_during_stream() {
   grep -q 'shutting down' "$BATS_TEST_TMPDIR/ev.err"
   grep -q 'shutting down' "$BATS_TEST_TMPDIR/st.err"
   grep -q 'ended the request stream' "$BATS_TEST_TMPDIR/rr.err"
-  grep -q 'reconnecting' "$BATS_TEST_TMPDIR/q.err"
+  grep -q reconnecting "$BATS_TEST_TMPDIR/q.err" || { cat "$BATS_TEST_TMPDIR"/*.err; false; }
   grep -q 'cannot connect\|gsmqd at' "$BATS_TEST_TMPDIR/q.err"
 }
 
@@ -391,6 +392,40 @@ crash_during_stream() {
   [[ "$status" -eq 0 ]]
   assert_equal "$(sort "$BATS_TEST_TMPDIR/ride.out" | paste -sd ' ')" "after-1 after-2 before"
   grep -q reconnecting "$BATS_TEST_TMPDIR/ride.err"
+}
+
+@test "events and events-store subscribers ride out a gsmqd restart; the store one without a gap or a repeat" {
+  gsmqd_start
+  local port="$GSMQD_PORT"
+  printf '{"body":"s%d"}\n' 1 2 3 | gsmq-send --store "$GSMQ/st"
+  gsmq-recv --store --from first --count 6 --wait 60s --raw "$GSMQ/st" >"$BATS_TEST_TMPDIR/st.out" \
+    2>"$BATS_TEST_TMPDIR/st.err" 3>&- &
+  local st=$!
+  gsmq-recv --events --count 1 --wait 60s --raw "$GSMQ/ev" >"$BATS_TEST_TMPDIR/ev.out" \
+    2>"$BATS_TEST_TMPDIR/ev.err" 3>&- &
+  local ev=$!
+  track_pid "$st"
+  track_pid "$ev"
+  poll_until has_lines "$BATS_TEST_TMPDIR/st.out" 3
+  gsmqd_kill9
+  GSMQD_LISTEN="127.0.0.1:$port" gsmqd_start
+  printf '{"body":"s%d"}\n' 4 5 6 | gsmq-send --store "$GSMQ/st"
+  # real-time events reach only who is subscribed: publish until the subscriber is back (bounded)
+  for ((i = 0; i < 100; i++)); do
+    gsmq-send --events -m back "$GSMQ/ev"
+    has_lines "$BATS_TEST_TMPDIR/ev.out" 1 && break
+    sleep 0.1
+  done
+  local status=0
+  _wait_bounded "$st" || status=$?
+  [[ "$status" -eq 0 ]]
+  status=0
+  _wait_bounded "$ev" || status=$?
+  [[ "$status" -eq 0 ]]
+  assert_equal "$(paste -sd ' ' "$BATS_TEST_TMPDIR/st.out")" "s1 s2 s3 s4 s5 s6"
+  assert_equal "$(cat "$BATS_TEST_TMPDIR/ev.out")" "back"
+  grep -q reconnecting "$BATS_TEST_TMPDIR/st.err"
+  grep -q reconnecting "$BATS_TEST_TMPDIR/ev.err"
 }
 
 @test "a second gsmqd on a port already in use is refused with exit 4" {

@@ -52,10 +52,10 @@ std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOption
   return c;
 }
 
-bool wait_for_daemon(Connection& c, Clock::time_point since) {
+bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function<bool()>& give_up) {
   Backoff backoff;
   for (;;) {
-    if (stop_requested()) return false;
+    if (stop_requested() || (give_up && give_up())) return false;
     if (!c.retry_forever && Clock::now() - since >= c.retry_for) return false;
     const auto attempt = std::chrono::system_clock::now() + std::chrono::seconds(1);
     if (c.grpc_channel->WaitForConnected(attempt)) return true;

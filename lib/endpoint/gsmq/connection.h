@@ -31,8 +31,8 @@ struct Connection {
 std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOptions& options);
 
 // Waits, with back-off, until the daemon answers again or the retry window (from
-// `since`) ran out; false then, or when a stop was requested.
-bool wait_for_daemon(Connection& c, Clock::time_point since);
+// `since`) ran out; false then, or when a stop was requested or `give_up` says so.
+bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function<bool()>& give_up = {});
 
 // The error text for a failed call, naming the daemon.
 std::string describe(const Connection& c, const grpc::Status& status);

@@ -1,6 +1,10 @@
 // Events and events-store subscribing: one server stream, read by a background thread
-// into a bounded mailbox that next() drains.
+// into a bounded mailbox that next() drains. When gsmqd goes away the stream is opened
+// again (within the connection's retry window); an events-store subscription then goes on
+// after the last seq it got, so nothing is skipped or repeated. Real-time events published
+// while no stream was open are not seen (events are at most once).
 #include <ctime>
+#include <optional>
 #include <thread>
 
 #include "endpoint/gsmq/sources.h"
@@ -63,6 +67,7 @@ class SubscribeSource : public Source {
     request.set_kind(store ? v1::EVENTS_STORE : v1::EVENTS);
     if (store) apply_start(c_->options.from, request);
     else if (!c_->options.from.empty()) throw ToolError(kExitUsage, "--from needs the events-store (--store)");
+    store_ = store;
     reader_ = std::thread([this, request] { read_loop(request); });
   }
 
@@ -90,26 +95,55 @@ class SubscribeSource : public Source {
   }
 
   void close() override {
-    if (closed_) return;
-    closed_ = true;
-    context_.TryCancel();
+    if (closed_.exchange(true)) return;
+    {
+      std::lock_guard lock(mutex_);
+      if (context_) context_->TryCancel();
+    }
     reader_.join();
   }
 
  private:
-  void read_loop(v1::SubscribeRequest request) {
-    auto reader = c_->stub->Subscribe(&context_, request);
+  // One stream until it ends; returns how it ended.
+  grpc::Status read_stream(const v1::SubscribeRequest& request, std::optional<uint64_t>& last_seq) {
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) return grpc::Status::CANCELLED;
+      context_ = std::make_unique<grpc::ClientContext>();
+    }
+    auto reader = c_->stub->Subscribe(context_.get(), request);
     v1::SubscribeResponse response;
     while (reader->Read(&response))
-      for (auto& m : *response.mutable_messages())
+      for (auto& m : *response.mutable_messages()) {
+        if (store_) last_seq = m.seq();
         while (!mailbox_.push(m)) {  // full: the consumer is slow; hold the stream (back-pressure)
           if (closed_) break;
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
-    const grpc::Status status = reader->Finish();
-    {
-      std::lock_guard lock(mutex_);
-      if (!status.ok() && status.error_code() != grpc::StatusCode::CANCELLED) error_ = status;
+      }
+    return reader->Finish();
+  }
+
+  void read_loop(v1::SubscribeRequest request) {
+    std::optional<uint64_t> last_seq;  // events-store: the last seq handed over
+    for (;;) {
+      const grpc::Status status = read_stream(request, last_seq);
+      if (closed_ || status.error_code() == grpc::StatusCode::CANCELLED) break;
+      if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !stop_requested()) {
+        std::fprintf(stderr, "gsmq: %s; reconnecting\n", describe(*c_, status).c_str());
+        if (wait_for_daemon(*c_, Clock::now(), [this] { return closed_.load(); })) {
+          if (last_seq) {  // resume right after what was handed over
+            request.set_start(v1::START_SEQUENCE);
+            request.set_start_seq(*last_seq + 1);
+          }
+          continue;
+        }
+      }
+      if (!status.ok()) {
+        std::lock_guard lock(mutex_);
+        error_ = status;
+      }
+      break;
     }
     mailbox_.close();
   }
@@ -117,8 +151,9 @@ class SubscribeSource : public Source {
   std::shared_ptr<Connection> c_;
   Mailbox<v1::Message> mailbox_;
   std::vector<v1::Message> batch_;  // reversed, so pop_back is the oldest
-  grpc::ClientContext context_;
-  std::mutex mutex_;
+  bool store_ = false;
+  std::mutex mutex_;                                // guards context_ and error_
+  std::unique_ptr<grpc::ClientContext> context_;    // the current stream's
   grpc::Status error_;
   std::atomic<bool> closed_{false};
   std::thread reader_;
