@@ -353,9 +353,7 @@ crash_during_stream() {
   gsmqd_stop  # exit status 0
 
   for pid in "$ev" "$st" "$q" "$rr"; do
-    status=0
-    _wait_bounded "$pid" || status=$?
-    [[ "$status" -eq 4 ]]
+    assert_exit_status "$pid" 4
   done
   grep -q 'shutting down' "$BATS_TEST_TMPDIR/ev.err"
   grep -q 'shutting down' "$BATS_TEST_TMPDIR/st.err"
@@ -384,12 +382,8 @@ crash_during_stream() {
   echo '{"body":"after-1"}' >&5
   echo '{"body":"after-2"}' >&5
   exec 5>&-
-  local status=0
-  _wait_bounded "$send" || status=$?
-  [[ "$status" -eq 0 ]]
-  status=0
-  _wait_bounded "$recv" || status=$?
-  [[ "$status" -eq 0 ]]
+  assert_exit_status "$send" 0
+  assert_exit_status "$recv" 0
   assert_equal "$(sort "$BATS_TEST_TMPDIR/ride.out" | paste -sd ' ')" "after-1 after-2 before"
   grep -q reconnecting "$BATS_TEST_TMPDIR/ride.err"
 }
@@ -416,12 +410,8 @@ crash_during_stream() {
     has_lines "$BATS_TEST_TMPDIR/ev.out" 1 && break
     sleep 0.1
   done
-  local status=0
-  _wait_bounded "$st" || status=$?
-  [[ "$status" -eq 0 ]]
-  status=0
-  _wait_bounded "$ev" || status=$?
-  [[ "$status" -eq 0 ]]
+  assert_exit_status "$st" 0
+  assert_exit_status "$ev" 0
   assert_equal "$(paste -sd ' ' "$BATS_TEST_TMPDIR/st.out")" "s1 s2 s3 s4 s5 s6"
   assert_equal "$(cat "$BATS_TEST_TMPDIR/ev.out")" "back"
   grep -q reconnecting "$BATS_TEST_TMPDIR/st.err"

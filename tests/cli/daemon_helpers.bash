@@ -58,6 +58,13 @@ _wait_bounded() {
   return "$status"
 }
 
+# Waits (bounded) for process $1 and fails unless it exited with status $2.
+assert_exit_status() {
+  local status=0
+  _wait_bounded "$1" || status=$?
+  [[ "$status" -eq "$2" ]] || fail "process $1 exited with status $status, expected $2"
+}
+
 # Clean shutdown (SIGTERM); returns gsmqd's exit status.
 gsmqd_stop() {
   [[ -n "${GSMQD_PID:-}" ]] || return 0
