@@ -73,6 +73,7 @@ run_workloads() {  # system base_url query pid fanout(yes|no) [fanout query]
 }
 
 for peer in $peers; do
+  sync  # start each system with nothing of the last one left to write back
   case $peer in
   gsmqd)
     GEN_EXTRA=""
@@ -96,6 +97,9 @@ for peer in $peers; do
           "$(gen --count "$backlog" --size 128 -P 2 --max-in-flight 4096 "$u/backlog")" "$(peak_rss_mib "$pid")"
       fi
       kill "$pid"; wait "$pid" 2>/dev/null || true
+      # Its gigabytes of written data would otherwise be flushed to disk while the next
+      # system runs, and slow down every fsync there.
+      rm -rf "$work/gsmqd-$policy"; sync
     done ;;
   mosquitto)
     command -v mosquitto >/dev/null || { echo "mosquitto not installed: skipped" >&2; continue; }
