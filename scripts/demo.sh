@@ -30,12 +30,17 @@ for i in $(seq "$readings"); do
 done | gsmq-send --print "$url/sensors.in" | jq -c '{id, seq}'
 
 echo "== consumer: alarms first, each stamped with created_at and appended to the events-store =="
+stamped=$(mktemp)
 gsmq-recv --count "$readings" --wait 10s "$url/sensors.in" |
-  jq -c --arg now "$(date -u +%FT%TZ)" '.body.created_at = $now | {channel: "sensors.log", body, priority: (.priority // 0), meta}' |
-  tee /dev/stderr | gsmq-send --store "$url/sensors.log"
+  jq -c --arg now "$(date -u +%FT%TZ)" '.body.created_at = $now | {channel: "sensors.log", body, priority: (.priority // 0), meta}' \
+    >"$stamped"
+cat "$stamped"
+# The data directory persists across runs: this run's readings start at the first seq --print reports.
+first=$(gsmq-send --store --print "$url/sensors.log" <"$stamped" | jq -s '.[0].seq')
+rm -f "$stamped"
 
-echo "== replay of the events-store from the first reading =="
-gsmq-recv --store --from first --count "$readings" --format '{seq} {body}' "$url/sensors.log" | tail -n 3
+echo "== replay of the events-store from this run's first reading (seq $first), last three shown =="
+gsmq-recv --store --from "seq:$first" --count "$readings" --format '{seq} {body}' "$url/sensors.log" | tail -n 3
 
 echo "== request-reply: a responder answers status requests =="
 gsmq-recv --respond --raw --exec 'echo "ok: $(cat)"' --count 1 "$url/status" &
