@@ -81,7 +81,7 @@ dtls_port() { echo $((COAP_SERVER_PORT + 1)); }
     >in.out 2>in.err &
   pid=$!
   track_pid "$pid"
-  poll_until udp_port_bound "$INGEST_PORT"
+  poll_until udp_port_bound "$INGEST_PORT" || { cat in.err; false; }
   # without a certificate: refused in the handshake
   "$COAP_CLIENT" -B 2 -R ca.pem -m post -e 'no cert' "coaps://127.0.0.1:$INGEST_PORT/in" >nocert.out 2>&1 || true
   [[ ! -s in.out ]]

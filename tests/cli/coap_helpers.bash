@@ -17,10 +17,14 @@ free_udp_port() {
   /usr/bin/python3 -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
 }
 
-# True once a UDP socket is bound to 127.0.0.1:$1 (a coaps:// listener does not answer
-# plain CoAP, so this is its readiness check).
+# True once a UDP socket is bound to port $1 (a coaps:// listener does not answer plain
+# CoAP, so this is its readiness check). Read from the kernel's socket table: probing by
+# binding the port ourselves would, for that instant, take it from the listener starting.
 udp_port_bound() {
-  ! /usr/bin/python3 -c 'import socket,sys;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",int(sys.argv[1])))' "$1" 2>/dev/null
+  local hex
+  hex=$(printf ':%04X' "$1")
+  awk -v p="$hex" 'FNR > 1 && substr($2, length($2) - 4) == p { found = 1 } END { exit !found }' \
+    /proc/net/udp /proc/net/udp6 2>/dev/null
 }
 
 # True when a CoAP server on 127.0.0.1:$1 lists its resources.
