@@ -65,6 +65,8 @@ class Source {
   // Waits for the next message until `deadline` (Clock::time_point::max() = no limit),
   // returning early with `stopped` once a stop was requested (signal).
   virtual Status next(Delivery& out, Clock::time_point deadline) = 0;
+  // True when next() would return a message at once (one is buffered already).
+  virtual bool ready() const { return false; }
   // The sink confirmed (ack) or refused (reject) the delivery with this tag.
   // May be called from any thread.
   virtual void ack(uint64_t tag) { (void)tag; }
@@ -128,6 +130,11 @@ class Sink {
     (void)deadline;
     return true;
   }
+  // A hint for the next send(): another message follows at once. A sink may then hold
+  // that message (and its `done`) to write several together; what it holds it writes
+  // and confirms at the latest on a send() without the hint, on release() or on flush().
+  virtual void more_follows(bool more) { (void)more; }
+  virtual void release() {}
 };
 
 std::unique_ptr<Source> open_source(const std::string& url, const EndpointOptions& options);

@@ -104,16 +104,40 @@ bool LinesSink::closed() {
 
 void LinesSink::send(Message message, Done done) {
   if (closed_) return done(SendResult::closed());
-  const auto status = writer_.write_line(template_       ? template_->render(message)
-                                         : options_.raw ? message.body
-                                                        : format_envelope(message));
+  held_text_ += template_       ? template_->render(message)
+                : options_.raw ? message.body
+                               : format_envelope(message);
+  held_text_ += '\n';
+  held_.push_back(std::move(done));
+  // Held only while more follows at once, so that no line waits in a buffer while the
+  // input is idle; a message is confirmed only after its line was written.
+  constexpr size_t kMaxHeldLines = 256, kMaxHeldBytes = 64 << 10;
+  const bool hold = more_follows_ && held_.size() < kMaxHeldLines && held_text_.size() < kMaxHeldBytes;
+  more_follows_ = false;
+  if (!hold) write_held();
+}
+
+bool LinesSink::flush(Clock::time_point) {
+  write_held();
+  return true;
+}
+
+void LinesSink::write_held() {
+  if (held_.empty()) return;
+  std::vector<Done> dones;
+  dones.swap(held_);
+  const auto status = writer_.write_all(held_text_);
+  held_text_.clear();
+  SendResult result = SendResult::ok();
   if (status == LineWriter::Status::closed) {
     closed_ = true;
-    return done(SendResult::closed());
+    result = SendResult::closed();
+  } else if (status == LineWriter::Status::error) {
+    result = SendResult::failed(writer_.last_error());
+  } else if (sync_each_ && ::fdatasync(writer_.fd()) != 0) {
+    result = SendResult::failed("fdatasync failed");
   }
-  if (status == LineWriter::Status::error) return done(SendResult::failed(writer_.last_error()));
-  if (sync_each_ && ::fdatasync(writer_.fd()) != 0) return done(SendResult::failed("fdatasync failed"));
-  done(SendResult::ok());
+  for (auto& d : dones) d(result);
 }
 
 }  // namespace gsmq

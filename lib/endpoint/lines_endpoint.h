@@ -35,14 +35,22 @@ class LinesSink : public Sink {
   ~LinesSink() override;
   void send(Message message, Done done) override;
   bool closed() override;
+  bool flush(Clock::time_point deadline) override;
+  void more_follows(bool more) override { more_follows_ = more; }
+  void release() override { write_held(); }
 
  private:
+  void write_held();  // one write for the held lines, then their confirmations
+
   bool owns_fd_;
   bool sync_each_;
   EndpointOptions options_;
   LineWriter writer_;
   std::optional<OutputTemplate> template_;  // --format
   bool closed_ = false;
+  bool more_follows_ = false;  // the hint for the next send()
+  std::string held_text_;      // lines written together once nothing more follows at once
+  std::vector<Done> held_;
 };
 
 }  // namespace gsmq

@@ -31,6 +31,13 @@ class TeeSink : public Sink {
     }
   }
 
+  void more_follows(bool more) override {
+    for (auto& s : sinks_) s->more_follows(more);
+  }
+  void release() override {
+    for (auto& s : sinks_) s->release();
+  }
+
   bool flush(Clock::time_point deadline) override {
     bool all = true;
     for (auto& s : sinks_) all = s->flush(deadline) && all;

@@ -10,9 +10,13 @@ namespace gsmq {
 LineWriter::Status LineWriter::write_line(std::string_view record) {
   scratch_.assign(record);
   scratch_.push_back('\n');
+  return write_all(scratch_);
+}
+
+LineWriter::Status LineWriter::write_all(std::string_view text) {
   size_t done = 0;
-  while (done < scratch_.size()) {
-    const ssize_t n = ::write(fd_, scratch_.data() + done, scratch_.size() - done);
+  while (done < text.size()) {
+    const ssize_t n = ::write(fd_, text.data() + done, text.size() - done);
     if (n >= 0) {
       done += static_cast<size_t>(n);
       continue;

@@ -14,6 +14,8 @@ class LineWriter {
   // Writes `record` followed by '\n'. `closed` on EPIPE (the reader went away);
   // `error` with errno's text in last_error() otherwise (e.g. ENOSPC).
   Status write_line(std::string_view record);
+  // Writes `text` as it is (whole lines, each ending in '\n'), with as few writes as it takes.
+  Status write_all(std::string_view text);
   const std::string& last_error() const { return last_error_; }
   int fd() const { return fd_; }
 

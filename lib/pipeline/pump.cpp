@@ -63,6 +63,9 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
         break;
       }
     }
+    // Nothing buffered at the source: the sink writes out what it held for a batch now,
+    // before the wait for the next message.
+    if (!source.ready()) sink.release();
     // Wait in slices, so that an output closed while the input is idle (a reader that
     // went away: `gsmq-recv --follow ... | head -1`) ends the run without a next message.
     auto status = Source::Status::timeout;
@@ -95,10 +98,14 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
       source.ack(delivery.tag);
       continue;
     }
+    bool room;
     {
       std::lock_guard lock(tracker->mutex);
-      ++tracker->in_flight;
+      room = ++tracker->in_flight < options.max_in_flight;
     }
+    // The sink may hold this one to write it with the next, which follows at once (and
+    // without a wait for room, so nothing held can stall the loop).
+    sink.more_follows(room && source.ready());
     const uint64_t tag = delivery.tag;
     sink.send(std::move(delivery.message), [tracker, &source, tag, &on_result = options.on_result](const SendResult& result) {
       source.confirmed(tag, result);

@@ -287,3 +287,40 @@ teardown() {
   assert_equal "$status" 2
   assert_equal "$stderr" "gsmq-recv: ?prefetch=lots: expected a whole number from 1 to 65536"
 }
+
+@test "gsmq-recv --follow writes a batch's lines together, and every line is out as soon as the queue is idle" {
+  for i in 1 2 3; do echo "{\"body\":\"m$i\"}"; done | gsmq-send "$GSMQ/live"
+  cd "$BATS_TEST_TMPDIR"
+  fifo_into seen.txt
+  gsmq-recv --follow --raw "$GSMQ/live" >out.fifo 3>&- &
+  local recv=$!
+  track_pid "$recv"
+  # the three came in one batch; none may wait in a buffer for a fourth
+  poll_until has_lines seen.txt 3
+  gsmq-send -m m4 "$GSMQ/live"
+  poll_until has_lines seen.txt 4
+  is_running "$recv"
+  kill -TERM "$recv"
+  wait_for_exit "$recv"
+  assert_equal "$status" 0
+  wait_for_exit "$FIFO_READER"
+  assert_equal "$(paste -sd ' ' seen.txt)" "m1 m2 m3 m4"
+  # and all four were acknowledged: nothing is left to receive
+  run --separate-stderr gsmq-recv "$GSMQ/live"
+  assert_output ""
+}
+
+@test "a line held for its batch is written when the rest of the batch is filtered out and the queue goes idle" {
+  cd "$BATS_TEST_TMPDIR"
+  printf '%s\n' '{"body":{"k":1}}' '{"body":{"k":0}}' | gsmq-send "$GSMQ/mixed"
+  fifo_into seen.jsonl
+  gsmq-bridge --follow --filter 'body.k>0' "$GSMQ/mixed" - >out.fifo 2>/dev/null 3>&- &
+  local bridge=$!
+  track_pid "$bridge"
+  poll_until has_lines seen.jsonl 1
+  is_running "$bridge"
+  kill -TERM "$bridge"
+  wait_for_exit "$bridge"
+  wait_for_exit "$FIFO_READER"
+  assert_equal "$(jq -c .body seen.jsonl)" '{"k":1}'
+}

@@ -31,6 +31,16 @@ gsmq_setup() {
 }
 setup() { gsmq_setup; }
 
+# A pipe whose far end is a file: makes the FIFO out.fifo in the current directory and
+# starts a reader copying it into file $1 (sets FIFO_READER). A tool writing to out.fifo
+# then shows, line by line in $1, what came through the pipe and when.
+fifo_into() {
+  mkfifo out.fifo
+  cat out.fifo >"$1" 3>&- &
+  FIFO_READER=$!
+  track_pid "$FIFO_READER"
+}
+
 # Remembers a background process, so that teardown kills it if the test did not end it
 # (a failed assertion must not leave a follower running).
 track_pid() {

@@ -14,13 +14,10 @@ make_messages() {
 
 @test "gsmq-recv --follow flushes every record: a line appended to the file comes through a pipe at once" {
   echo '{"body":"first"}' >f.jsonl
-  mkfifo out.fifo
+  fifo_into seen.jsonl
   gsmq-recv --follow file:f.jsonl >out.fifo 3>&- &
   local recv=$!
   track_pid "$recv"
-  cat out.fifo >seen.jsonl 3>&- &
-  local reader=$!
-  track_pid "$reader"
   poll_until has_lines seen.jsonl 1
   echo '{"body":"second"}' >>f.jsonl
   poll_until has_lines seen.jsonl 2
@@ -28,7 +25,7 @@ make_messages() {
   kill -TERM "$recv"
   wait_for_exit "$recv"
   assert_equal "$status" 0
-  wait_for_exit "$reader"
+  wait_for_exit "$FIFO_READER"
   assert_equal "$(cat seen.jsonl)" $'{"body":"first"}\n{"body":"second"}'
 }
 

@@ -45,6 +45,8 @@ class QueueSource : public Source {
     return Status::message;
   }
 
+  bool ready() const override { return !buffer_.empty(); }
+
   void ack(uint64_t tag) override { settle(tag, v1::SETTLE_ACK); }
   void reject(uint64_t tag) override {
     settle(tag, c_->options.reject_to_dead_letter ? v1::SETTLE_REJECT : v1::SETTLE_REQUEUE);

@@ -94,6 +94,8 @@ class SubscribeSource : public Source {
     }
   }
 
+  bool ready() const override { return !batch_.empty(); }
+
   void close() override {
     if (closed_.exchange(true)) return;
     {
