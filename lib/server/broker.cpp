@@ -247,9 +247,8 @@ QueueChannel* Broker::existing_queue(const std::string& channel) {
 }
 
 std::string Broker::settle(const v1::Settlement& s) {
-  v1::Settlement copy = s;
   google::protobuf::RepeatedPtrField<v1::Settlement> one;
-  *one.Add() = std::move(copy);
+  *one.Add() = s;
   return settle(one).front();
 }
 

@@ -160,16 +160,13 @@ void QueueChannel::send(std::vector<v1::Message> messages, SendDone done) {
 }
 
 bool QueueChannel::read_message(const queue::QueuedMessage& entry, v1::Message& out) {
-  uint8_t type = 0;
-  std::string payload;
-  MessageRecord record;
-  if (!data_->read(store::Location::from_u64(entry.location), &type, &payload) || type != kMessageRecord ||
-      !decode_message_record(payload, record)) {
-    log::error("unreadable message on disk, dropped", {{"channel", name_}, {"seq", std::to_string(entry.seq)}});
-    return false;
-  }
-  out = std::move(record.message);
-  return true;
+  bool readable = false;
+  read_messages({entry}, [&](const queue::QueuedMessage&, v1::Message* m) {
+    if (!m) return;
+    out = std::move(*m);
+    readable = true;
+  });
+  return readable;
 }
 
 void QueueChannel::read_messages(const std::vector<queue::QueuedMessage>& entries,

@@ -83,6 +83,12 @@ Parsed parse_at(Window& window, uint64_t offset, uint64_t limit) {
   return ok;
 }
 
+// The record a reader asked for at `offset`: as parse_at, but the segment header is no record.
+Parsed record_at(Window& window, uint64_t offset, uint64_t limit) {
+  if (offset < format::kSegmentHeaderSize) return failure(Outcome::corrupt, "offset inside the segment header");
+  return parse_at(window, offset, limit);
+}
+
 // Damage that a record's own length cannot step over (a flipped length, say) is not a
 // torn tail when an intact record follows it, and a damaged length may also step over
 // intact records: so the next intact record is searched for byte by byte. Checksumming
@@ -117,12 +123,8 @@ const char* SegmentReader::check_header() const {
 
 bool SegmentReader::read(uint64_t offset, uint8_t* type, std::string* payload,
                          std::string* why) const {
-  if (offset < format::kSegmentHeaderSize) {
-    if (why) *why = "offset inside the segment header";
-    return false;
-  }
   Window window(*file_, size_, kReadChunk);
-  const Parsed p = parse_at(window, offset, size_);
+  const Parsed p = record_at(window, offset, size_);
   if (p.outcome != Outcome::ok) {
     if (why) *why = p.why;
     return false;
@@ -133,10 +135,9 @@ bool SegmentReader::read(uint64_t offset, uint8_t* type, std::string* payload,
 }
 
 void SegmentReader::read_many(const std::vector<uint64_t>& offsets, const ReadFn& fn) const {
-  Window window(*file_, size_, kBatchReadChunk);
+  Window window(*file_, size_, offsets.size() > 1 ? kBatchReadChunk : kReadChunk);
   for (size_t i = 0; i < offsets.size(); ++i) {
-    const Parsed p = offsets[i] < format::kSegmentHeaderSize ? failure(Outcome::corrupt, "offset inside the segment header")
-                                                             : parse_at(window, offsets[i], size_);
+    const Parsed p = record_at(window, offsets[i], size_);
     if (p.outcome == Outcome::ok) fn(i, true, p.type, p.payload);
     else fn(i, false, 0, {});
   }

@@ -204,16 +204,14 @@ void SegmentedLog::drop_segments_before(uint32_t segment) {
 }
 
 bool SegmentedLog::read(Location location, uint8_t* type, std::string* payload) const {
-  std::shared_ptr<const PosixFile> file;
-  uint64_t bytes = 0;
-  {
-    std::lock_guard lock(mu_);
-    auto it = segments_.find(location.segment);
-    if (it == segments_.end() || !it->second.file) return false;
-    file = it->second.file;
-    bytes = it->second.bytes;
-  }
-  return SegmentReader(std::move(file), bytes).read(location.offset, type, payload);
+  bool found = false;
+  read_many({location}, [&](size_t, bool ok, uint8_t t, std::string_view p) {
+    if (!ok) return;
+    *type = t;
+    payload->assign(p);
+    found = true;
+  });
+  return found;
 }
 
 void SegmentedLog::read_many(const std::vector<Location>& locations, const SegmentReader::ReadFn& fn) const {

@@ -1,5 +1,6 @@
 #include "endpoint/gsmq/connection.h"
 
+#include <cstdio>
 #include <thread>
 
 #include "endpoint/backoff.h"
@@ -61,6 +62,12 @@ bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function
     if (c.grpc_channel->WaitForConnected(attempt)) return true;
     std::this_thread::sleep_for(backoff.next());
   }
+}
+
+bool reconnect_after(Connection& c, const grpc::Status& status, const std::function<bool()>& give_up) {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || stop_requested()) return false;
+  std::fprintf(stderr, "gsmq: %s; reconnecting\n", describe(c, status).c_str());
+  return wait_for_daemon(c, Clock::now(), give_up);
 }
 
 std::string describe(const Connection& c, const grpc::Status& status) {

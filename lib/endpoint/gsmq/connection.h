@@ -34,6 +34,11 @@ std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOption
 // `since`) ran out; false then, or when a stop was requested or `give_up` says so.
 bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function<bool()>& give_up = {});
 
+// After a failed call of a source: when gsmqd went away (UNAVAILABLE, and no stop was
+// requested) says so on stderr and waits for it as wait_for_daemon does. True when the
+// call should be made again; false to fail with `status`.
+bool reconnect_after(Connection& c, const grpc::Status& status, const std::function<bool()>& give_up = {});
+
 // The error text for a failed call, naming the daemon.
 std::string describe(const Connection& c, const grpc::Status& status);
 

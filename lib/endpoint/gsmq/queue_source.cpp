@@ -97,12 +97,9 @@ class QueueSource : public Source {
       context.set_deadline(std::chrono::system_clock::now() + wait + std::chrono::seconds(30));
       v1::ReceiveResponse response;
       const grpc::Status status = c_->stub->Receive(&context, request, &response);
-      if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !stop_requested()) {
-        // gsmqd went away: wait for it (within the retry window), then receive again.
-        // What this receiver held and had not acked is redelivered after its visibility.
-        std::fprintf(stderr, "gsmq: %s; reconnecting\n", describe(*c_, status).c_str());
-        if (wait_for_daemon(*c_, Clock::now())) continue;
-      }
+      // gsmqd went away: wait for it (within the retry window), then receive again.
+      // What this receiver held and had not acked is redelivered after its visibility.
+      if (reconnect_after(*c_, status)) continue;
       if (!status.ok()) throw ToolError(exit_status_for(status), describe(*c_, status));
       {
         std::lock_guard lock(mutex_);

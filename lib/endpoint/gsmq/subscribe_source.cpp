@@ -67,7 +67,6 @@ class SubscribeSource : public Source {
     request.set_kind(store ? v1::EVENTS_STORE : v1::EVENTS);
     if (store) apply_start(c_->options.from, request);
     else if (!c_->options.from.empty()) throw ToolError(kExitUsage, "--from needs the events-store (--store)");
-    store_ = store;
     reader_ = std::thread([this, request] { read_loop(request); });
   }
 
@@ -117,7 +116,7 @@ class SubscribeSource : public Source {
     v1::SubscribeResponse response;
     while (reader->Read(&response))
       for (auto& m : *response.mutable_messages()) {
-        if (store_) last_seq = m.seq();
+        if (request.kind() == v1::EVENTS_STORE) last_seq = m.seq();
         while (!mailbox_.push(m)) {  // full: the consumer is slow; hold the stream (back-pressure)
           if (closed_) break;
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -131,15 +130,12 @@ class SubscribeSource : public Source {
     for (;;) {
       const grpc::Status status = read_stream(request, last_seq);
       if (closed_ || status.error_code() == grpc::StatusCode::CANCELLED) break;
-      if (status.error_code() == grpc::StatusCode::UNAVAILABLE && !stop_requested()) {
-        std::fprintf(stderr, "gsmq: %s; reconnecting\n", describe(*c_, status).c_str());
-        if (wait_for_daemon(*c_, Clock::now(), [this] { return closed_.load(); })) {
-          if (last_seq) {  // resume right after what was handed over
-            request.set_start(v1::START_SEQUENCE);
-            request.set_start_seq(*last_seq + 1);
-          }
-          continue;
+      if (reconnect_after(*c_, status, [this] { return closed_.load(); })) {
+        if (last_seq) {  // resume right after what was handed over
+          request.set_start(v1::START_SEQUENCE);
+          request.set_start_seq(*last_seq + 1);
         }
+        continue;
       }
       if (!status.ok()) {
         std::lock_guard lock(mutex_);
@@ -153,7 +149,6 @@ class SubscribeSource : public Source {
   std::shared_ptr<Connection> c_;
   Mailbox<v1::Message> mailbox_;
   std::vector<v1::Message> batch_;  // reversed, so pop_back is the oldest
-  bool store_ = false;
   std::mutex mutex_;                                // guards context_ and error_
   std::unique_ptr<grpc::ClientContext> context_;    // the current stream's
   grpc::Status error_;
