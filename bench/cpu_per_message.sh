@@ -10,12 +10,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 n=${N:-1000000}
 runs=${RUNS:-3}
-build=$root/build/release
-if [ ! -x "$build/tools/gsmq-gen" ]; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j "$(nproc)"
-fi
-export PATH="$build/tools:$PATH"
+. bench/release_tools.sh
 work=$(mktemp -d /tmp/gsmq-cpu.XXXXXX)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$work"; }

@@ -11,12 +11,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 quick=${QUICK:-0}
 peers=${PEERS:-"gsmqd mosquitto rabbitmq nats"}
-build=$root/build/release
-if [ ! -x "$build/tools/gsmq-gen" ]; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
-  cmake --build "$build" -j "$(nproc)"
-fi
-export PATH="$build/tools:$PATH"
+. bench/release_tools.sh
 work=$(mktemp -d /tmp/gsmq-bench.XXXXXX)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)

@@ -38,9 +38,7 @@ has_distinct() {
   assert_success
   [[ "$(jq -r .body <<<"$output")" == 21.5 ]]
   kill -TERM "$bridge"
-  status=0
-  _wait_bounded "$bridge" || status=$?
-  [[ "$status" -eq 0 ]]
+  assert_exit_status "$bridge" 0
   grep -q "received 3, delivered 3, failed 0" "$BATS_TEST_TMPDIR/bridge.err"
 }
 
@@ -95,9 +93,7 @@ has_distinct() {
   mosquitto_pub -p "$MQTT_PORT" -t park -m a -q 1
   mosquitto_pub -p "$MQTT_PORT" -t park -m b -q 1
   mosquitto_pub -p "$MQTT_PORT" -t park -m c -q 1
-  status=0
-  _wait_bounded "$recv" || status=$?
-  [[ "$status" -eq 0 ]]
+  assert_exit_status "$recv" 0
   [[ "$(jq -r .body "$BATS_TEST_TMPDIR/first")" == a ]]
   # b (maybe already in the callback when it stopped) and c are still the session's
   run --separate-stderr gsmq-recv --count 2 --wait 20s "$url"
@@ -144,9 +140,7 @@ has_distinct() {
   MOSQ_PERSIST=1 mosquitto_start
   seq -f 'n%g' 201 300 >&5
   exec 5>&-
-  status=0
-  POLL_TRIES=600 _wait_bounded "$send" || status=$?
-  [[ "$status" -eq 0 ]]
+  POLL_TRIES=600 assert_exit_status "$send" 0
   POLL_TRIES=600 poll_until has_distinct "$got" 300
   kill -TERM "$py"
   _wait_bounded "$py" || true
@@ -175,9 +169,7 @@ has_distinct() {
   track_pid "$bridge"
   wait_subscribed br9
   "$PY" "$MQTT_PY/mqtt_pub.py" "$MQTT_PORT" orig/x --count 19 --prefix m --start 1
-  status=0
-  _wait_bounded "$bridge" || status=$?
-  [[ "$status" -eq 0 ]]
+  assert_exit_status "$bridge" 0
   grep -q "acknowledged to the broker on receipt" "$BATS_TEST_TMPDIR/bridge.err"
   _wait_bounded "$sub"
   [[ "$(sort -u "$BATS_TEST_TMPDIR/sub.out")" == "$(seq -f 'm%g' 0 19 | sort)" ]]

@@ -36,9 +36,7 @@ teardown() {
   mosquitto_start
   POLL_TRIES=400 wait_subscribed patient
   mosquitto_pub -p "$MQTT_PORT" -t late -m finally -q 1
-  status=0
-  _wait_bounded "$recv" || status=$?
-  [[ "$status" -eq 0 ]]
+  assert_exit_status "$recv" 0
   [[ "$(jq -r .body "$BATS_TEST_TMPDIR/out")" == finally ]]
 }
 
@@ -122,12 +120,8 @@ EOF2
   mosquitto_stop
   echo lost >&5
   exec 5>&-
-  status=0
-  _wait_bounded "$send" || status=$?
-  [[ "$status" -eq 1 ]]
+  assert_exit_status "$send" 1
   grep -q "could not reconnect within 1s" "$BATS_TEST_TMPDIR/send.err"
-  status=0
-  _wait_bounded "$recv" || status=$?
-  [[ "$status" -eq 4 ]]
+  assert_exit_status "$recv" 4
   grep -q "could not reconnect within 1s" "$BATS_TEST_TMPDIR/recv.err"
 }

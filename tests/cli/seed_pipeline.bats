@@ -39,9 +39,7 @@ publish_readings() {  # N readings, alternating motion and door, QoS 1
   track_pid "$bridge"
   wait_subscribed seed-bridge
   publish_readings 6
-  local status=0
-  _wait_bounded "$bridge" || status=$?
-  [[ "$status" -eq 0 ]]
+  assert_exit_status "$bridge" 0
   # the file: six envelopes with the topic as channel, a receive-time ts and an id
   assert_equal "$(wc -l <readings.jsonl)" 6
   assert_equal "$(jq -r .channel readings.jsonl | sort | paste -sd ' ')" \
@@ -63,9 +61,7 @@ publish_readings() {  # N readings, alternating motion and door, QoS 1
   track_pid "$inbound"
   wait_subscribed seed-in
   publish_readings 4
-  local status=0
-  _wait_bounded "$inbound" || status=$?
-  [[ "$status" -eq 0 ]]
+  assert_exit_status "$inbound" 0
   # the gateway is not up yet: everything is queued in gsmqd
   assert_equal "$(gsmqd channels "$GSMQ" | jq -r 'select(.channel == "readings") | .depth')" 4
   recorder_start
