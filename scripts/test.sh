@@ -22,7 +22,7 @@ echo "== build and test (warnings are errors) =="
 run_suite build/ci -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG"
 if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build and test under AddressSanitizer + UndefinedBehaviorSanitizer =="
-  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+  export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
   export LSAN_OPTIONS="suppressions=$PWD/tests/lsan.supp:print_suppressions=0"
   export GSMQ_SANITIZED=1  # lets a test skip a third-party crash seen only under ASan
   run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DGSMQ_SANITIZE=ON

@@ -38,22 +38,32 @@ std::vector<v1::SendResult> wait_for(Call call) {
 // A bidi stream of batches: the reading thread submits, a writer thread answers as the
 // batches commit (out of order across channels; batch_id pairs them up). When gsmqd is
 // stopping, the stream is ended once every batch taken so far has been answered.
+//
+// Commits complete on the committer's thread, possibly after the client went away and
+// this handler returned: what their callbacks touch (the answers and the count of
+// unanswered batches) is owned jointly by the handler and every pending callback, never
+// by the handler's stack, and answering a stream that has ended is a no-op.
+template <typename Response>
+struct StreamAnswers {
+  Mailbox<Response> answers{1u << 20};
+  std::atomic<uint64_t> outstanding{0};
+};
+
 template <typename Request, typename Response, typename Submit>
 Status pipelined_stream(grpc::ServerContext* context, grpc::ServerReaderWriter<Response, Request>* stream,
                         const std::atomic<bool>& stopping, Submit submit) {
-  Mailbox<Response> answers(1u << 20);
-  std::atomic<uint64_t> outstanding{0};
-  std::thread writer([&] {
+  auto shared = std::make_shared<StreamAnswers<Response>>();
+  std::thread writer([&context, &stream, &stopping, state = shared.get()] {
     std::vector<Response> batch;
     bool cancelled = false;
     for (;;) {
       batch.clear();
-      if (!answers.pop(batch, 64, Clock::now() + std::chrono::milliseconds(100))) break;
+      if (!state->answers.pop(batch, 64, Clock::now() + std::chrono::milliseconds(100))) break;
       for (auto& r : batch) {
-        stream->Write(r);
-        --outstanding;
+        stream->Write(r);  // false once the client is gone: the answer has nobody to go to
+        --state->outstanding;
       }
-      if (stopping.load() && outstanding.load() == 0 && !cancelled) {
+      if (stopping.load() && state->outstanding.load() == 0 && !cancelled) {
         context->TryCancel();  // ends the blocked Read; the client sees the stream end
         cancelled = true;
       }
@@ -61,18 +71,20 @@ Status pipelined_stream(grpc::ServerContext* context, grpc::ServerReaderWriter<R
   });
   Request request;
   while (stream->Read(&request)) {
-    ++outstanding;
+    ++shared->outstanding;
     const uint64_t batch_id = request.batch_id();
-    submit(request, [&answers, batch_id](std::vector<v1::SendResult> results) {
+    submit(request, [shared, batch_id](std::vector<v1::SendResult> results) {
       Response response;
       response.set_batch_id(batch_id);
       for (auto& r : results) *response.add_results() = std::move(r);
-      answers.push(std::move(response));
+      if (!shared->answers.push(std::move(response))) --shared->outstanding;  // stream over
     });
   }
-  // The client half-closed: answer everything still committing, then end.
-  while (outstanding.load() > 0 && !context->IsCancelled()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  answers.close();
+  // The client half-closed: answer everything still committing, then end. A cancelled
+  // stream ends at once; its batches still commit, and their answers are dropped.
+  while (shared->outstanding.load() > 0 && !context->IsCancelled())
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  shared->answers.close();
   writer.join();
   return Status::OK;
 }
