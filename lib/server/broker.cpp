@@ -10,6 +10,7 @@
 #include "envelope/message.h"
 #include "server/record_codec.h"
 #include "store/log_format.h"
+#include "store/posix_file.h"
 #include "util/log.h"
 
 namespace gsmq::server {
@@ -64,15 +65,16 @@ std::string channel_name_error(const std::string& channel) {
 
 Broker::Broker(BrokerOptions options)
     : options_(std::move(options)), committer_(store::CommitterOptions{options_.fsync, options_.commit_window}) {
-  std::filesystem::create_directories(options_.data_dir);
+  // Durably: every channel below them depends on these entries.
+  store::create_durable_directories(options_.data_dir);
   // One daemon per data directory.
   const auto lock_path = options_.data_dir / "gsmqd.lock";
   lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
     throw std::runtime_error("data directory " + options_.data_dir.string() +
                              " is in use by another gsmqd (" + std::strerror(errno) + ")");
-  std::filesystem::create_directories(options_.data_dir / "queues");
-  std::filesystem::create_directories(options_.data_dir / "store");
+  store::create_durable_directories(options_.data_dir / "queues");
+  store::create_durable_directories(options_.data_dir / "store");
   open_existing_channels();
   housekeeper_ = std::thread([this] { housekeeping(); });
 }

@@ -1,4 +1,5 @@
-// PosixFile: thin RAII wrapper over open/pread/pwrite/ftruncate/fdatasync.
+// PosixFile: thin RAII wrapper over open/pread/pwrite/ftruncate/fdatasync; directory
+// creation and sync; the FileEvents seam.
 #include "store/posix_file.h"
 
 #include <fcntl.h>
@@ -6,13 +7,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <string>
 #include <system_error>
 #include <utility>
+#include <vector>
+
+#include "store/file_events.h"
 
 namespace gsmq::store {
 namespace {
+
+std::atomic<FileEvents*> g_file_events{nullptr};
 
 [[noreturn]] void throw_errno(std::string_view call, const std::filesystem::path& path) {
   throw std::system_error(errno, std::generic_category(),
@@ -81,11 +88,17 @@ void PosixFile::truncate(uint64_t size) {
 }
 
 void PosixFile::datasync() {
+  FileEvents* events = file_events();
+  if (events) events->syncing(path_);
   if (::fdatasync(fd_) < 0) throw_errno("fdatasync", path_);
+  if (events) events->synced(path_);
 }
 
 void PosixFile::fsync() {
+  FileEvents* events = file_events();
+  if (events) events->syncing(path_);
   if (::fsync(fd_) < 0) throw_errno("fsync", path_);
+  if (events) events->synced(path_);
 }
 
 void PosixFile::lock_exclusive() {
@@ -105,5 +118,31 @@ uint64_t PosixFile::size() const {
 void sync_directory(const std::filesystem::path& dir) {
   PosixFile::open(dir, O_RDONLY | O_DIRECTORY).fsync();
 }
+
+void create_durable_directories(const std::filesystem::path& path) {
+  std::filesystem::path dir = path.lexically_normal();
+  if (!dir.has_filename() && dir.has_relative_path()) dir = dir.parent_path();  // "a/b/"
+  std::vector<std::filesystem::path> missing;  // innermost first
+  for (std::filesystem::path p = dir; !p.empty() && !std::filesystem::exists(p); p = p.parent_path())
+    missing.push_back(p);
+  if (missing.empty() && !std::filesystem::is_directory(dir))
+    throw std::system_error(ENOTDIR, std::generic_category(), "gsmq store: mkdir " + dir.string());
+  size_t made = 0;  // missing[size - made, size) exist now
+  try {
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it, ++made)
+      if (::mkdir(it->c_str(), 0777) < 0 && errno != EEXIST) throw_errno("mkdir", *it);
+    for (auto it = missing.rbegin(); it != missing.rend(); ++it)
+      sync_directory(it->has_parent_path() ? it->parent_path() : ".");
+  } catch (...) {
+    // Gone again, so that a retry makes them anew and syncs them, instead of trusting
+    // entries that may not be durable.
+    for (size_t i = missing.size() - made; i < missing.size(); ++i) ::rmdir(missing[i].c_str());
+    throw;
+  }
+}
+
+FileEvents* set_file_events(FileEvents* events) { return g_file_events.exchange(events); }
+
+FileEvents* file_events() { return g_file_events.load(std::memory_order_acquire); }
 
 }  // namespace gsmq::store

@@ -42,4 +42,11 @@ class PosixFile {
 // fsync(2) on a directory, so that files created or removed in it survive a crash.
 void sync_directory(const std::filesystem::path& dir);
 
+// Creates the directory `path` and any missing parents (as mkdir -p), and fsyncs the parent
+// of each directory it creates: a new directory's entry is durable only once its parent is
+// synced, and everything stored below it is lost with it. Directories that exist already
+// are left alone. Every failure, the fsyncs' included, is thrown as std::system_error, after
+// removing the directories made (so that a retry syncs them again).
+void create_durable_directories(const std::filesystem::path& path);
+
 }  // namespace gsmq::store

@@ -39,7 +39,7 @@ std::unique_ptr<SegmentedLog> SegmentedLog::open(const LogOptions& options, Reco
   if (options.dir.empty()) throw std::invalid_argument("gsmq store: no log directory given");
   if (options.segment_bytes == 0 || options.segment_bytes > kMaxSegmentBytes)
     throw std::invalid_argument("gsmq store: segment_bytes must be between 1 and 2 GiB");
-  fs::create_directories(options.dir);
+  create_durable_directories(options.dir);
   PosixFile lock = PosixFile::open(options.dir / "LOCK", O_RDWR | O_CREAT);
   lock.lock_exclusive();
 

@@ -51,7 +51,7 @@ class SegmentedLog {
 
   using RecordFn = std::function<void(Location, uint8_t type, std::string_view payload)>;
 
-  // Opens the log in options.dir, creating the directory if needed, and recovers it: the
+  // Opens the log in options.dir, creating the directory (durably) if needed, and recovers it: the
   // torn tail of the last segment is cut off, damage elsewhere is reported and skipped.
   // `on_record`, when given, sees every intact record found, so a caller that builds an
   // index at startup needs no second scan. Holds dir/LOCK while open, so one log directory

@@ -1,16 +1,24 @@
 // Helpers shared by the store's unit tests (tests/unit/store_*_test.cpp); the library
-// itself does not use them: a scratch directory, random payloads, a write-failure switch.
+// itself does not use them: a scratch directory, random payloads, a write-failure switch,
+// a recorder of syncs that can also fail them.
 #pragma once
 
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <cstdint>
 #include <filesystem>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <system_error>
+#include <utility>
+#include <vector>
+
+#include "store/file_events.h"
 
 namespace gsmq::store::testing {
 
@@ -61,6 +69,41 @@ class FileSizeLimit {
  private:
   rlimit saved_limit_{};
   void (*saved_handler_)(int) = SIG_DFL;
+};
+
+// While alive, records every fdatasync/fsync the store makes (FileEvents), in order, and
+// fails those of `fail_path` with EIO (while fail_path is not empty).
+class SyncRecorder : public FileEvents {
+ public:
+  SyncRecorder() : previous_(set_file_events(this)) {}
+  ~SyncRecorder() override { set_file_events(previous_); }
+  SyncRecorder(const SyncRecorder&) = delete;
+  SyncRecorder& operator=(const SyncRecorder&) = delete;
+
+  void syncing(const std::filesystem::path& path) override {
+    std::lock_guard lock(mu_);
+    if (!fail_path_.empty() && path == fail_path_)
+      throw std::system_error(EIO, std::generic_category(), "injected sync failure " + path.string());
+  }
+  void synced(const std::filesystem::path& path) override {
+    std::lock_guard lock(mu_);
+    synced_.push_back(path);
+  }
+
+  void fail(const std::filesystem::path& path) {
+    std::lock_guard lock(mu_);
+    fail_path_ = path;
+  }
+  std::vector<std::filesystem::path> take() {  // what was synced since the last take()
+    std::lock_guard lock(mu_);
+    return std::exchange(synced_, {});
+  }
+
+ private:
+  std::mutex mu_;
+  std::filesystem::path fail_path_;
+  std::vector<std::filesystem::path> synced_;
+  FileEvents* previous_;
 };
 
 }  // namespace gsmq::store::testing

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <filesystem>
@@ -509,6 +510,52 @@ TEST_F(StoreSegmentedLog, FailedWriteIsReportedAndNeverCounted) {
   log = open(&report);
   EXPECT_EQ(scan_all(*log), want);
   EXPECT_EQ(report.truncated_bytes, 0u);
+}
+
+bool has(const std::vector<fs::path>& paths, const fs::path& path) {
+  return std::find(paths.begin(), paths.end(), path) != paths.end();
+}
+
+TEST_F(StoreSegmentedLog, NewDirectoriesAndSegmentFilesAreSyncedBeforeUse) {
+  testing::SyncRecorder syncs;
+  segment_bytes_ = 200;
+  const fs::path log_dir = dir_.path() / "channel" / "log";
+  auto log = SegmentedLog::open({log_dir, segment_bytes_});
+  auto synced = syncs.take();
+  EXPECT_TRUE(has(synced, dir_.path())) << "the entry of the new directory channel/";
+  EXPECT_TRUE(has(synced, dir_.path() / "channel")) << "the entry of the new directory log/";
+  EXPECT_TRUE(has(synced, log_dir)) << "the entry of the first segment file";
+  EXPECT_TRUE(has(synced, log_dir / format::segment_file_name(1)));
+
+  log->append(1, std::string(150, 'a'));
+  log->sync();
+  syncs.take();
+  const Location rolled = log->append(1, std::string(150, 'b'));
+  ASSERT_EQ(rolled.segment, 2u);
+  log->sync();  // what the committer calls before it acknowledges the record
+  synced = syncs.take();
+  EXPECT_TRUE(has(synced, log_dir)) << "the entry of the rolled-to segment file";
+  EXPECT_TRUE(has(synced, log_dir / format::segment_file_name(2)));
+}
+
+TEST_F(StoreSegmentedLog, AFailedDirectorySyncFailsTheSyncAndIsRetried) {
+  segment_bytes_ = 200;
+  auto log = open();
+  append(*log, 150);
+  log->sync();
+  testing::SyncRecorder syncs;
+  syncs.fail(dir_.path() / "log");
+  append(*log, 150);  // rolls: a new segment file whose entry must be synced
+  try {
+    log->sync();
+    FAIL() << "a failed directory fsync was not reported";
+  } catch (const std::system_error& e) {
+    EXPECT_EQ(e.code().value(), EIO);
+  }
+  syncs.fail({});
+  syncs.take();
+  log->sync();
+  EXPECT_TRUE(has(syncs.take(), dir_.path() / "log"));
 }
 
 TEST_F(StoreSegmentedLog, FailedRollLeavesTheLogUsable) {
