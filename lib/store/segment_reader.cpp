@@ -61,7 +61,7 @@ Parsed failure(Outcome outcome, const char* why, uint64_t next = 0) {
   return p;
 }
 
-Parsed parse_at(Window& window, uint64_t offset, uint64_t limit) {
+Parsed parse_at(Window& window, const format::SegmentHeader& segment, uint64_t offset, uint64_t limit) {
   const std::string_view head = window.get(offset, format::kRecordHeaderSize);
   if (head.size() < format::kRecordHeaderSize)
     return failure(Outcome::incomplete, "incomplete record header");
@@ -74,7 +74,7 @@ Parsed parse_at(Window& window, uint64_t offset, uint64_t limit) {
     return failure(Outcome::corrupt, "record type 0", next);
   const std::string_view payload = window.get(offset + format::kRecordHeaderSize, h.length);
   if (payload.size() < h.length) return failure(Outcome::incomplete, "record payload incomplete");
-  if (!format::record_checksum_matches(h, payload))
+  if (!format::record_checksum_matches(segment.record_crc_seed, h, payload))
     return failure(Outcome::corrupt, "record checksum mismatch", next);
   Parsed ok;
   ok.type = h.type;
@@ -84,9 +84,9 @@ Parsed parse_at(Window& window, uint64_t offset, uint64_t limit) {
 }
 
 // The record a reader asked for at `offset`: as parse_at, but the segment header is no record.
-Parsed record_at(Window& window, uint64_t offset, uint64_t limit) {
-  if (offset < format::kSegmentHeaderSize) return failure(Outcome::corrupt, "offset inside the segment header");
-  return parse_at(window, offset, limit);
+Parsed record_at(Window& window, const format::SegmentHeader& segment, uint64_t offset, uint64_t limit) {
+  if (offset < segment.size) return failure(Outcome::corrupt, "offset inside the segment header");
+  return parse_at(window, segment, offset, limit);
 }
 
 // Damage that a record's own length cannot step over (a flipped length, say) is not a
@@ -96,9 +96,11 @@ Parsed record_at(Window& window, uint64_t offset, uint64_t limit) {
 // garbage stays cheap.
 constexpr uint64_t kResyncBudget = 256u << 20;
 
-// The first intact record starting in [from, to).
-std::optional<uint64_t> find_intact_record(Window& window, uint64_t from, uint64_t to, uint64_t limit,
-                                           uint64_t& budget) {
+// The first intact record starting in [from, to). A record inside another record's payload
+// (a message that holds a segment, or a crafted frame) does not verify in a version 2
+// segment: its CRC was not computed with this segment's salt.
+std::optional<uint64_t> find_intact_record(Window& window, const format::SegmentHeader& segment, uint64_t from,
+                                           uint64_t to, uint64_t limit, uint64_t& budget) {
   for (uint64_t offset = from; offset < to && offset + format::kRecordHeaderSize <= limit; ++offset) {
     const std::string_view head = window.get(offset, format::kRecordHeaderSize);
     if (head.size() < format::kRecordHeaderSize) break;
@@ -108,23 +110,23 @@ std::optional<uint64_t> find_intact_record(Window& window, uint64_t from, uint64
       continue;
     if (h.length > budget) break;
     budget -= h.length;
-    if (parse_at(window, offset, limit).outcome == Outcome::ok) return offset;
+    if (parse_at(window, segment, offset, limit).outcome == Outcome::ok) return offset;
   }
   return std::nullopt;
 }
 
 }  // namespace
 
-const char* SegmentReader::check_header() const {
-  char header[format::kSegmentHeaderSize];
-  const size_t got = file_->pread_up_to(header, std::min<uint64_t>(sizeof header, size_), 0);
-  return format::check_segment_header(std::string_view(header, got));
+const char* SegmentReader::read_header(const PosixFile& file, uint64_t size, format::SegmentHeader* header) {
+  char bytes[format::kSegmentHeaderSize];
+  const size_t got = file.pread_up_to(bytes, std::min<uint64_t>(sizeof bytes, size), 0);
+  return format::decode_segment_header(std::string_view(bytes, got), header);
 }
 
 bool SegmentReader::read(uint64_t offset, uint8_t* type, std::string* payload,
                          std::string* why) const {
   Window window(*file_, size_, kReadChunk);
-  const Parsed p = record_at(window, offset, size_);
+  const Parsed p = record_at(window, header_, offset, size_);
   if (p.outcome != Outcome::ok) {
     if (why) *why = p.why;
     return false;
@@ -137,7 +139,7 @@ bool SegmentReader::read(uint64_t offset, uint8_t* type, std::string* payload,
 void SegmentReader::read_many(const std::vector<uint64_t>& offsets, const ReadFn& fn) const {
   Window window(*file_, size_, offsets.size() > 1 ? kBatchReadChunk : kReadChunk);
   for (size_t i = 0; i < offsets.size(); ++i) {
-    const Parsed p = record_at(window, offsets[i], size_);
+    const Parsed p = record_at(window, header_, offsets[i], size_);
     if (p.outcome == Outcome::ok) fn(i, true, p.type, p.payload);
     else fn(i, false, 0, {});
   }
@@ -146,9 +148,9 @@ void SegmentReader::read_many(const std::vector<uint64_t>& offsets, const ReadFn
 SegmentScan SegmentReader::scan(const RecordFn& fn) const {
   SegmentScan result;
   Window window(*file_, size_, kScanChunk);
-  uint64_t offset = format::kSegmentHeaderSize;
+  uint64_t offset = header_.size;
   while (offset < size_) {
-    const Parsed p = parse_at(window, offset, size_);
+    const Parsed p = parse_at(window, header_, offset, size_);
     if (p.outcome == Outcome::ok) {
       fn(offset, p.type, p.payload);
       ++result.records;
@@ -158,10 +160,10 @@ SegmentScan SegmentReader::scan(const RecordFn& fn) const {
     // Its length leads to an intact record: most likely only the payload is damaged (but
     // look for an intact record in between, in case the length is what was damaged).
     const bool length_leads_on = p.outcome == Outcome::corrupt && p.next != 0 &&
-                                 parse_at(window, p.next, size_).outcome == Outcome::ok;
+                                 parse_at(window, header_, p.next, size_).outcome == Outcome::ok;
     uint64_t budget = kResyncBudget;
     std::optional<uint64_t> next =
-        find_intact_record(window, offset + 1, length_leads_on ? p.next : size_, size_, budget);
+        find_intact_record(window, header_, offset + 1, length_leads_on ? p.next : size_, size_, budget);
     if (!next && length_leads_on) next = p.next;
     if (!next) {
       result.tail = Corruption{offset, p.why};

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "store/log_format.h"
 #include "store/posix_file.h"
 
 namespace gsmq::store {
@@ -30,12 +31,14 @@ class SegmentReader {
  public:
   using RecordFn = std::function<void(uint64_t offset, uint8_t type, std::string_view payload)>;
 
-  // Reads the first `size` bytes of `file`; anything after them is ignored.
-  SegmentReader(std::shared_ptr<const PosixFile> file, uint64_t size)
-      : file_(std::move(file)), size_(size) {}
+  // The header of the segment in the first `size` bytes of `file`: nullptr when it is valid
+  // (then in *header), otherwise what is wrong with it. I/O errors throw.
+  static const char* read_header(const PosixFile& file, uint64_t size, format::SegmentHeader* header);
 
-  // nullptr when the segment header is valid, otherwise what is wrong with it.
-  const char* check_header() const;
+  // Reads the records of the first `size` bytes of `file`, a segment with this (valid)
+  // header; anything after them is ignored.
+  SegmentReader(std::shared_ptr<const PosixFile> file, uint64_t size, const format::SegmentHeader& header)
+      : file_(std::move(file)), size_(size), header_(header) {}
 
   // The record at `offset`, or false (with the reason in *why) when there is no intact
   // record there. Bad data never throws; I/O errors throw std::system_error.
@@ -57,6 +60,7 @@ class SegmentReader {
  private:
   std::shared_ptr<const PosixFile> file_;
   uint64_t size_;
+  format::SegmentHeader header_;
 };
 
 }  // namespace gsmq::store

@@ -11,10 +11,10 @@ namespace gsmq::store {
 
 std::unique_ptr<SegmentWriter> SegmentWriter::create(const std::filesystem::path& path) {
   auto file = std::make_shared<PosixFile>(PosixFile::open(path, O_RDWR | O_CREAT | O_EXCL));
-  char header[format::kSegmentHeaderSize];
-  format::encode_segment_header(header);
+  char bytes[format::kSegmentHeaderSize];
+  const format::SegmentHeader header = format::encode_segment_header(bytes);
   try {
-    file->pwrite_all(std::string_view(header, sizeof header), 0);
+    file->pwrite_all(std::string_view(bytes, sizeof bytes), 0);
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(path, ignored);
@@ -22,17 +22,18 @@ std::unique_ptr<SegmentWriter> SegmentWriter::create(const std::filesystem::path
   }
   // The header is the floor a failed sync reverts to; a crash before it is durable
   // leaves a short last segment, which recovery replaces.
-  return std::unique_ptr<SegmentWriter>(new SegmentWriter(std::move(file), sizeof header));
+  return std::unique_ptr<SegmentWriter>(new SegmentWriter(std::move(file), header, header.size));
 }
 
 std::unique_ptr<SegmentWriter> SegmentWriter::resume(const std::filesystem::path& path,
+                                                     const format::SegmentHeader& header,
                                                      uint64_t valid_size) {
   auto file = std::make_shared<PosixFile>(PosixFile::open(path, O_RDWR));
   if (file->size() != valid_size) {
     file->truncate(valid_size);
     file->datasync();
   }
-  return std::unique_ptr<SegmentWriter>(new SegmentWriter(std::move(file), valid_size));
+  return std::unique_ptr<SegmentWriter>(new SegmentWriter(std::move(file), header, valid_size));
 }
 
 uint64_t SegmentWriter::append(uint8_t type, std::string_view payload) {
@@ -40,7 +41,7 @@ uint64_t SegmentWriter::append(uint8_t type, std::string_view payload) {
     throw std::invalid_argument(std::string("gsmq store: ") + why);
   const uint64_t offset = size();
   char header[format::kRecordHeaderSize];
-  format::encode_record_header(header, type, payload);
+  format::encode_record_header(header, header_.record_crc_seed, type, payload);
   buffer_.append(header, sizeof header);
   buffer_.append(payload);
   if (buffer_.size() >= kFlushThreshold) flush();

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "store/log_format.h"
 #include "store/posix_file.h"
 
 namespace gsmq::store {
@@ -17,11 +18,12 @@ class SegmentWriter {
   // The buffer is flushed by append() once it holds this many bytes.
   static constexpr size_t kFlushThreshold = 1 << 20;
 
-  // Creates a new segment file (it must not exist yet) and writes its header.
+  // Creates a new segment file (it must not exist yet) and writes its header, with a new salt.
   static std::unique_ptr<SegmentWriter> create(const std::filesystem::path& path);
-  // Continues an existing segment whose first valid_size bytes are good records;
-  // anything after them (a torn tail) is cut off and the result synced.
+  // Continues an existing segment with this header whose first valid_size bytes are good
+  // records; anything after them (a torn tail) is cut off and the result synced.
   static std::unique_ptr<SegmentWriter> resume(const std::filesystem::path& path,
+                                               const format::SegmentHeader& header,
                                                uint64_t valid_size);
 
   // Buffers one record and returns its offset in the file. Throws std::invalid_argument
@@ -37,13 +39,15 @@ class SegmentWriter {
 
   uint64_t size() const { return written_ + buffer_.size(); }  // including the buffer
   uint64_t written_size() const { return written_; }           // handed to the OS
+  const format::SegmentHeader& header() const { return header_; }
   std::shared_ptr<const PosixFile> file() const { return file_; }
 
  private:
-  SegmentWriter(std::shared_ptr<PosixFile> file, uint64_t size)
-      : file_(std::move(file)), written_(size), synced_(size) {}
+  SegmentWriter(std::shared_ptr<PosixFile> file, const format::SegmentHeader& header, uint64_t size)
+      : file_(std::move(file)), header_(header), written_(size), synced_(size) {}
 
   std::shared_ptr<PosixFile> file_;
+  const format::SegmentHeader header_;
   std::string buffer_;
   uint64_t written_;  // bytes known to be in the file
   uint64_t synced_;   // bytes known durable; where a failed sync reverts to

@@ -72,7 +72,7 @@ void SegmentedLog::recover(RecoveryReport& report, const RecordFn& on_record) {
     const bool last = i + 1 == ids.size();
     Segment segment = load_segment(ids[i], last, report, on_record);
     if (last && segment.file) {
-      active_ = SegmentWriter::resume(segment.path, segment.bytes);
+      active_ = SegmentWriter::resume(segment.path, segment.header, segment.bytes);
       active_id_ = ids[i];
       segment.file = active_->file();
     }
@@ -83,26 +83,32 @@ void SegmentedLog::recover(RecoveryReport& report, const RecordFn& on_record) {
     if (next == 0) throw std::system_error(std::make_error_code(std::errc::value_too_large),
                                            "gsmq store: segment ids exhausted");
     start_segment(next);
+  } else if (active_->header().version != format::kFormatVersion) {
+    roll();  // an older format is read, never appended to: new records get a salted segment
   }
   sync();
 }
 
 SegmentedLog::Segment SegmentedLog::load_segment(uint32_t id, bool last, RecoveryReport& report,
                                                  const RecordFn& on_record) {
-  Segment segment{segment_path(id), nullptr, 0};
+  Segment segment{segment_path(id), nullptr, 0, {}};
   auto file = std::make_shared<PosixFile>(PosixFile::open(segment.path, O_RDONLY));
   segment.bytes = file->size();
   if (last && segment.bytes < format::kSegmentHeaderSize) {
-    // Crashed while the segment was being created: it never held a record.
-    report.truncated_bytes += segment.bytes;
-    fs::remove(segment.path);
-    return segment;
+    char start[format::kSegmentHeaderSize];
+    const size_t got = file->pread_up_to(start, segment.bytes, 0);
+    if (format::segment_header_incomplete(std::string_view(start, got))) {
+      // Crashed while the segment was being created: it never held a record.
+      report.truncated_bytes += segment.bytes;
+      fs::remove(segment.path);
+      return segment;
+    }
   }
-  const SegmentReader reader(file, segment.bytes);
-  if (const char* why = reader.check_header()) {
+  if (const char* why = SegmentReader::read_header(*file, segment.bytes, &segment.header)) {
     report.corruptions.push_back(format::segment_file_name(id) + ": bad segment header: " + why);
     return segment;
   }
+  const SegmentReader reader(file, segment.bytes, segment.header);
   const SegmentScan scan = reader.scan([&](uint64_t offset, uint8_t type, std::string_view payload) {
     if (on_record) on_record(Location{id, static_cast<uint32_t>(offset)}, type, payload);
   });
@@ -126,7 +132,7 @@ void SegmentedLog::start_segment(uint32_t id) {
   auto writer = SegmentWriter::create(segment_path(id));
   {
     std::lock_guard lock(mu_);
-    segments_[id] = Segment{segment_path(id), writer->file(), writer->written_size()};
+    segments_[id] = Segment{segment_path(id), writer->file(), writer->written_size(), writer->header()};
   }
   if (active_) unsynced_.emplace_back(active_id_, std::move(active_));
   active_ = std::move(writer);
@@ -151,7 +157,7 @@ Location SegmentedLog::append(uint8_t type, std::string_view payload) {
   if (const char* why = format::check_record_fields(type, payload.size()))
     throw std::invalid_argument(std::string("gsmq store: ") + why);
   const uint64_t record_bytes = format::kRecordHeaderSize + payload.size();
-  if (active_->size() > format::kSegmentHeaderSize &&
+  if (active_->size() > active_->header().size &&
       active_->size() + record_bytes > options_.segment_bytes)
     roll();
   const uint64_t written = active_->written_size();
@@ -222,12 +228,14 @@ void SegmentedLog::read_many(const std::vector<Location>& locations, const Segme
     while (end < locations.size() && locations[end].segment == locations[i].segment) ++end;
     std::shared_ptr<const PosixFile> file;
     uint64_t bytes = 0;
+    format::SegmentHeader header;
     {
       std::lock_guard lock(mu_);
       auto it = segments_.find(locations[i].segment);
       if (it != segments_.end() && it->second.file) {
         file = it->second.file;
         bytes = it->second.bytes;
+        header = it->second.header;
       }
     }
     if (!file) {
@@ -236,7 +244,7 @@ void SegmentedLog::read_many(const std::vector<Location>& locations, const Segme
       std::vector<uint64_t> offsets;
       offsets.reserve(end - i);
       for (size_t k = i; k < end; ++k) offsets.push_back(locations[k].offset);
-      SegmentReader(std::move(file), bytes).read_many(offsets, [&, first = i](size_t k, bool ok, uint8_t type, std::string_view payload) {
+      SegmentReader(std::move(file), bytes, header).read_many(offsets, [&, first = i](size_t k, bool ok, uint8_t type, std::string_view payload) {
         fn(first + k, ok, type, payload);
       });
     }
@@ -252,7 +260,7 @@ void SegmentedLog::scan(const RecordFn& fn) const {
   }
   for (const auto& [id, segment] : snapshot) {
     if (!segment.file) continue;
-    SegmentReader(segment.file, segment.bytes)
+    SegmentReader(segment.file, segment.bytes, segment.header)
         .scan([&, id = id](uint64_t offset, uint8_t type, std::string_view payload) {
           fn(Location{id, static_cast<uint32_t>(offset)}, type, payload);
         });

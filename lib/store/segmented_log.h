@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "store/log_format.h"
 #include "store/posix_file.h"
 #include "store/segment_reader.h"
 #include "store/segment_writer.h"
@@ -101,6 +102,7 @@ class SegmentedLog {
     std::filesystem::path path;
     std::shared_ptr<const PosixFile> file;  // null when the segment header is damaged
     uint64_t bytes = 0;                     // what readers may look at
+    format::SegmentHeader header;           // valid when file is not null
   };
 
   SegmentedLog(LogOptions options, PosixFile lock);

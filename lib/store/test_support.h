@@ -1,6 +1,6 @@
 // Helpers shared by the store's unit tests (tests/unit/store_*_test.cpp); the library
-// itself does not use them: a scratch directory, random payloads, a write-failure switch,
-// a recorder of syncs that can also fail them.
+// itself does not use them: a scratch directory, random payloads, hand-made records and
+// version 1 segments, a write-failure switch, a recorder of syncs that can also fail them.
 #pragma once
 
 #include <signal.h>
@@ -14,11 +14,14 @@
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <utility>
 #include <vector>
 
+#include "store/crc32c.h"
 #include "store/file_events.h"
+#include "store/log_format.h"
 
 namespace gsmq::store::testing {
 
@@ -70,6 +73,23 @@ class FileSizeLimit {
   rlimit saved_limit_{};
   void (*saved_handler_)(int) = SIG_DFL;
 };
+
+// A record frame (header and payload) as someone without a segment's salt would make it:
+// crc_seed 0 makes a version 1 record.
+inline std::string record_frame(uint32_t crc_seed, uint8_t type, std::string_view payload) {
+  std::string out(format::kRecordHeaderSize, '\0');
+  format::encode_record_header(out.data(), crc_seed, type, payload);
+  return out + std::string(payload);
+}
+
+// The header of a version 1 segment (unsalted records), as gsmq wrote before version 2.
+inline std::string version1_segment_header() {
+  std::string out(format::kSegmentMagic);
+  out.resize(format::kSegmentHeaderSizeV1);
+  format::put_u32(out.data() + 8, 1);
+  format::put_u32(out.data() + 12, crc32c_mask(crc32c(out.data(), 12)));
+  return out;
+}
 
 // While alive, records every fdatasync/fsync the store makes (FileEvents), in order, and
 // fails those of `fail_path` with EIO (while fail_path is not empty).

@@ -203,9 +203,9 @@ crash_during_stream() {
   gsmqd_stop
   seg="$(queue_segments damaged)"
   [[ "$(echo "$seg" | wc -l)" -eq 1 ]]
-  # 9 equal records after the 16-byte header: the middle of the file is inside the 5th
+  # 9 equal records after the 20-byte header: the middle of the file is inside the 5th
   size=$(stat -c %s "$seg")
-  flip_byte "$seg" $(((size + 16) / 2))
+  flip_byte "$seg" $(((size + 20) / 2))
 
   gsmqd_start
   grep -q 'corrupt' "$GSMQD_LOG"
@@ -224,9 +224,9 @@ crash_during_stream() {
   gsmqd_stop
   seg="$(queue_segments damaged)"
   size=$(stat -c %s "$seg")
-  record=$(((size - 16) / 9))
-  # record 5 starts at 16 + 4 * record; its length is the u32 after the 4-byte checksum
-  flip_byte "$seg" $((16 + 4 * record + 4))
+  record=$(((size - 20) / 9))
+  # record 5 starts at 20 + 4 * record; its length is the u32 after the 4-byte checksum
+  flip_byte "$seg" $((20 + 4 * record + 4))
 
   gsmqd_start
   grep -q 'corrupt' "$GSMQD_LOG"

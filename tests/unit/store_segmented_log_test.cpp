@@ -512,6 +512,57 @@ TEST_F(StoreSegmentedLog, FailedWriteIsReportedAndNeverCounted) {
   EXPECT_EQ(report.truncated_bytes, 0u);
 }
 
+TEST_F(StoreSegmentedLog, RecoveryDoesNotResurrectAFrameFromInsideAPayload) {
+  std::vector<Rec> want;
+  {
+    auto log = open();
+    want.push_back(append(*log, 30));
+    // A payload holding frames that are intact as a version 1 record and as a record of
+    // another segment: a message carrying a segment file, or one crafted to.
+    char other[format::kSegmentHeaderSize];
+    const std::string inner = testing::record_frame(0, 1, "inner, unsalted") +
+                              testing::record_frame(format::encode_segment_header(other).record_crc_seed, 1,
+                                                    "inner, another segment's salt");
+    Rec carrier{{}, 1, testing::random_bytes(rng_, 20) + inner + testing::random_bytes(rng_, 20)};
+    carrier.location = log->append(carrier.type, carrier.payload);
+    want.push_back(carrier);
+    want.push_back(append(*log, 30));
+    log->sync();
+  }
+  flip_bit(segment_file(1), want[1].location.offset, 2);  // the carrier's checksum
+  RecoveryReport report;
+  auto log = open(&report);
+  EXPECT_EQ(scan_all(*log), (std::vector<Rec>{want[0], want[2]}));
+  EXPECT_EQ(report.records, 2u);
+  EXPECT_EQ(report.corruptions.size(), 1u);
+}
+
+TEST_F(StoreSegmentedLog, AVersion1LogIsReadAndContinuedInASaltedSegment) {
+  fs::create_directories(dir_.path() / "log");
+  std::string bytes = testing::version1_segment_header();
+  std::vector<Rec> want;
+  for (const std::string payload : {"one", "two", "three"}) {
+    want.push_back({{1, static_cast<uint32_t>(bytes.size())}, 5, payload});
+    bytes += testing::record_frame(0, 5, payload);
+  }
+  write_file(segment_file(1), bytes + testing::record_frame(0, 5, "torn").substr(0, 11));
+
+  RecoveryReport report;
+  auto log = open(&report);
+  EXPECT_EQ(scan_all(*log), want);
+  EXPECT_EQ(report.truncated_bytes, 11u);
+  EXPECT_TRUE(report.corruptions.empty());
+  want.push_back(append(*log, 40));
+  EXPECT_EQ(want.back().location, (Location{2, format::kSegmentHeaderSize}));  // not in the old segment
+  log->sync();
+  log.reset();
+  log = open();
+  EXPECT_EQ(scan_all(*log), want);
+  expect_readable(*log, want);
+  EXPECT_EQ(read_file(segment_file(1)), bytes);
+  EXPECT_EQ(read_file(segment_file(2)).substr(8, 4), std::string("\x02\x00\x00\x00", 4));
+}
+
 bool has(const std::vector<fs::path>& paths, const fs::path& path) {
   return std::find(paths.begin(), paths.end(), path) != paths.end();
 }
