@@ -31,7 +31,8 @@
 //  - ready again behind newer messages (redelivery, released, late delay): 80 B (set node);
 //  - in flight: 160 B (map node + lease timer node), bounded by what consumers hold;
 //  - removed from a run's middle (TTL): 40 B tombstone until compacted (never > live ones);
-//  - LiveSeqs: 1 bit per seq between the oldest live seq and the newest.
+//  - LiveSeqs: 1 bit per seq between the oldest live seq and the newest (at most 8 MiB; a
+//    seq farther out costs a set node instead).
 // Every operation is O(log n) or amortised O(1) per message it touches, except purge()
 // (linear in what it removes) and peek() (linear in what it looks at).
 #pragma once

@@ -1,15 +1,18 @@
 // Helpers shared by the store's unit tests (tests/unit/store_*_test.cpp); the library
 // itself does not use them: a scratch directory, random payloads, hand-made records and
-// version 1 segments, a write-failure switch, a recorder of syncs that can also fail them.
+// version 1 segments, a write-failure switch, a memory bound, a recorder of syncs that can
+// also fail them.
 #pragma once
 
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <stdexcept>
@@ -72,6 +75,38 @@ class FileSizeLimit {
  private:
   rlimit saved_limit_{};
   void (*saved_handler_)(int) = SIG_DFL;
+};
+
+// While alive, the process cannot map more than `headroom` bytes beyond what it maps now
+// (RLIMIT_AS), so that an allocation sized from a bad number fails at once with
+// std::bad_alloc instead of taking the machine's memory first. Under AddressSanitizer,
+// which maps terabytes of shadow memory, it does nothing.
+class AddressSpaceLimit {
+ public:
+  explicit AddressSpaceLimit(uint64_t headroom) {
+#if !defined(__SANITIZE_ADDRESS__)
+    ::getrlimit(RLIMIT_AS, &saved_);
+    std::ifstream statm("/proc/self/statm");
+    uint64_t pages = 0;
+    statm >> pages;
+    rlimit limit = saved_;
+    limit.rlim_cur = static_cast<rlim_t>(pages * static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)) + headroom);
+    if (saved_.rlim_max != RLIM_INFINITY && limit.rlim_cur > saved_.rlim_max) limit.rlim_cur = saved_.rlim_max;
+    if (::setrlimit(RLIMIT_AS, &limit) != 0) throw std::runtime_error("setrlimit failed");
+    active_ = true;
+#else
+    (void)headroom;
+#endif
+  }
+  ~AddressSpaceLimit() {
+    if (active_) ::setrlimit(RLIMIT_AS, &saved_);
+  }
+  AddressSpaceLimit(const AddressSpaceLimit&) = delete;
+  AddressSpaceLimit& operator=(const AddressSpaceLimit&) = delete;
+
+ private:
+  rlimit saved_{};
+  bool active_ = false;
 };
 
 // A record frame (header and payload) as someone without a segment's salt would make it:
