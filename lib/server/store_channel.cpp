@@ -1,12 +1,24 @@
 #include "server/store_channel.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "envelope/message.h"
 #include "server/record_codec.h"
+#include "server/seq_continuity.h"
+#include "store/log_format.h"
 #include "util/log.h"
 
 namespace gsmq::server {
+namespace {
+
+// The largest gap between the seqs of two consecutive message records that recovery
+// believes: the index holds a slot (8 bytes) for every seq of a gap, so this bounds what
+// one number read from disk can make it allocate (8 MiB). Gaps are seqs of publishes that
+// failed (a full disk); a million in a row is not expected.
+constexpr uint64_t kMaxStoreSeqStep = uint64_t{1} << 20;
+
+}  // namespace
 
 StoreChannel::StoreChannel(std::string name, std::filesystem::path dir, store::Committer& committer,
                            StoreOptions options)
@@ -20,19 +32,38 @@ StoreChannel::StoreChannel(std::string name, std::filesystem::path dir, store::C
 }
 
 void StoreChannel::recover() {
+  // A record whose seq does not continue the others is not believed (SeqContinuity), so
+  // that the holes below cannot be sized by a damaged number; verdicts come one record late.
+  SeqContinuity continuity(kMaxStoreSeqStep);
+  uint64_t pending_seq = 0;
+  store::Location pending_loc;
   bool first = true;
+  auto judged = [&](std::optional<bool> keep) {
+    if (!keep) return;
+    if (!*keep) {
+      log::warn("skipped message record whose seq does not continue the channel's",
+                {{"channel", name_}, {"seq", std::to_string(pending_seq)},
+                 {"at", store::format::segment_file_name(pending_loc.segment) + ":" +
+                            std::to_string(pending_loc.offset)}});
+      return;
+    }
+    if (first) {
+      first_seq_ = pending_seq;
+      first = false;
+    }
+    // A skipped corrupt record leaves a hole: keep seq == first_seq_ + index with a marker.
+    while (first_seq_ + locations_.size() < pending_seq) locations_.push_back(UINT64_MAX);
+    locations_.push_back(pending_loc.to_u64());
+  };
   log_->scan([&](store::Location loc, uint8_t type, std::string_view payload) {
     uint64_t seq;
     int64_t arrival;
     if (type != kMessageRecord || !decode_message_header(payload, seq, arrival)) return;
-    if (first) {
-      first_seq_ = seq;
-      first = false;
-    }
-    // A skipped corrupt record leaves a hole: keep seq == first_seq_ + index with a marker.
-    while (first_seq_ + locations_.size() < seq) locations_.push_back(UINT64_MAX);
-    if (first_seq_ + locations_.size() == seq) locations_.push_back(loc.to_u64());
+    judged(continuity.offer(seq));
+    pending_seq = seq;
+    pending_loc = loc;
   });
+  judged(continuity.finish());
   next_seq_ = first_seq_ + locations_.size();
 }
 
