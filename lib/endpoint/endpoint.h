@@ -13,6 +13,7 @@
 #include "envelope/codec.h"
 #include "util/duration.h"
 #include "util/exit_status.h"
+#include "util/program_name.h"
 
 namespace gsmq {
 
@@ -23,7 +24,7 @@ class Diagnostics {
   void warn(const std::string& what);
   uint64_t bad_inputs() const { return bad_inputs_; }
   bool quiet = false;  // --quiet: warnings off; bad-input lines are still reported
-  std::string program = "gsmq";  // prefix of warnings
+  std::string program = program_name();  // prefix of warnings
 
  private:
   uint64_t bad_inputs_ = 0;
@@ -71,6 +72,10 @@ class Source {
   // May be called from any thread.
   virtual void ack(uint64_t tag) { (void)tag; }
   virtual void reject(uint64_t tag) { (void)tag; }
+  // The delivery never reached its consumer (the output closed before it was written or
+  // read): give it back without counting it as received where the source can; otherwise
+  // as reject.
+  virtual void unreceive(uint64_t tag) { reject(tag); }
   // What the pump calls with the sink's confirmation; a source that answers its peer
   // (request-reply) overrides it to use the result's reply.
   virtual void confirmed(uint64_t tag, const SendResult& result);
@@ -113,6 +118,7 @@ struct SendResult {
 
 inline void Source::confirmed(uint64_t tag, const SendResult& result) {
   if (result.status == SendResult::Status::ok) ack(tag);
+  else if (result.status == SendResult::Status::closed) unreceive(tag);
   else reject(tag);
 }
 

@@ -8,6 +8,7 @@
 #include "envelope/output_template.h"
 #include "io/line_reader.h"
 #include "io/line_writer.h"
+#include "io/pipe_read_confirmer.h"
 
 namespace gsmq {
 
@@ -41,6 +42,9 @@ class LinesSink : public Sink {
 
  private:
   void write_held();  // one write for the held lines, then their confirmations
+  // Into a pipe: as many lines at a time as the reader's window allows; each line is
+  // confirmed once read, or reported closed if the reader went away first.
+  void write_to_reader(std::string_view text, std::vector<Done>& dones, const std::vector<size_t>& sizes);
 
   bool owns_fd_;
   bool sync_each_;
@@ -51,6 +55,9 @@ class LinesSink : public Sink {
   bool more_follows_ = false;  // the hint for the next send()
   std::string held_text_;      // lines written together once nothing more follows at once
   std::vector<Done> held_;
+  std::vector<size_t> held_sizes_;  // each held line's bytes, newline included
+  // Output into a pipe: a line is confirmed once the reader took it out of the pipe.
+  std::unique_ptr<PipeReadConfirmer> read_confirmer_;
 };
 
 }  // namespace gsmq

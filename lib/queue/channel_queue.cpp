@@ -89,34 +89,43 @@ std::vector<QueuedMessage> ChannelQueue::peek(size_t max, Micros now) const {
   return out;
 }
 
-bool ChannelQueue::ack(uint64_t seq) {
-  const std::optional<Entry> e = end_lease(seq);
+bool ChannelQueue::ack(uint64_t seq, uint16_t delivery) {
+  const std::optional<Entry> e = end_lease(seq, delivery);
   if (!e) return false;
   forget(*e);
   ++counters_.acked;
   return true;
 }
 
-std::optional<QueuedMessage> ChannelQueue::reject(uint64_t seq) {
-  const std::optional<Entry> e = end_lease(seq);
+std::optional<QueuedMessage> ChannelQueue::reject(uint64_t seq, uint16_t delivery) {
+  const std::optional<Entry> e = end_lease(seq, delivery);
   if (!e) return std::nullopt;
   forget(*e);
   ++counters_.rejected;
   return e->message();
 }
 
-bool ChannelQueue::release(uint64_t seq, Micros now) {
-  const auto it = flight_.find(seq);
-  return it != flight_.end() && extend(seq, std::min(it->second.until, now));
+bool ChannelQueue::release(uint64_t seq, Micros now, uint16_t delivery) {
+  const auto it = find_lease(seq, delivery);
+  return it != flight_.end() && extend(seq, std::min(it->second.until, now), delivery);
 }
 
-bool ChannelQueue::extend(uint64_t seq, Micros until) {
-  const auto it = flight_.find(seq);
+bool ChannelQueue::extend(uint64_t seq, Micros until, uint16_t delivery) {
+  const auto it = find_lease(seq, delivery);
   if (it == flight_.end()) return false;
   leases_.erase({it->second.until, seq});
   it->second.until = until;
   leases_.emplace(until, seq);
   return true;
+}
+
+std::optional<uint16_t> ChannelQueue::unreceive(uint64_t seq, uint16_t delivery) {
+  std::optional<Entry> e = end_lease(seq, delivery);
+  if (!e) return std::nullopt;
+  if (e->receive_count > 0 && e->receive_count < std::numeric_limits<uint16_t>::max()) --e->receive_count;
+  make_ready(*e);  // by priority and seq, ahead of newer messages, as a redelivery would be
+  ++counters_.unreceived;
+  return e->receive_count;
 }
 
 TickResult ChannelQueue::tick(Micros now) {
@@ -228,8 +237,15 @@ void ChannelQueue::start_lease(const Entry& e, Micros until) {
   leases_.emplace(until, e.seq);
 }
 
-std::optional<Entry> ChannelQueue::end_lease(uint64_t seq) {
+std::map<uint64_t, ChannelQueue::Lease>::iterator ChannelQueue::find_lease(uint64_t seq, uint16_t delivery) {
   const auto it = flight_.find(seq);
+  if (it == flight_.end() || (delivery != kAnyDelivery && it->second.entry.receive_count != delivery))
+    return flight_.end();
+  return it;
+}
+
+std::optional<Entry> ChannelQueue::end_lease(uint64_t seq, uint16_t delivery) {
+  const auto it = find_lease(seq, delivery);
   if (it == flight_.end()) return std::nullopt;
   const Entry e = it->second.entry;
   leases_.erase({it->second.until, seq});

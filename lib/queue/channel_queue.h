@@ -19,10 +19,13 @@
 // is after it waits as delayed until due-work reaches deliver_at. Clocks must not go back.
 // Seqs are the daemon's dense per-channel counter (see LiveSeqs for why that matters).
 //
-// Acks are by seq. ack/reject/extend/release succeed while the message is in flight; once
-// due-work has handed it back after its lease ended, they are refused (false / nullopt) -
-// the consumer lost its claim and the message will be delivered again. (Until then a late
-// ack still counts.) A late ack after the message was handed out again acks that new delivery.
+// Settling is by seq and delivery: the receive_count the message had when it was handed
+// out (a receipt carries both; kAnyDelivery skips the check). ack/reject/extend/release/
+// unreceive succeed while that delivery is in flight; once due-work has handed the message
+// back after its lease ended, they are refused (false / nullopt) - the consumer lost its
+// claim and the message will be delivered again. (Until then a late ack still counts.) A
+// stale settlement, for an earlier delivery of a message handed out again since, is refused
+// too: it must not settle the delivery someone else now holds.
 //
 // Memory per message (sizeof(Entry) == 40; glibc heap measured over 1M messages):
 //  - ready, arrived in seq order: 40.4 B (Entry in a 4 KiB-chunked run + chunk and bitmap);
@@ -62,6 +65,7 @@ struct QueueCounters {  // since this ChannelQueue was created (restore() counts
   uint64_t dead_lettered = 0;
   uint64_t rejected = 0;
   uint64_t purged = 0;
+  uint64_t unreceived = 0;   // deliveries given back uncounted (prefetched, never handed on)
 
   friend bool operator==(const QueueCounters&, const QueueCounters&) = default;
 };
@@ -91,12 +95,21 @@ class ChannelQueue {
   // What take(max, now, ...) would hand out (receive_count as it is now), changing nothing.
   std::vector<QueuedMessage> peek(size_t max, Micros now) const;
 
-  bool ack(uint64_t seq);                            // done with it: removed
-  std::optional<QueuedMessage> reject(uint64_t seq);  // removed, for the daemon to dead-letter or drop
+  static constexpr uint16_t kAnyDelivery = 0;  // receive counts of deliveries start at 1
+
+  bool ack(uint64_t seq, uint16_t delivery = kAnyDelivery);  // done with it: removed
+  // Removed, for the daemon to dead-letter or drop.
+  std::optional<QueuedMessage> reject(uint64_t seq, uint16_t delivery = kAnyDelivery);
   // Negative ack: ends the lease at `now`, so due-work at `now` (the next take) hands the
   // message out again with its receive_count kept - or dead-letters it if its receives are used up.
-  bool release(uint64_t seq, Micros now);
-  bool extend(uint64_t seq, Micros until);  // moves the lease end (later or sooner)
+  bool release(uint64_t seq, Micros now, uint16_t delivery = kAnyDelivery);
+  // Moves the lease end (later or sooner).
+  bool extend(uint64_t seq, Micros until, uint16_t delivery = kAnyDelivery);
+  // The delivery never reached a consumer (a receiver prefetched it and stopped before
+  // handing it on): ready again at once, and this receive does not count (receive_count
+  // goes back by one, so max_receives is not used up by receivers that restart).
+  // Returns the receive_count the message has now, or nullopt when not in flight.
+  std::optional<uint16_t> unreceive(uint64_t seq, uint16_t delivery = kAnyDelivery);
 
   TickResult tick(Micros now);
 
@@ -139,7 +152,9 @@ class ChannelQueue {
   void forget(const Entry& e);
   void drop(const Entry& e, std::vector<QueuedMessage>& into, uint64_t& counter);
   void start_lease(const Entry& e, Micros until);
-  std::optional<Entry> end_lease(uint64_t seq);  // out of flight, or nullopt if not in flight
+  // The lease of this delivery of `seq`, or flight_.end() (not in flight, or a later delivery).
+  std::map<uint64_t, Lease>::iterator find_lease(uint64_t seq, uint16_t delivery);
+  std::optional<Entry> end_lease(uint64_t seq, uint16_t delivery);  // out of flight, or nullopt
   bool is_stale(const ExpiryRef& ref) const;
   void rebuild_expiry();
   Micros next_wakeup();  // also drops stale refs from the top of expiry_

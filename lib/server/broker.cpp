@@ -223,22 +223,30 @@ void Broker::forward(std::vector<v1::Message> messages, std::function<void(bool)
 namespace {
 struct Receipt {
   uint64_t seq = 0;
+  uint16_t delivery = 0;  // the receive count at hand-out: which delivery this receipt settles
   std::string channel;
 };
 
-// Receipt: "<seq>:<receive_count>@<channel>".
+// Receipt: "<seq>:<receive_count>@<channel>", both numbers plain decimal.
 std::optional<Receipt> parse_receipt(const std::string& receipt) {
   const auto colon = receipt.find(':');
   const auto at = receipt.find('@');
   if (colon == std::string::npos || at == std::string::npos || colon > at) return std::nullopt;
-  Receipt r;
-  try {
-    r.seq = std::stoull(receipt.substr(0, colon));
-  } catch (...) {
-    return std::nullopt;
-  }
-  r.channel = receipt.substr(at + 1);
-  return r;
+  auto number = [](std::string_view text, uint64_t max) -> std::optional<uint64_t> {
+    if (text.empty() || text.size() > 20) return std::nullopt;
+    uint64_t v = 0;
+    for (char c : text) {
+      if (c < '0' || c > '9') return std::nullopt;
+      if (v > (max - static_cast<uint64_t>(c - '0')) / 10) return std::nullopt;
+      v = v * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return v;
+  };
+  const std::string_view text(receipt);
+  const auto seq = number(text.substr(0, colon), UINT64_MAX);
+  const auto delivery = number(text.substr(colon + 1, at - colon - 1), UINT16_MAX);
+  if (!seq || !delivery || *delivery == 0) return std::nullopt;
+  return Receipt{*seq, static_cast<uint16_t>(*delivery), receipt.substr(at + 1)};
 }
 }  // namespace
 
@@ -259,7 +267,7 @@ std::vector<std::string> Broker::settle(const google::protobuf::RepeatedPtrField
   // Acks are the common case (a consumer settling a batch): per channel, under one lock
   // and one state record. Anything else settles one by one, after the acks before it, so
   // the outcome is the one of settling in order.
-  std::map<QueueChannel*, std::pair<std::vector<uint64_t>, std::vector<size_t>>> acks;
+  std::map<QueueChannel*, std::pair<std::vector<QueueChannel::DeliveryRef>, std::vector<size_t>>> acks;
   auto flush_acks = [&] {
     for (auto& [q, batch] : acks) {
       auto results = q->ack(batch.first);
@@ -280,13 +288,14 @@ std::vector<std::string> Broker::settle(const google::protobuf::RepeatedPtrField
       continue;
     }
     if (s.action() == v1::SETTLE_ACK) {
-      auto& [seqs, positions] = acks[q];
-      seqs.push_back(receipt->seq);
+      auto& [deliveries, positions] = acks[q];
+      deliveries.push_back({receipt->seq, receipt->delivery});
       positions.push_back(static_cast<size_t>(i));
       continue;
     }
     flush_acks();
-    errors[i] = q->settle(receipt->seq, s.action(), std::chrono::milliseconds(s.visibility_ms()), s.requeue_channel());
+    errors[i] = q->settle({receipt->seq, receipt->delivery}, s.action(), std::chrono::milliseconds(s.visibility_ms()),
+                          s.requeue_channel());
   }
   flush_acks();
   return errors;

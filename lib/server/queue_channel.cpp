@@ -104,6 +104,18 @@ void QueueChannel::recover() {
         if (SeqContinuity::plausible(s)) record_max = std::max(record_max, s);
         if (auto* e = find(s)) removed[static_cast<size_t>(e - entries.data())] = true;
       }
+    } else if (type == kUnreceivedRecord) {
+      // Given back uncounted: ready again, with exactly this receive count.
+      int64_t unused = 0;
+      std::vector<Delivered> items;
+      if (!decode_delivered(payload, unused, items)) return;
+      for (const auto& d : items) {
+        if (SeqContinuity::plausible(d.seq)) record_max = std::max(record_max, d.seq);
+        if (auto* e = find(d.seq)) {
+          e->receive_count = static_cast<uint16_t>(std::min<uint32_t>(d.receive_count, UINT16_MAX));
+          visible_until.erase(d.seq);
+        }
+      }
     } else if (type == kDeliveredRecord) {
       int64_t until = 0;
       std::vector<Delivered> items;
@@ -272,39 +284,41 @@ void QueueChannel::receive(const ReceiveRequest& request, google::protobuf::Repe
 
 }
 
-std::string QueueChannel::not_in_flight(uint64_t seq) const {
-  return "message " + std::to_string(seq) + " of " + name_ +
-         " is not in flight (already settled, or its visibility ran out)";
+std::string QueueChannel::not_in_flight(DeliveryRef ref) const {
+  return "message " + std::to_string(ref.seq) + " of " + name_ + " is not in flight under this receipt (delivery " +
+         std::to_string(ref.delivery) +
+         "): already settled, or its visibility ran out and it was handed out again or is waiting to be";
 }
 
-std::vector<std::string> QueueChannel::ack(const std::vector<uint64_t>& seqs) {
-  std::vector<std::string> errors(seqs.size());
+std::vector<std::string> QueueChannel::ack(const std::vector<DeliveryRef>& refs) {
+  std::vector<std::string> errors(refs.size());
   std::vector<uint64_t> removed;
-  removed.reserve(seqs.size());
+  removed.reserve(refs.size());
   {
     std::lock_guard lock(mutex_);
-    for (size_t i = 0; i < seqs.size(); ++i) {
-      if (queue_.ack(seqs[i])) removed.push_back(seqs[i]);
-      else errors[i] = not_in_flight(seqs[i]);
+    for (size_t i = 0; i < refs.size(); ++i) {
+      if (queue_.ack(refs[i].seq, refs[i].delivery)) removed.push_back(refs[i].seq);
+      else errors[i] = not_in_flight(refs[i]);
     }
   }
   record_removed(removed);
   return errors;
 }
 
-std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration visibility,
+std::string QueueChannel::settle(DeliveryRef ref, v1::SettleAction action, Duration visibility,
                                  const std::string& requeue_channel) {
   const int64_t now = now_micros();
+  const uint64_t seq = ref.seq;
   switch (action) {
-    case v1::SETTLE_ACK: return ack({seq}).front();
+    case v1::SETTLE_ACK: return ack({ref}).front();
     case v1::SETTLE_REJECT: {
       std::optional<queue::QueuedMessage> e;
       {
         std::lock_guard lock(mutex_);
-        e = queue_.reject(seq);
+        e = queue_.reject(seq, ref.delivery);
         if (e) pin({*e});
       }
-      if (!e) return not_in_flight(seq);
+      if (!e) return not_in_flight(ref);
       dead_letter({*e}, "rejected");
       return "";
     }
@@ -313,10 +327,21 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
       bool ok;
       {
         std::lock_guard lock(mutex_);
-        ok = queue_.extend(seq, now + v.count());
+        ok = queue_.extend(seq, now + v.count(), ref.delivery);
       }
-      if (!ok) return not_in_flight(seq);
+      if (!ok) return not_in_flight(ref);
       append_state(kDeliveredRecord, encode_delivered(now + v.count(), {{seq, 0}}), seq);
+      return "";
+    }
+    case v1::SETTLE_UNRECEIVE: {
+      std::optional<uint16_t> count;
+      {
+        std::lock_guard lock(mutex_);
+        count = queue_.unreceive(seq, ref.delivery);
+      }
+      if (!count) return not_in_flight(ref);
+      append_state(kUnreceivedRecord, encode_delivered(0, {{seq, *count}}), seq);
+      arrived_.notify_all();
       return "";
     }
     case v1::SETTLE_REQUEUE: {
@@ -324,9 +349,9 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
         bool ok;
         {
           std::lock_guard lock(mutex_);
-          ok = queue_.release(seq, now);
+          ok = queue_.release(seq, now, ref.delivery);
         }
-        if (!ok) return not_in_flight(seq);
+        if (!ok) return not_in_flight(ref);
         append_state(kDeliveredRecord, encode_delivered(now, {{seq, 0}}), seq);
         arrived_.notify_all();
         return "";
@@ -334,10 +359,10 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
       std::optional<queue::QueuedMessage> e;
       {
         std::lock_guard lock(mutex_);
-        e = queue_.reject(seq);
+        e = queue_.reject(seq, ref.delivery);
         if (e) pin({*e});
       }
-      if (!e) return not_in_flight(seq);
+      if (!e) return not_in_flight(ref);
       v1::Message m;
       const bool readable = read_message(*e, m);
       unpin({*e});
@@ -355,7 +380,7 @@ std::string QueueChannel::settle(uint64_t seq, v1::SettleAction action, Duration
       return "";
     }
     default:
-      return "unknown settle action";
+      return "unknown settle action " + std::to_string(static_cast<int>(action));
   }
 }
 

@@ -62,11 +62,17 @@ class QueueChannel {
   // Appends what it takes (or peeks) to *out, a response's field (no copies on the way).
   void receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out);
 
-  // Settles one in-flight message; returns an error text, empty on success.
-  std::string settle(uint64_t seq, v1::SettleAction action, Duration visibility, const std::string& requeue_channel);
-  // Acks many in-flight messages under one lock with one state record; returns one error
-  // text per seq (empty on success), as settle would.
-  std::vector<std::string> ack(const std::vector<uint64_t>& seqs);
+  // One delivery of a message: what a receipt names. A receipt of an earlier delivery
+  // (its lease ran out and the message went to someone else) settles nothing.
+  struct DeliveryRef {
+    uint64_t seq;
+    uint16_t delivery;  // the receive count it was handed out with; 0 = whichever is in flight
+  };
+  // Settles one in-flight delivery; returns an error text, empty on success.
+  std::string settle(DeliveryRef ref, v1::SettleAction action, Duration visibility, const std::string& requeue_channel);
+  // Acks many in-flight deliveries under one lock with one state record; returns one error
+  // text per delivery (empty on success), as settle would.
+  std::vector<std::string> ack(const std::vector<DeliveryRef>& refs);
 
   uint64_t purge();
   // Housekeeping: due delays, visibility timeouts, TTL, dead-lettering, segment deletion.
@@ -76,7 +82,7 @@ class QueueChannel {
  private:
   void recover();
   void append_state(uint8_t type, std::string payload, uint64_t max_seq);
-  std::string not_in_flight(uint64_t seq) const;
+  std::string not_in_flight(DeliveryRef ref) const;
   // Reads the bodies of many entries at once (one read-ahead window): fn(entry, message)
   // in order; message is nullptr for one that cannot be read (logged), else may be moved from.
   void read_messages(const std::vector<queue::QueuedMessage>& entries,

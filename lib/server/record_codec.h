@@ -16,6 +16,7 @@ enum RecordType : uint8_t {
   kMessageRecord = 1,    // a queued or stored message
   kRemovedRecord = 2,    // queue: these seqs are gone (acked, expired, dead-lettered, purged)
   kDeliveredRecord = 3,  // queue: these seqs were handed out, in flight until a time
+  kUnreceivedRecord = 4, // queue: these seqs are ready again with this receive count (given back uncounted)
 };
 
 struct MessageRecord {

@@ -246,6 +246,44 @@ TEST(QueueChannel, AckRefusedOnceTheLeaseRanOutAndTheMessageWentBack) {
   EXPECT_EQ(q.counters().acked, 1u);
 }
 
+TEST(QueueChannel, AStaleSettlementDoesNotSettleTheDeliveryAnotherConsumerHolds) {
+  ChannelQueue q;
+  q.enqueue(msg(1));
+  ASSERT_EQ(q.take(1, 0, 100).delivered[0].receive_count, 1);  // consumer A: delivery 1
+  q.tick(100);                                                   // A's lease ran out
+  ASSERT_EQ(q.take(1, 100, 1000).delivered[0].receive_count, 2);  // consumer B: delivery 2
+  EXPECT_FALSE(q.ack(1, 1));  // A's late ack
+  EXPECT_EQ(q.reject(1, 1), std::nullopt);
+  EXPECT_FALSE(q.extend(1, 5000, 1));
+  EXPECT_FALSE(q.release(1, 150, 1));
+  EXPECT_EQ(q.unreceive(1, 1), std::nullopt);
+  EXPECT_EQ(q.in_flight(), 1u);  // still B's
+  EXPECT_TRUE(q.ack(1, 2));
+  EXPECT_EQ(q.depth(), 0u);
+}
+
+TEST(QueueChannel, UnreceiveGivesADeliveryBackUncounted) {
+  ChannelQueue q;
+  QueuedMessage m = msg(1);
+  m.max_receives = 2;
+  q.enqueue(m);
+  q.enqueue(msg(2));
+  // A receiver that prefetches and stops before handing the message on, again and again,
+  // never uses up its receives.
+  for (int i = 0; i < 5; ++i) {
+    const TakeResult r = q.take(1, i, kVisibility);
+    ASSERT_EQ(seqs(r.delivered), (Seqs{1}));
+    EXPECT_EQ(r.delivered[0].receive_count, 1);
+    EXPECT_EQ(q.unreceive(1, 1), 0);
+  }
+  EXPECT_EQ(q.ready(), 2u);  // ready at once, ahead of newer messages
+  EXPECT_EQ(seqs(q.take(2, 9, kVisibility).delivered), (Seqs{1, 2}));
+  EXPECT_EQ(q.counters().unreceived, 5u);
+  EXPECT_EQ(q.counters().redelivered, 0u);
+  EXPECT_EQ(q.unreceive(1, 2), std::nullopt);  // not that delivery
+  EXPECT_EQ(q.unreceive(42), std::nullopt);
+}
+
 TEST(QueueChannel, PeekChangesNothing) {
   ChannelQueue q;
   q.tick(10);

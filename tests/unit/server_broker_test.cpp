@@ -219,6 +219,55 @@ TEST_F(ServerBroker, RequeueAndExtendSurviveARestart) {
   EXPECT_TRUE(receive("q", 10, 30s).empty());  // "extended" is still in flight
 }
 
+TEST_F(ServerBroker, AStaleReceiptIsRefusedAndLeavesTheNewDeliveryAlone) {
+  open();
+  send({msg("q", "contested")});
+  auto first = receive("q", 1, 100ms);
+  ASSERT_EQ(first.size(), 1u);
+  auto second = receive("q", 1, 30s, 5s);  // the first lease ran out: handed out again
+  ASSERT_EQ(bodies(second), std::vector<std::string>{"contested"});
+  EXPECT_EQ(second[0].receive_count(), 2u);
+  for (auto action : {v1::SETTLE_ACK, v1::SETTLE_REJECT, v1::SETTLE_EXTEND, v1::SETTLE_REQUEUE, v1::SETTLE_UNRECEIVE}) {
+    const std::string error = settle(first[0], action);
+    EXPECT_NE(error.find("not in flight under this receipt"), std::string::npos) << action << ": " << error;
+  }
+  EXPECT_EQ(broker_->list_channels()[0].in_flight(), 1u);  // still the second receiver's
+  EXPECT_EQ(settle(second[0], v1::SETTLE_ACK), "");
+  EXPECT_EQ(broker_->list_channels()[0].in_flight(), 0u);
+  EXPECT_EQ(broker_->list_channels()[0].depth(), 0u);
+}
+
+TEST_F(ServerBroker, MalformedReceiptsAreRefused) {
+  open();
+  for (const char* bad : {"", "1@q", "x:1@q", "1:x@q", "1:0@q", "1:70000@q", "99999999999999999999999:1@q", "1:1"}) {
+    v1::Settlement s;
+    s.set_receipt(bad);
+    EXPECT_NE(broker_->settle(s), "") << bad;
+  }
+}
+
+TEST_F(ServerBroker, UnreceivedMessagesComeBackAtOnceUncountedAlsoAfterARestart) {
+  open();
+  v1::Message m = msg("q", "prefetched");
+  m.set_max_receives(1);
+  m.set_dead_letter("dlq");
+  send({m});
+  // A receiver that takes the message and stops before handing it on, twice: with
+  // max_receives 1 it would be dead-lettered if those receives counted.
+  for (int i = 0; i < 2; ++i) {
+    auto got = receive("q", 1, 1h);
+    ASSERT_EQ(bodies(got), std::vector<std::string>{"prefetched"});
+    EXPECT_EQ(got[0].receive_count(), 1u);
+    EXPECT_EQ(settle(got[0], v1::SETTLE_UNRECEIVE), "");
+  }
+  restart();
+  auto got = receive("q", 1, 1h);  // at once: not in flight any more
+  ASSERT_EQ(bodies(got), std::vector<std::string>{"prefetched"});
+  EXPECT_EQ(got[0].receive_count(), 1u);
+  EXPECT_EQ(settle(got[0], v1::SETTLE_ACK), "");
+  EXPECT_TRUE(receive("dlq", 10, 30s).empty());
+}
+
 TEST_F(ServerBroker, PeekTakesNothing) {
   open();
   send({msg("q", "a"), msg("q", "b")});

@@ -10,6 +10,7 @@
 #include "endpoint/gsmq/sources.h"
 #include "rpc/message_convert.h"
 #include "util/signals.h"
+#include "util/program_name.h"
 
 namespace gsmq::gsmqd {
 namespace {
@@ -51,17 +52,20 @@ class QueueSource : public Source {
   void reject(uint64_t tag) override {
     settle(tag, c_->options.reject_to_dead_letter ? v1::SETTLE_REJECT : v1::SETTLE_REQUEUE);
   }
+  void unreceive(uint64_t tag) override { settle(tag, v1::SETTLE_UNRECEIVE); }
 
   void close() override {
     if (closed_) return;
     closed_ = true;
-    // Messages received but never handed out go back at once, not after their visibility.
+    // Messages received but never handed out go back at once, not after their visibility,
+    // and uncounted: a receiver that stops (or whose reader went away) does not use up
+    // their max_receives.
     v1::SettleRequest back;
     for (const auto& m : buffer_) {
       if (m.receipt().empty()) continue;
       auto* s = back.add_settlements();
       s->set_receipt(m.receipt());
-      s->set_action(v1::SETTLE_REQUEUE);
+      s->set_action(v1::SETTLE_UNRECEIVE);
     }
     buffer_.clear();
     {
@@ -164,10 +168,10 @@ class QueueSource : public Source {
         v1::SettleResponse response;
         const grpc::Status status = c_->stub->Settle(&context, request, &response);
         if (!status.ok())
-          std::fprintf(stderr, "gsmq: settling %d messages failed (%s); they will be delivered again\n",
+          std::fprintf(stderr, "%s: settling %d messages failed (%s); they will be delivered again\n", program_name().c_str(),
                        request.settlements_size(), describe(*c_, status).c_str());
         for (const auto& e : response.errors())
-          if (!e.empty()) std::fprintf(stderr, "gsmq: %s\n", e.c_str());
+          if (!e.empty()) std::fprintf(stderr, "%s: %s\n", program_name().c_str(), e.c_str());
         lock.lock();
         continue;
       }
