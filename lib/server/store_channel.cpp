@@ -51,9 +51,7 @@ void StoreChannel::recover() {
       first_seq_ = pending_seq;
       first = false;
     }
-    // A skipped corrupt record leaves a hole: keep seq == first_seq_ + index with a marker.
-    while (first_seq_ + locations_.size() < pending_seq) locations_.push_back(UINT64_MAX);
-    locations_.push_back(pending_loc.to_u64());
+    index_record(pending_seq, pending_loc.to_u64());
   };
   log_->scan([&](store::Location loc, uint8_t type, std::string_view payload) {
     uint64_t seq;
@@ -65,6 +63,13 @@ void StoreChannel::recover() {
   });
   judged(continuity.finish());
   next_seq_ = first_seq_ + locations_.size();
+}
+
+void StoreChannel::index_record(uint64_t seq, uint64_t location) {
+  // A hole (a skipped corrupt record, or seqs of a failed publish) keeps a marker, so that
+  // seq == first_seq_ + index holds for everything after it.
+  while (first_seq_ + locations_.size() < seq) locations_.push_back(kNoRecord);
+  locations_.push_back(location);
 }
 
 void StoreChannel::publish(std::vector<v1::Message> messages, SendDone done) {
@@ -79,13 +84,17 @@ void StoreChannel::publish(std::vector<v1::Message> messages, SendDone done) {
   for (size_t i = 0; i < n; ++i) set_record_seq(records[i].second, first + i);
   committer_.submit(log_.get(), std::move(records),
                     [this, first, n, done = std::move(done)](std::error_code ec, std::vector<store::Location> locs) {
+                      // A failed commit's seqs stay used (its records can still turn up
+                      // after a crash, and a seq must never name two messages): the next
+                      // commit marks them as a gap. Not marked here: after Committer::stop
+                      // this runs inside submit, under mutex_.
                       if (ec) return done("cannot store message: " + ec.message(), {});
                       std::vector<uint64_t> seqs;
                       {
                         std::lock_guard guard(mutex_);
                         // Submissions commit in order, so these extend the index at its end.
                         for (size_t i = 0; i < n; ++i) {
-                          locations_.push_back(locs[i].to_u64());
+                          index_record(first + i, locs[i].to_u64());
                           seqs.push_back(first + i);
                         }
                         published_ += n;
@@ -102,7 +111,7 @@ bool StoreChannel::read_at(uint64_t seq, v1::Message& out, int64_t* arrival_us) 
     if (seq < first_seq_ || seq >= first_seq_ + locations_.size()) return false;
     loc = locations_[seq - first_seq_];
   }
-  if (loc == UINT64_MAX) return false;
+  if (loc == kNoRecord) return false;
   uint8_t type = 0;
   std::string payload;
   MessageRecord record;
@@ -198,7 +207,7 @@ void StoreChannel::tick() {
   }
   if (drop_before == 0) return;
   std::lock_guard lock(mutex_);
-  while (!locations_.empty() && (locations_.front() == UINT64_MAX ||
+  while (!locations_.empty() && (locations_.front() == kNoRecord ||
                                  store::Location::from_u64(locations_.front()).segment < drop_before)) {
     locations_.pop_front();
     ++first_seq_;

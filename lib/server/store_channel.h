@@ -57,6 +57,9 @@ class StoreChannel {
 
  private:
   void recover();
+  // Puts `location` in the index as the one of `seq`, the seqs between the last one indexed
+  // and it becoming gaps (kNoRecord). mutex_ held, or single-threaded in recover().
+  void index_record(uint64_t seq, uint64_t location);
   bool read_at(uint64_t seq, v1::Message& out, int64_t* arrival_us);
   uint64_t first_seq_at_or_after_time(int64_t arrival_us);
 
@@ -67,7 +70,9 @@ class StoreChannel {
 
   std::mutex mutex_;
   std::condition_variable appended_;
-  std::deque<uint64_t> locations_;   // locations_[i] holds seq first_seq_ + i
+  // A seq with no record: skipped as corrupt by recovery, or taken by a failed publish.
+  static constexpr uint64_t kNoRecord = UINT64_MAX;
+  std::deque<uint64_t> locations_;   // locations_[i] holds seq first_seq_ + i, or kNoRecord
   uint64_t first_seq_ = 1;
   uint64_t next_seq_ = 1;            // next to assign
   uint64_t published_ = 0;
