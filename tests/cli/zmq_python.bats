@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # zmq+tcp:// and zmq+ipc:// with python3-zmq (pyzmq, tests/cli/python/zmq_peer.py) on the
 # other side: PUSH -> gsmq-recv (bound PULL), gsmq-send -> PULL, PUB/SUB with a topic
-# filter both ways, ?envelope round trip, ipc, malformed multipart messages, no peer.
+# filter both ways, a PUB sink waiting for its subscribers, ?envelope round trip, ipc,
+# malformed multipart messages, no peer.
 
 load helpers
 
@@ -110,6 +111,61 @@ setup() {
   assert_equal "$status" 0
   run cat got.jsonl
   assert_output '["alerts/fire", "hot"]'
+}
+
+@test "PUB that connects: waits for the subscription, then all 5 messages arrive" {
+  peer recv sub "tcp://127.0.0.1:$PORT" --bind --topic chan --count 5 --ready ready >got.jsonl &
+  sub=$!
+  track_pid "$sub"
+  poll_until test -e ready
+  # one run, no retries: the subscription may still be on its way when gsmq-send starts
+  run --separate-stderr gsmq-send -m m1 -m m2 -m m3 -m m4 -m m5 "zmq+tcp://127.0.0.1:$PORT/chan?pattern=pub&timeout=10s"
+  assert_success
+  wait_for_exit "$sub"
+  assert_equal "$status" 0
+  run jq -r '.[0] + " " + .[1]' got.jsonl
+  assert_output "$(printf 'chan m%s\n' 1 2 3 4 5)"
+}
+
+@test "PUB that binds: waits for its first subscriber, then all 5 messages arrive" {
+  gsmq-send -m m1 -m m2 -m m3 -m m4 -m m5 "zmq+tcp://127.0.0.1:$PORT/chan?listen&pattern=pub&timeout=10s" 2>send.err &
+  send=$!
+  track_pid "$send"
+  poll_until tcp_listening "$PORT"
+  peer recv sub "tcp://127.0.0.1:$PORT" --count 5 >got.jsonl
+  wait_for_exit "$send"
+  assert_equal "$status" 0
+  run jq -r '.[1]' got.jsonl
+  assert_output "$(printf 'm%s\n' 1 2 3 4 5)"
+}
+
+@test "PUB: a message no subscription matches reaches nobody and is reported, the rest arrive" {
+  peer recv sub "tcp://127.0.0.1:$PORT" --bind --topic alerts --count 1 --ready ready >got.jsonl &
+  sub=$!
+  track_pid "$sub"
+  poll_until test -e ready
+  printf '%s\n' '{"channel":"noise","body":"n"}' '{"channel":"alerts/fire","body":"hot"}' >in.jsonl
+  run --separate-stderr gsmq-send "zmq+tcp://127.0.0.1:$PORT?pattern=pub&timeout=10s" <in.jsonl
+  assert_success
+  [[ "$stderr" == *"no subscription matches"*"noise"* ]]
+  [[ "$stderr" == *"1 message matched no subscription and reached nobody"* ]]
+  wait_for_exit "$sub"
+  assert_equal "$status" 0
+  run cat got.jsonl
+  assert_output '["alerts/fire", "hot"]'
+}
+
+@test "PUB with no subscriber: exit 4 once ?timeout ran out, bound or connected" {
+  run --separate-stderr gsmq-send -m x -m y "zmq+tcp://127.0.0.1:$PORT?listen&pattern=pub&timeout=300ms"
+  assert_equal "$status" 4
+  [[ "$stderr" == *"no ZeroMQ subscriber within 300ms"* ]]
+  # connected to a SUB that subscribes to nothing: a peer, but no subscriber
+  peer recv sub "tcp://127.0.0.1:$PORT" --bind --no-subscribe --count 1 --timeout 10 --ready ready >/dev/null 2>&1 &
+  track_pid $!
+  poll_until test -e ready
+  run --separate-stderr gsmq-send -m x "zmq+tcp://127.0.0.1:$PORT?pattern=pub&timeout=300ms"
+  assert_equal "$status" 4
+  [[ "$stderr" == *"no ZeroMQ subscriber within 300ms"* ]]
 }
 
 @test "?envelope: id, meta and channel survive gsmq-send -> gsmq-recv, one frame of JSON on the wire" {

@@ -12,7 +12,7 @@ zmq::socket_type socket_type(Pattern pattern) {
   switch (pattern) {
     case Pattern::push: return zmq::socket_type::push;
     case Pattern::pull: return zmq::socket_type::pull;
-    case Pattern::pub: return zmq::socket_type::pub;
+    case Pattern::pub: return zmq::socket_type::xpub;  // a PUB that shows the subscriptions (sink.cpp)
     case Pattern::sub: return zmq::socket_type::sub;
   }
   return zmq::socket_type::pull;

@@ -1,10 +1,11 @@
 #!/usr/bin/python3
 """The far side of the zmq+tcp:// / zmq+ipc:// tests, with python3-zmq (pyzmq).
 
-  zmq_peer.py recv PATTERN ADDRESS --count N [--bind] [--topic T] [--ready FILE]
+  zmq_peer.py recv PATTERN ADDRESS --count N [--bind] [--topic T | --no-subscribe] [--ready FILE]
       Receives N multipart messages (PATTERN pull or sub) and prints each as one JSON
       array of its frames (UTF-8 text, or {"b64": ...} for other bytes). Exits 0, or 1
-      when N were not received within --timeout seconds.
+      when N were not received within --timeout seconds. A SUB subscribes to --topic
+      (default: everything), or to nothing with --no-subscribe.
   zmq_peer.py send PATTERN ADDRESS [--bind] [--repeat-until FILE] [--ready FILE]
       Sends each line of stdin (a JSON array of frames, strings) as one multipart message
       (PATTERN push or pub). With --repeat-until FILE it sends the lines again and again
@@ -37,6 +38,7 @@ def main():
     p.add_argument("--bind", action="store_true")
     p.add_argument("--count", type=int, default=1)
     p.add_argument("--topic", default="")
+    p.add_argument("--no-subscribe", action="store_true")
     p.add_argument("--ready")
     p.add_argument("--repeat-until")
     p.add_argument("--timeout", type=float, default=20.0)
@@ -45,7 +47,7 @@ def main():
     context = zmq.Context()
     socket = context.socket(getattr(zmq, a.pattern.upper()))
     socket.setsockopt(zmq.LINGER, 2000)
-    if a.pattern == "sub":
+    if a.pattern == "sub" and not a.no_subscribe:
         socket.setsockopt(zmq.SUBSCRIBE, a.topic.encode())
     (socket.bind if a.bind else socket.connect)(a.address)
     if a.ready:
