@@ -5,7 +5,7 @@ complete -c gsmq-send -n 'string match -q -- "file:*" (commandline -ct)' -a '(st
 complete -c gsmq-send -s h -l help -d 'Print the options and examples'
 complete -c gsmq-send -s V -l version -d 'Print the version'
 complete -c gsmq-send -s m -l message -r -d 'Send TEXT as one message body instead of reading stdin'
-complete -c gsmq-send -s t -l channel -x -d 'Send every message to CHANNEL, whatever its line says'
+complete -c gsmq-send -s t -l channel -x -d 'Give every message the channel CHANNEL (a channel in the URL still wins)'
 complete -c gsmq-send -s p -l priority -x -a '0 1 2 3 4 5 6 7 8 9' -d 'Priority for messages that set none'
 complete -c gsmq-send -l ttl -x -d 'Queue policy: drop messages not received within DURATION'
 complete -c gsmq-send -l delay -x -d 'Queue policy: hold messages back for DURATION'

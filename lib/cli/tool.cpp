@@ -103,6 +103,7 @@ std::string version_text(const std::string& name) { return name + " " + GSMQ_VER
 int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
   install_signal_handlers();
   const std::string name = app.get_name();
+  set_program_name(name);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -111,7 +112,14 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
     app.exit(e);
     return kExitOk;
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", name.c_str(), e.what(), name.c_str());
+    // CLI11 checks required arguments before it complains about unknown ones, so that
+    // `gsmq-send --no-such-flag` would say "URL is required": name what was not understood.
+    std::string what = e.what();
+    if (const auto extras = app.remaining(); !extras.empty() && dynamic_cast<const CLI::RequiredError*>(&e)) {
+      what = "The following argument" + std::string(extras.size() > 1 ? "s were" : " was") + " not expected:";
+      for (const auto& x : extras) what += " " + x;
+    }
+    std::fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", name.c_str(), what.c_str(), name.c_str());
     return kExitUsage;
   }
   try {

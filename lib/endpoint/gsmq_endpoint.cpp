@@ -7,8 +7,9 @@
 namespace gsmq {
 
 std::unique_ptr<Source> open_gsmq_source(const EndpointUrl& url, const EndpointOptions& options) {
+  // A source reads one channel: without one the URL is wrong, whether gsmqd is there or not.
+  if (url.path.empty()) throw ToolError(kExitUsage, url.text + ": no channel (gsmq://HOST:PORT/CHANNEL)");
   auto c = gsmqd::connect(url, options);
-  if (c->channel.empty()) throw ToolError(kExitUsage, url.text + ": no channel (gsmq://HOST:PORT/CHANNEL)");
   const std::string& kind = c->options.kind;
   if (kind == "queue") return gsmqd::open_queue_source(std::move(c));
   if (kind == "events" || kind == "store") return gsmqd::open_subscribe_source(std::move(c));

@@ -6,6 +6,7 @@
 #include <mutex>
 
 #include "util/signals.h"
+#include "util/program_name.h"
 
 namespace gsmq {
 namespace {
@@ -34,7 +35,7 @@ struct Tracker {
     // A few failures are worth a line each; thousands of the same are noise.
     if ((result.status == SendResult::Status::failed || result.status == SendResult::Status::unavailable) &&
         !result.error.empty() && reported++ < kReportedFailures)
-      std::fprintf(stderr, "delivery failed: %s\n", result.error.c_str());
+      std::fprintf(stderr, "%s: delivery failed: %s\n", program_name().c_str(), result.error.c_str());
     changed.notify_all();
   }
 };
@@ -125,7 +126,7 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
     stats.unavailable = tracker->unavailable;
     stats.retried = tracker->retried;
     if (tracker->reported > kReportedFailures)
-      std::fprintf(stderr, "delivery failed: %llu more messages\n",
+      std::fprintf(stderr, "%s: delivery failed: %llu more messages\n", program_name().c_str(),
                    static_cast<unsigned long long>(tracker->reported - kReportedFailures));
     stats.output_closed = tracker->closed;
     stats.unconfirmed = tracker->in_flight;

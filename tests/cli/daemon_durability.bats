@@ -282,7 +282,7 @@ crash_during_stream() {
   gsmqd_start
   printf '%s\n' '{"channel":"sensors/door","body":"1"}' '{"channel":".hidden","body":"2"}' \
     '{"channel":"100%","body":"3"}' '{"channel":"temp/ünï","body":"4"}' '{"channel":"a b","body":"5"}' |
-    gsmq-send "$GSMQ/unused"
+    gsmq-send "$GSMQ/"
   gsmqd_stop
   gsmqd_start
   run --separate-stderr gsmqd channels "$GSMQ"

@@ -196,13 +196,23 @@ teardown() {
   [[ "$(echo "$output" | jq -r .receive_count | paste -sd ' ')" == "1 1" ]]
 }
 
-@test "a channel on the line overrides the URL's" {
-  printf '%s\n' '{"channel":"elsewhere","body":"x"}' '{"body":"y"}' | gsmq-send --print "$GSMQ/default" >"$BATS_TEST_TMPDIR/acks"
-  [[ "$(jq -r .channel "$BATS_TEST_TMPDIR/acks" | paste -sd ' ')" == "elsewhere default" ]]
+@test "a channel in the URL wins over the line's; a URL without one keeps each line's; {channel} fills it in" {
+  two_lines=$'{"channel":"elsewhere","body":"x"}\n{"body":"y"}'
+  gsmq-send --print "$GSMQ/default" <<<"$two_lines" >"$BATS_TEST_TMPDIR/acks"
+  [[ "$(jq -r .channel "$BATS_TEST_TMPDIR/acks" | paste -sd ' ')" == "default default" ]]
+  run --separate-stderr gsmq-recv "$GSMQ/default"
+  [[ "$(echo "$output" | jq -r '.channel + ":" + .body' | paste -sd ' ')" == "default:x default:y" ]]
+  # No channel in the URL: per-line destinations; a line without one is refused (exit 1).
+  run --separate-stderr gsmq-send --print "$GSMQ/" <<<"$two_lines"
+  assert_failure 1
+  [[ "$(jq -r .channel <<<"$output")" == elsewhere ]]
+  [[ "$stderr" == *"no channel"* ]]
   run --separate-stderr gsmq-recv "$GSMQ/elsewhere"
   [[ "$(echo "$output" | jq -r '.channel + ":" + .body')" == "elsewhere:x" ]]
-  run --separate-stderr gsmq-recv "$GSMQ/default"
-  [[ "$(echo "$output" | jq -r '.channel + ":" + .body')" == "default:y" ]]
+  # A template: the line's channel under a prefix.
+  gsmq-send "$GSMQ/site1/{channel}" <<<'{"channel":"door","body":"z"}'
+  run --separate-stderr gsmq-recv "$GSMQ/site1/door"
+  [[ "$(echo "$output" | jq -r '.channel + ":" + .body')" == "site1/door:z" ]]
 }
 
 @test "--count with --wait: exit 5 when fewer messages arrived in time" {
@@ -228,15 +238,20 @@ teardown() {
   assert_success
 }
 
-@test "gsmqd not reachable: gsmq-send and gsmq-recv exit 4 and say so" {
+@test "gsmqd not reachable: gsmq-send and gsmq-recv exit 4 at once and say why" {
   local url="$GSMQ"
   gsmqd_stop
+  # Connection refused is known at once, and said: not "no answer within" the timeout.
   run --separate-stderr gsmq-send -m nobody-home "$url/x"
   assert_failure 4
-  [[ "$stderr" == *"cannot connect to gsmqd at 127.0.0.1:$GSMQD_PORT"* ]]
-  run --separate-stderr gsmq-recv "$url/x?connect_timeout=500ms"
+  assert_equal "$stderr" "gsmq-send: cannot connect to gsmqd at 127.0.0.1:$GSMQD_PORT: Connection refused"
+  run --separate-stderr gsmq-recv "$url/x"
   assert_failure 4
-  [[ "$stderr" == *"cannot connect to gsmqd"* ]]
+  assert_equal "$stderr" "gsmq-recv: cannot connect to gsmqd at 127.0.0.1:$GSMQD_PORT: Connection refused"
+  # A source URL without a channel is a usage error, whether gsmqd is there or not.
+  run --separate-stderr gsmq-recv "$url/"
+  assert_failure 2
+  assert_equal "$stderr" "gsmq-recv: $url/: no channel (gsmq://HOST:PORT/CHANNEL)"
 }
 
 @test "a channel name too long to be stored is refused, and gsmqd keeps serving" {

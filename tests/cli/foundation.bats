@@ -209,3 +209,11 @@ JSON
     assert_output "$tool $version"
   done
 }
+
+@test "an unknown flag is named, before any missing argument, in every tool" {
+  for tool in gsmq-send gsmq-recv gsmq-bridge gsmq-gen gsmqd; do
+    run --separate-stderr "$tool" --no-such-flag
+    assert_failure 2
+    [[ "$stderr" == "$tool: The following argument was not expected: --no-such-flag"* ]] || fail "$tool said: $stderr"
+  done
+}

@@ -247,7 +247,7 @@ s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys
 
 @test "bridge: a sub-path names the gsmqd channel; with gsmqd gone the client is told 503, not 200" {
   gsmqd_start
-  ingest_start "$BASE/in" gsmq-bridge --count 1 "$BASE/in?listen" "$GSMQ/unused"
+  ingest_start "$BASE/in" gsmq-bridge --count 1 "$BASE/in?listen" "$GSMQ/"
   run --separate-stderr curl -sS -o /dev/null -w '%{http_code}' --data-binary routed "$BASE/in/sensors"
   assert_output 200
   ingest_wait

@@ -23,7 +23,7 @@ has_distinct() {
 @test "mosquitto_pub -> gsmq-bridge mqtt:// gsmq:// -> gsmq-recv: topics become channels, meta kept" {
   mosquitto_start
   gsmqd_start
-  gsmq-bridge "$MQTT/sensors/#?client_id=br1" "$GSMQ/unused" 2>"$BATS_TEST_TMPDIR/bridge.err" &
+  gsmq-bridge "$MQTT/sensors/#?client_id=br1" "$GSMQ/" 2>"$BATS_TEST_TMPDIR/bridge.err" &
   bridge=$!
   track_pid "$bridge"
   wait_subscribed br1

@@ -60,22 +60,29 @@ teardown() {
 }
 
 @test "gsmq-send to mqtt:// is read by mosquitto_sub: URL topic, per-line channel, QoS and retain" {
-  timeout 20 mosquitto_sub -p "$MQTT_PORT" -i sub2 -q 2 -t 'out/#' -C 4 -F '%t|%p|%q' >"$BATS_TEST_TMPDIR/sub.out" &
+  timeout 20 mosquitto_sub -p "$MQTT_PORT" -i sub2 -q 2 -t 'out/#' -C 6 -F '%t|%p|%q' >"$BATS_TEST_TMPDIR/sub.out" &
   sub=$!
   track_pid "$sub"
   wait_subscribed sub2
   printf '%s\n' '{"body":"to the URL topic"}' \
-    '{"channel":"out/other","body":"own channel"}' \
+    '{"channel":"out/other","body":"the URL topic wins"}' \
     '{"body":"qos0","meta":{"mqtt.qos":"0"}}' \
     '{"body":{"json":true}}' >"$BATS_TEST_TMPDIR/in"
   run --separate-stderr gsmq-send "$MQTT/out/default?client_id=pub1" <"$BATS_TEST_TMPDIR/in"
   assert_success
+  # No topic in the URL: the line's own channel; a template: filled in with it.
+  run --separate-stderr gsmq-send "$MQTT/?client_id=pub2" <<<'{"channel":"out/own","body":"own channel"}'
+  assert_success
+  run --separate-stderr gsmq-send "$MQTT/out/t/{channel}?client_id=pub3" <<<'{"channel":"x","body":"templated"}'
+  assert_success
   _wait_bounded "$sub"
   run cat "$BATS_TEST_TMPDIR/sub.out"
   assert_line --index 0 "out/default|to the URL topic|1"
-  assert_line --index 1 "out/other|own channel|1"
+  assert_line --index 1 "out/default|the URL topic wins|1"
   assert_line --index 2 "out/default|qos0|0"
   assert_line --index 3 'out/default|{"json":true}|1'
+  assert_line --index 4 "out/own|own channel|1"
+  assert_line --index 5 "out/t/x|templated|1"
 }
 
 @test "?retain=1 leaves the message with the broker; a later subscriber sees mqtt.retain 1" {

@@ -40,19 +40,23 @@ setup() {
   [[ "$(jq -r 'select((.id | length) > 0 and .ts > 0) | .channel' out.jsonl | wc -l)" -eq 3 ]]
 }
 
-@test "gsmq-send -> python PULL: frames carry the channel (the URL's by default) and the body" {
-  peer recv pull "tcp://127.0.0.1:$PORT" --bind --count 3 --ready ready >got.jsonl &
+@test "gsmq-send -> python PULL: frames carry the channel (the URL's, else the line's) and the body" {
+  peer recv pull "tcp://127.0.0.1:$PORT" --bind --count 5 --ready ready >got.jsonl &
   pid=$!
   track_pid "$pid"
   poll_until test -e ready
   printf '%s\n' '{"channel":"c1","body":"one"}' '{"body":"two"}' '{"body":{"n":3}}' |
     gsmq-send "zmq+tcp://127.0.0.1:$PORT/dflt"
+  gsmq-send "zmq+tcp://127.0.0.1:$PORT" <<<'{"channel":"c4","body":"four"}'
+  gsmq-send "zmq+tcp://127.0.0.1:$PORT/site/{channel}" <<<'{"channel":"c5","body":"five"}'
   wait_for_exit "$pid"
   assert_equal "$status" 0
   run cat got.jsonl
-  assert_line --index 0 '["c1", "one"]'
+  assert_line --index 0 '["dflt", "one"]'
   assert_line --index 1 '["dflt", "two"]'
   assert_line --index 2 '["dflt", "{\"n\":3}"]'
+  assert_line --index 3 '["c4", "four"]'
+  assert_line --index 4 '["site/c5", "five"]'
 }
 
 @test "?frames=1 sends the body alone" {

@@ -51,15 +51,18 @@ TEST(MqttMessageMapping, PlainPublishHasQosAndRetainOnly) {
   EXPECT_EQ(m.meta.at("mqtt.retain"), "0");
 }
 
-TEST(MqttMessageMapping, ChannelWinsOverTheUrlTopic) {
-  const Settings s = sink_settings("mqtt://b/default");
+TEST(MqttMessageMapping, TheUrlTopicWinsOverTheChannelAndCanTemplateIt) {
+  const Settings s = sink_settings("mqtt://b/fixed");
   Message m;
   m.body = "b";
-  EXPECT_EQ(publication_for(m, s).message->get_topic(), "default");
+  EXPECT_EQ(publication_for(m, s).message->get_topic(), "fixed");
   m.channel = "own/topic";
-  EXPECT_EQ(publication_for(m, s).message->get_topic(), "own/topic");
+  EXPECT_EQ(publication_for(m, s).message->get_topic(), "fixed");
+  EXPECT_EQ(publication_for(m, sink_settings("mqtt://b/site1/{channel}")).message->get_topic(), "site1/own/topic");
+  // No topic in the URL: each message goes to its own channel.
+  EXPECT_EQ(publication_for(m, sink_settings("mqtt://b")).message->get_topic(), "own/topic");
   m.channel = "bad/#";
-  EXPECT_NE(publication_for(m, s).error.find("not a topic"), std::string::npos);
+  EXPECT_NE(publication_for(m, sink_settings("mqtt://b")).error.find("not a topic"), std::string::npos);
   m.channel.clear();
   EXPECT_NE(publication_for(m, sink_settings("mqtt://b")).error.find("no topic"), std::string::npos);
 }

@@ -90,7 +90,9 @@ TEST(ZmqFrames, SinkFraming) {
   m.body = "b";
   EXPECT_EQ(to_frames(m, s), (std::vector<std::string>{"dflt", "b"}));
   m.channel = "c";
-  EXPECT_EQ(to_frames(m, s), (std::vector<std::string>{"c", "b"}));
+  EXPECT_EQ(to_frames(m, s), (std::vector<std::string>{"dflt", "b"}));  // the URL's channel wins
+  EXPECT_EQ(to_frames(m, settings_of("zmq+tcp://h:1/a/{channel}", Role::sink)), (std::vector<std::string>{"a/c", "b"}));
+  EXPECT_EQ(to_frames(m, settings_of("zmq+tcp://h:1", Role::sink)), (std::vector<std::string>{"c", "b"}));
   s.frames = 1;
   EXPECT_EQ(to_frames(m, s), (std::vector<std::string>{"b"}));
   s = settings_of("zmq+tcp://h:1/dflt?envelope", Role::sink);

@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   app.add_option("-m,--message", bodies, "Send TEXT as one message body instead of reading stdin (repeatable)");
   std::string channel;
   app.add_option("-t,--channel", channel,
-                 "Send every message to CHANNEL, whatever its line says (default: the line's, else the URL's)");
+                 "Give every message the channel CHANNEL, whatever its line says (a channel in the URL still wins)");
   app.add_option("-p,--priority", priority, "Priority 0-9 for messages that set none (higher first)")
       ->check(CLI::Range(0, 9));
   app.add_option("--ttl", ttl, "Queue policy: drop messages not received within DURATION (unless the line sets ttl_ms)");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include "util/program_name.h"
 
 namespace gsmq::coap {
 namespace {
@@ -16,7 +17,7 @@ void log_handler(coap_log_t level, const char* message) {
   std::string text(message ? message : "");
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   if (t_loop) t_loop->on_log(static_cast<int>(level), text);
-  else if (level <= LOG_WARNING) std::fprintf(stderr, "libcoap: %s\n", text.c_str());
+  else if (level <= LOG_WARNING) std::fprintf(stderr, "%s: libcoap: %s\n", program_name().c_str(), text.c_str());
 }
 
 void start_libcoap_once() {
@@ -102,7 +103,7 @@ void Loop::on_log(int level, const std::string& text) {
   if (text.starts_with("got RST for mid") || text.find("coap_pdu_resize: pdu too big") != std::string::npos) return;
   if (level <= LOG_WARNING) {
     if (diagnostics_) diagnostics_->warn("libcoap: " + text);
-    else std::fprintf(stderr, "libcoap: %s\n", text.c_str());
+    else std::fprintf(stderr, "%s: libcoap: %s\n", program_name().c_str(), text.c_str());
   }
 }
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "endpoint/url.h"
+#include "endpoint/sink_channel.h"
 
 #include <array>
 #include <cctype>
@@ -109,11 +110,7 @@ std::string query_value(std::string_view query, std::string_view key) {
 
 std::string sink_path(std::string_view url_path, std::string_view channel) {
   if (split_path(url_path).empty()) return joined(split_path(channel));
-  std::string out(url_path);
-  constexpr std::string_view kMarker = "{channel}";
-  for (auto at = out.find(kMarker); at != std::string::npos; at = out.find(kMarker, at + channel.size()))
-    out.replace(at, kMarker.size(), channel);
-  return joined(split_path(out));
+  return joined(split_path(replace_channel_placeholder(url_path, channel)));
 }
 
 std::string code_text(uint8_t code) {

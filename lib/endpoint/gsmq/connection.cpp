@@ -5,6 +5,7 @@
 
 #include "endpoint/backoff.h"
 #include "util/signals.h"
+#include "util/program_name.h"
 
 namespace gsmq::gsmqd {
 
@@ -44,13 +45,38 @@ std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOption
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);
   args.SetMaxSendMessageSize(256 << 20);
+  // gRPC's own reconnect back-off grows to two minutes: a daemon that came back would be
+  // noticed that late. Ours (wait_for_daemon) decides how long to keep trying.
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   c->grpc_channel = grpc::CreateCustomChannel(c->target, grpc::InsecureChannelCredentials(), args);
-  const auto deadline = std::chrono::system_clock::now() +
-                        std::chrono::duration_cast<std::chrono::system_clock::duration>(o.connect_timeout);
-  if (!c->grpc_channel->WaitForConnected(deadline) && !(c->retry_forever && wait_for_daemon(*c, Clock::now())))
-    throw ToolError(kExitUnavailable, "cannot connect to gsmqd at " + c->target);
   c->stub = v1::Broker::NewStub(c->grpc_channel);
+  const grpc::Status answer = ping(*c, o.connect_timeout);
+  if (!answer.ok() && !(c->retry_forever && wait_for_daemon(*c, Clock::now())))
+    throw ToolError(kExitUnavailable, "cannot connect to gsmqd at " + c->target + ": " + connect_failure(answer, o.connect_timeout));
   return c;
+}
+
+grpc::Status ping(Connection& c, Duration timeout) {
+  // A Ping that is not wait-for-ready fails as soon as the connection attempt does
+  // (refused, no route, unknown host), so a missing daemon is reported at once, with the
+  // reason; only a peer that does not answer at all takes the whole timeout.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::duration_cast<std::chrono::system_clock::duration>(timeout));
+  v1::PingRequest request;
+  v1::PingResponse response;
+  return c.stub->Ping(&context, request, &response);
+}
+
+std::string connect_failure(const grpc::Status& status, Duration timeout) {
+  if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) return "no answer within " + format_duration(timeout);
+  // gRPC says "failed to connect to all addresses; last error: UNKNOWN: ipv4:127.0.0.1:1:
+  // Failed to connect to remote host: Connection refused": the last part is the reason.
+  const std::string& text = status.error_message();
+  const auto last = text.rfind(": ");
+  return last == std::string::npos ? text : text.substr(last + 2);
 }
 
 bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function<bool()>& give_up) {
@@ -66,7 +92,7 @@ bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function
 
 bool reconnect_after(Connection& c, const grpc::Status& status, const std::function<bool()>& give_up) {
   if (status.error_code() != grpc::StatusCode::UNAVAILABLE || stop_requested()) return false;
-  std::fprintf(stderr, "gsmq: %s; reconnecting\n", describe(c, status).c_str());
+  std::fprintf(stderr, "%s: %s; reconnecting\n", program_name().c_str(), describe(c, status).c_str());
   return wait_for_daemon(c, Clock::now(), give_up);
 }
 

@@ -30,6 +30,11 @@ struct Connection {
 // cannot be reached, ToolError(kExitUsage) for bad query parameters.
 std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOptions& options);
 
+// One Ping within `timeout`: OK when gsmqd answers; fails fast when it cannot be reached.
+grpc::Status ping(Connection& c, Duration timeout);
+// Why a connection attempt failed, in a few words ("Connection refused", "no answer within 5s").
+std::string connect_failure(const grpc::Status& status, Duration timeout);
+
 // Waits, with back-off, until the daemon answers again or the retry window (from
 // `since`) ran out; false then, or when a stop was requested or `give_up` says so.
 bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function<bool()>& give_up = {});

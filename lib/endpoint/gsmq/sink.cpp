@@ -7,6 +7,8 @@
 #include <thread>
 
 #include "rpc/message_convert.h"
+#include "util/program_name.h"
+#include "endpoint/sink_channel.h"
 
 namespace gsmq::gsmqd {
 namespace {
@@ -39,7 +41,7 @@ class StreamingSink : public Sink {
   }
 
   void send(Message message, Done done) override {
-    if (message.channel.empty()) message.channel = connection_->channel;
+    message.channel = sink_channel(connection_->channel, message.channel);
     Pending p;
     to_proto(message, &p.message);
     p.message.clear_receipt();
@@ -95,7 +97,7 @@ class StreamingSink : public Sink {
         lost_at = Clock::now();
       }
       lock.unlock();
-      std::fprintf(stderr, "gsmq: connection to gsmqd at %s lost (%s); reconnecting\n", connection_->target.c_str(),
+      std::fprintf(stderr, "%s: connection to gsmqd at %s lost (%s); reconnecting\n", program_name().c_str(), connection_->target.c_str(),
                    last_error_.c_str());
       if (!wait_for_daemon(*connection_, lost_at)) {
         give_up("connection lost: gsmqd at " + connection_->target + ": " + last_error_);
@@ -223,7 +225,7 @@ class RequestSink : public Sink {
   explicit RequestSink(std::shared_ptr<Connection> connection) : connection_(std::move(connection)) {}
 
   void send(Message message, Done done) override {
-    if (message.channel.empty()) message.channel = connection_->channel;
+    message.channel = sink_channel(connection_->channel, message.channel);
     v1::RequestMessage request;
     to_proto(message, request.mutable_message());
     const auto timeout = connection_->options.request_timeout;

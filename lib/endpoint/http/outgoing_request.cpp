@@ -3,6 +3,7 @@
 #include "endpoint/http/header_codec.h"
 #include "envelope/base64.h"
 #include "envelope/codec.h"
+#include "endpoint/sink_channel.h"
 
 namespace gsmq::http {
 namespace {
@@ -17,10 +18,7 @@ void common_headers(const SinkConfig& config, Request& r) {
 }  // namespace
 
 std::string target_for(const SinkConfig& config, const std::string& channel) {
-  std::string path = config.path;
-  static constexpr std::string_view kPlaceholder = "{channel}";
-  for (size_t at = path.find(kPlaceholder); at != std::string::npos; at = path.find(kPlaceholder, at + channel.size()))
-    path.replace(at, kPlaceholder.size(), channel);
+  const std::string path = replace_channel_placeholder(config.path, channel);
   std::string target = "/" + encode_path(path);
   if (!config.forward_query.empty()) target += "?" + config.forward_query;
   return target;

@@ -6,6 +6,7 @@
 
 #include "endpoint/backoff.h"
 #include "util/signals.h"
+#include "util/program_name.h"
 
 namespace gsmq::mqtt_adapter {
 namespace {
@@ -77,7 +78,7 @@ Connection::~Connection() {
 
 void Connection::warn(const std::string& what) const {
   if (diagnostics_) diagnostics_->warn(settings_.url_text + ": " + what);
-  else std::fprintf(stderr, "gsmq: %s: %s\n", settings_.url_text.c_str(), what.c_str());
+  else std::fprintf(stderr, "%s: %s: %s\n", program_name().c_str(), settings_.url_text.c_str(), what.c_str());
 }
 
 Connection::Attempt Connection::attempt() {

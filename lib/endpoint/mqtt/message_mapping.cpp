@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "endpoint/mqtt/topic.h"
+#include "endpoint/sink_channel.h"
 
 namespace gsmq::mqtt_adapter {
 namespace {
@@ -36,7 +37,7 @@ Message message_from_publish(const mqtt::message& publish) {
 
 Publication publication_for(const Message& message, const Settings& settings) {
   Publication p;
-  const std::string& topic = message.channel.empty() ? settings.topic : message.channel;
+  const std::string topic = sink_channel(settings.topic, message.channel);
   if (topic.empty()) {
     p.error = "no topic: the message has no channel and " + settings.url_text + " names no topic";
     return p;

@@ -1,13 +1,14 @@
 #include "endpoint/zmq/frames.h"
+#include "endpoint/sink_channel.h"
 
 namespace gsmq::zmq_adapter {
 
 std::vector<std::string> to_frames(const Message& message, const Settings& settings) {
-  const std::string& channel = message.channel.empty() ? settings.channel : message.channel;
+  const std::string channel = sink_channel(settings.channel, message.channel);
   if (settings.envelope) {
-    if (message.channel.empty() && !settings.channel.empty()) {
+    if (channel != message.channel) {
       Message copy = message;
-      copy.channel = settings.channel;
+      copy.channel = channel;
       return {format_envelope(copy)};
     }
     return {format_envelope(message)};

@@ -10,6 +10,7 @@
 #include "endpoint/zmq/socket.h"
 #include "endpoint/zmq/subscriptions.h"
 #include "util/signals.h"
+#include "endpoint/sink_channel.h"
 
 namespace gsmq::zmq_adapter {
 namespace {
@@ -25,7 +26,7 @@ class ZmqSink : public Sink {
 
   void send(Message message, Done done) override {
     const auto frames = to_frames(message, settings_);
-    const std::string channel = message.channel.empty() ? settings_.channel : message.channel;
+    const std::string channel = sink_channel(settings_.channel, message.channel);
     const auto deadline = settings_.timeout ? Clock::now() + *settings_.timeout : Clock::time_point::max();
     const bool pub = settings_.pattern == Pattern::pub;
     const char* still_waiting = pub ? "no ZeroMQ subscriber was there" : "no ZeroMQ peer took the message";
