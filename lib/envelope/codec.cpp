@@ -44,21 +44,31 @@ std::string field_error(const std::string& name, const std::string& what) {
   return "field \"" + name + "\": " + what;
 }
 
+// ": <nlohmann's text>" for a line it refused. Re-parses with exceptions, on the error
+// path only. Every json::exception counts: a number too large for a double is an
+// out_of_range (406), not a parse_error, and must not escape the decoder.
+std::string json_error_detail(std::string_view line) {
+  try {
+    const json ignored = json::parse(line.begin(), line.end());
+    (void)ignored;
+  } catch (const json::parse_error& e) {
+    const std::string what = e.what();  // "[json.exception.parse_error.101] parse error at ...: detail"
+    const auto colon = what.find(": ");
+    return ": " + (colon == std::string::npos ? what : what.substr(colon + 2));
+  } catch (const json::exception& e) {
+    const std::string what = e.what();  // "[json.exception.out_of_range.406] number overflow parsing '1e400'"
+    const auto bracket = what.find("] ");
+    return ": " + (bracket == std::string::npos ? what : what.substr(bracket + 2));
+  }
+  return "";
+}
+
 }  // namespace
 
 bool parse_envelope(std::string_view line, Message& out, std::string& error, const CodecLimits& limits) {
   json doc = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
-    // Re-parse with exceptions only on the error path, for nlohmann's position text.
-    try {
-      const json ignored = json::parse(line.begin(), line.end());
-      (void)ignored;
-      error = "invalid JSON";
-    } catch (const json::parse_error& e) {
-      std::string what = e.what();
-      const auto colon = what.find(": ");
-      error = "invalid JSON: " + (colon == std::string::npos ? what : what.substr(colon + 2));
-    }
+    error = "invalid JSON" + json_error_detail(line);
     return false;
   }
   if (!doc.is_object()) {

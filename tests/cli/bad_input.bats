@@ -81,6 +81,18 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   assert_equal "$stderr" 'LINE 2: field "priority": expected an integer 0-9'
 }
 
+@test "a number too large for a double is one bad line; the lines after it still go through" {
+  printf '%s\n' '{"body":"before"}' '{"body":1e400}' '{"body":"after"}' >in.jsonl
+  run --separate-stderr gsmq-send - <in.jsonl
+  assert_equal "$status" 3
+  assert_output $'{"body":"before"}\n{"body":"after"}'
+  assert_equal "$stderr" "LINE 2: invalid JSON: number overflow parsing '1e400'"
+  run --separate-stderr gsmq-recv file:in.jsonl
+  assert_equal "$status" 3
+  assert_output $'{"body":"before"}\n{"body":"after"}'
+  assert_equal "$stderr" "LINE 2: invalid JSON: number overflow parsing '1e400'"
+}
+
 @test "CRLF line ends are accepted" {
   printf '{"body":"dos"}\r\n{"body":"too"}\r\n' >crlf.jsonl
   run gsmq-recv file:crlf.jsonl

@@ -110,6 +110,19 @@ setup() {
   grep -q 'not a JSON envelope' "$BATS_TEST_TMPDIR/ingest.err"
 }
 
+@test "?envelope: a number too large for a double is 4.00, and the server keeps serving" {
+  coap_ingest_start "coap://:$INGEST_PORT/env?envelope" --count 1
+  run coap_post -m post -e '{"body":1e400}' "coap://127.0.0.1:$INGEST_PORT/env"
+  assert_output --partial '4.00'
+  assert_output --partial "number overflow parsing '1e400'"
+  run coap_post -m post -e '{"body":"still here"}' "coap://127.0.0.1:$INGEST_PORT/env"
+  assert_success
+  wait_for_exit "$INGEST_PID"
+  assert_equal "$status" 0
+  run jq -r .body "$BATS_TEST_TMPDIR/ingest.out"
+  assert_output 'still here'
+}
+
 @test "garbage datagrams are counted and ignored, the server keeps serving" {
   coap_ingest_start "coap://:$INGEST_PORT/in" --count 1
   /usr/bin/python3 - "$INGEST_PORT" <<'PY'

@@ -111,6 +111,20 @@ teardown() {
   grep -q 'line 2: field' "$INGEST_ERR"  # logged on stderr
 }
 
+@test "a JSON line with a number too large for a double is a 400, and the server keeps serving" {
+  ingest_start "$BASE/in" gsmq-recv --count 1 "$BASE/in?listen"
+  run --separate-stderr curl -sS -w '\n%{http_code}' -H 'Content-Type: application/x-ndjson' \
+    --data-binary $'{"body":"ok"}\n{"body":1e400}\n' "$BASE/in"
+  assert_success
+  [[ "$(tail -1 <<<"$output")" == 400 ]]
+  [[ "$(head -1 <<<"$output" | jq -r .error)" == "line 2: invalid JSON: number overflow parsing '1e400'" ]]
+  run --separate-stderr curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/x-ndjson' \
+    --data-binary '{"body":"good"}' "$BASE/in"
+  assert_output 200
+  ingest_wait
+  [[ "$(jq -r .body "$INGEST_OUT")" == good ]]
+}
+
 @test "wrong path 404, wrong method 405, GET is the health check, too large 413, no credentials 401" {
   ingest_start "$BASE/ingest" gsmq-recv --max-body 1k "$BASE/ingest?listen"
   run curl -sS -o /dev/null -w '%{http_code}' --data-binary x "$BASE/other"

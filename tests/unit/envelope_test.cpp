@@ -353,6 +353,19 @@ TEST(Envelope, LinesThatAreNotJsonObjectsAreRejected) {
   }
 }
 
+TEST(Envelope, ANumberTooLargeForADoubleIsBadInputNotAnException) {
+  // nlohmann reports these as out_of_range 406, not as a parse_error.
+  const std::string huge_integer = std::string(400, '9');
+  for (const std::string& line : {std::string(R"({"body":1e400})"), std::string(R"({"body":[1,-1E+999]})"),
+                                 std::string(R"({"body":"x","extra":1e400})"), std::string(R"({"ts":1e400})"),
+                                 R"({"body":)" + huge_integer + "}"}) {
+    SCOPED_TRACE(line);
+    const std::string error = parse_error(line);
+    EXPECT_EQ(error.rfind("invalid JSON: number overflow parsing '", 0), 0u) << error;
+  }
+  EXPECT_TRUE(parse_ok(R"({"body":1e-400})").body_is_json) << "underflow is a number (0) for nlohmann";
+}
+
 TEST(Envelope, BodyAndBodyB64TogetherAreRejected) {
   const std::string error = parse_error(R"({"body":"a","body_b64":"YQ=="})");
   EXPECT_NE(error.find(R"("body")"), std::string::npos) << error;

@@ -138,6 +138,9 @@ TEST(ZmqFrames, SourceEnvelopes) {
   EXPECT_FALSE(from_frames({"not json"}, s, {}, m, error));
   EXPECT_NE(error.find("not a JSON envelope"), std::string::npos);
   EXPECT_FALSE(from_frames({"c", R"({"body":"x"})"}, s, {}, m, error));
+  // A number too large for a double is a malformed message, not an exception that ends the source.
+  EXPECT_FALSE(from_frames({R"({"body":1e400})"}, s, {}, m, error));
+  EXPECT_NE(error.find("number overflow"), std::string::npos) << error;
 }
 
 }  // namespace
