@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "envelope/base64.h"
+#include "envelope/json_depth.h"
 #include "envelope/utf8.h"
 
 namespace gsmq {
@@ -32,14 +33,6 @@ bool get_integer(const json& v, T lo, T hi, T& out) {
   return false;
 }
 
-bool is_known_field(const std::string& key) {
-  static const char* known[] = {"channel", "body_b64", "id", "ts", "priority", "meta", "seq", "ttl_ms",
-                                "delay_ms", "max_receives", "receive_count", "dead_letter"};
-  for (const char* k : known)
-    if (key == k) return true;
-  return false;
-}
-
 std::string field_error(const std::string& name, const std::string& what) {
   return "field \"" + name + "\": " + what;
 }
@@ -65,7 +58,20 @@ std::string json_error_detail(std::string_view line) {
 
 }  // namespace
 
+bool is_envelope_field(std::string_view key) {
+  static constexpr std::string_view known[] = {"channel", "body", "body_b64", "id", "ts", "priority", "meta",
+                                               "seq", "ttl_ms", "delay_ms", "max_receives", "dead_letter",
+                                               "receive_count", "receipt"};
+  for (const auto k : known)
+    if (key == k) return true;
+  return false;
+}
+
 bool parse_envelope(std::string_view line, Message& out, std::string& error, const CodecLimits& limits) {
+  if (!json_depth_within(line, kMaxLineDepth)) {
+    error = "nested deeper than the limit of " + std::to_string(kMaxLineDepth) + " levels";
+    return false;
+  }
   json doc = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
     error = "invalid JSON" + json_error_detail(line);
@@ -82,7 +88,7 @@ bool parse_envelope(std::string_view line, Message& out, std::string& error, con
     std::string problem;
     // null in a known field means "not set" (what jq writes for a missing key);
     // a null body stays a JSON value.
-    if (value.is_null() && key != "body" && is_known_field(key)) continue;
+    if (value.is_null() && key != "body" && is_envelope_field(key)) continue;
     if (key == "channel") {
       if ((problem = want_string(value)).empty()) m.channel = value.get<std::string>();
     } else if (key == "body") {
@@ -135,6 +141,8 @@ bool parse_envelope(std::string_view line, Message& out, std::string& error, con
       else problem = "expected a non-negative integer";
     } else if (key == "dead_letter") {
       if ((problem = want_string(value)).empty()) m.dead_letter = value.get<std::string>();
+    } else if (key == "receipt") {
+      // gsmqd's settle handle (gsmq.v1.Message); it means nothing in a line and is not kept.
     } else {
       if (m.extra.is_null()) m.extra = json::object();
       m.extra[key] = std::move(value);
@@ -161,7 +169,7 @@ std::string format_envelope(const Message& m) {
   nlohmann::ordered_json j;
   if (!m.channel.empty()) j["channel"] = m.channel;
   bool body_done = false;
-  if (m.body_is_json) {
+  if (m.body_is_json && json_depth_within(m.body, kMaxBodyDepth)) {
     json value = json::parse(m.body, nullptr, false);
     if (!value.is_discarded()) {
       j["body"] = std::move(value);
@@ -183,7 +191,8 @@ std::string format_envelope(const Message& m) {
   if (m.dead_letter) j["dead_letter"] = *m.dead_letter;
   if (m.receive_count) j["receive_count"] = *m.receive_count;
   if (m.extra.is_object()) {
-    for (auto& [key, value] : m.extra.items()) j[key] = value;
+    for (auto& [key, value] : m.extra.items())
+      if (!is_envelope_field(key)) j[key] = value;
   }
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -9,6 +9,12 @@
 
 namespace gsmq {
 
+// How deep a line may nest, the envelope object counting as level 1: a body or an
+// unknown field may nest kMaxLineDepth - 1 levels. Deeper lines are bad input, so that
+// nothing downstream recurses on untrusted depth (gsmq(7) THE ENVELOPE).
+inline constexpr size_t kMaxLineDepth = 128;
+inline constexpr size_t kMaxBodyDepth = kMaxLineDepth - 1;
+
 struct CodecLimits {
   size_t max_body_bytes = 64u << 20;  // larger bodies are bad input, not an out-of-memory
 };
@@ -21,7 +27,14 @@ bool parse_envelope(std::string_view line, Message& out, std::string& error,
 
 // Writes `message` as one compact JSON object (no trailing newline). Fields that hold
 // their default (empty channel, no id, ts 0, priority 0, empty meta, unset options) are left out.
+// Never recurses deeper than kMaxLineDepth: a body flagged body_is_json that nests deeper
+// (or is not JSON) is written as a string; an unknown field named like an envelope field
+// (is_envelope_field) is left out.
 std::string format_envelope(const Message& message);
+
+// The top-level names the envelope defines (channel, body, ..., receipt): never taken
+// from Message::extra on output.
+bool is_envelope_field(std::string_view key);
 
 // --raw: a bare line is the body; on output the body bytes are the line.
 Message message_from_raw_line(std::string_view line);

@@ -1,5 +1,8 @@
 #include "rpc/message_convert.h"
 
+#include "envelope/codec.h"
+#include "envelope/json_depth.h"
+
 namespace gsmq {
 
 void to_proto(const Message& in, v1::Message* out) {
@@ -16,7 +19,8 @@ void to_proto(const Message& in, v1::Message* out) {
   if (in.max_receives) out->set_max_receives(*in.max_receives);
   if (in.dead_letter) out->set_dead_letter(*in.dead_letter);
   if (in.receive_count) out->set_receive_count(*in.receive_count);
-  if (in.extra.is_object() && !in.extra.empty()) out->set_extra_json(in.extra.dump());
+  if (in.extra.is_object() && !in.extra.empty())
+    out->set_extra_json(in.extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 Message from_proto(const v1::Message& in) {
@@ -34,7 +38,9 @@ Message from_proto(const v1::Message& in) {
   if (in.max_receives() != 0) m.max_receives = in.max_receives();
   if (!in.dead_letter().empty()) m.dead_letter = in.dead_letter();
   if (in.receive_count() != 0) m.receive_count = in.receive_count();
-  if (!in.extra_json().empty()) {
+  // Unknown envelope fields, nested no deeper than a line may be (the object is the
+  // envelope's level); deeper ones are dropped, as unparsable ones are.
+  if (!in.extra_json().empty() && json_depth_within(in.extra_json(), kMaxLineDepth)) {
     auto extra = nlohmann::json::parse(in.extra_json(), nullptr, false);
     if (extra.is_object()) m.extra = std::move(extra);
   }

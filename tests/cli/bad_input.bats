@@ -93,6 +93,22 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   assert_equal "$stderr" "LINE 2: invalid JSON: number overflow parsing '1e400'"
 }
 
+# A line whose body is NUMBER arrays deep around 1: deep_line 1 is {"body":[1]}.
+deep_line() {
+  /usr/bin/python3 -c 'import sys; d = int(sys.argv[1]); print("{\"body\":" + "[" * d + "1" + "]" * d + "}")' "$1"
+}
+
+@test "a line nested deeper than 128 levels is bad input; exactly 128 (the envelope counts) is fine" {
+  { echo '{"body":"before"}'; deep_line 127; deep_line 128; deep_line 100000; echo '{"body":"after"}'; } >deep.jsonl
+  run --separate-stderr gsmq-send - <deep.jsonl
+  assert_equal "$status" 3
+  assert_equal "$output" "$(sed -n '1p;2p;5p' deep.jsonl)"
+  assert_equal "$stderr" $'LINE 3: nested deeper than the limit of 128 levels\nLINE 4: nested deeper than the limit of 128 levels'
+  run --separate-stderr gsmq-recv file:deep.jsonl
+  assert_equal "$status" 3
+  assert_equal "$output" "$(sed -n '1p;2p;5p' deep.jsonl)"
+}
+
 @test "CRLF line ends are accepted" {
   printf '{"body":"dos"}\r\n{"body":"too"}\r\n' >crlf.jsonl
   run gsmq-recv file:crlf.jsonl

@@ -259,6 +259,21 @@ s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys
   [[ "$(echo "$output" | jq -r .meta.src | sort -u)" == curl ]]
 }
 
+@test "a JSON body nested 100,000 deep is no poison: stored in gsmqd, gsmq-recv prints it as a string" {
+  gsmqd_start
+  ingest_start "$BASE/in" gsmq-bridge --count 1 "$BASE/in?listen" "$GSMQ/poison"
+  local deep="$BATS_TEST_TMPDIR/deep.json"
+  /usr/bin/python3 -c 'print("[" * 100000 + "]" * 100000, end="")' >"$deep"
+  run --separate-stderr curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary @"$deep" "$BASE/in"
+  assert_output 200
+  ingest_wait
+  run --separate-stderr gsmq-recv --count 1 --wait 5s "$GSMQ/poison"
+  assert_success
+  [[ "$(jq -r '.body | type' <<<"$output")" == string ]]
+  [[ "$(jq -j .body <<<"$output")" == "$(cat "$deep")" ]]  # the same bytes
+}
+
 @test "bridge: a sub-path names the gsmqd channel; with gsmqd gone the client is told 503, not 200" {
   gsmqd_start
   ingest_start "$BASE/in" gsmq-bridge --count 1 "$BASE/in?listen" "$GSMQ/"

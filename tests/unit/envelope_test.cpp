@@ -282,6 +282,73 @@ TEST(Envelope, JsonBodyCountsItsCompactSizeAgainstTheLimit) {
   EXPECT_NE(parse_error(line, CodecLimits{6}).find("7 bytes"), std::string::npos);
 }
 
+// ---- nesting limit ---------------------------------------------------------------------
+
+// `depth` nested arrays around 1: nested_array(2) is [[1]].
+std::string nested_array(size_t depth) { return std::string(depth, '[') + "1" + std::string(depth, ']'); }
+
+TEST(Envelope, ALineNestsAtMost128LevelsTheEnvelopeCountingAsOne) {
+  const std::string deepest_body = nested_array(kMaxLineDepth - 1);
+  const Message m = parse_ok(R"({"body":)" + deepest_body + "}");
+  EXPECT_TRUE(m.body_is_json);
+  EXPECT_EQ(parse_ok(format_envelope(m)), m);
+  EXPECT_TRUE(parse_ok(R"({"body":"x","extra":)" + deepest_body + "}").extra.is_object());
+
+  const std::string limit_error = "nested deeper than the limit of 128 levels";
+  EXPECT_EQ(parse_error(R"({"body":)" + nested_array(kMaxLineDepth) + "}"), limit_error);
+  EXPECT_EQ(parse_error(R"({"body":"x","extra":)" + nested_array(kMaxLineDepth) + "}"), limit_error);
+  EXPECT_EQ(parse_error(R"({"body":)" + nested_array(100000) + "}"), limit_error);
+  EXPECT_EQ(parse_error(std::string(100000, '[')), limit_error);
+  // Brackets in strings are text, not nesting.
+  EXPECT_EQ(parse_ok(R"({"body":")" + std::string(1000, '[') + R"("})").body, std::string(1000, '['));
+}
+
+TEST(Envelope, AJsonBodyTooDeepOrNotJsonIsWrittenAsAString) {
+  Message deep;
+  deep.body = nested_array(100000);  // e.g. from gsmqd: stored by another client
+  deep.body_is_json = true;
+  const std::string line = format_envelope(deep);  // must not recurse 100,000 levels
+  EXPECT_EQ(line, R"({"body":")" + deep.body + R"("})");
+  EXPECT_EQ(parse_ok(line).body, deep.body) << "the same bytes";
+
+  Message one_too_deep;
+  one_too_deep.body = nested_array(kMaxBodyDepth + 1);
+  one_too_deep.body_is_json = true;
+  EXPECT_EQ(format_envelope(one_too_deep), R"({"body":")" + one_too_deep.body + R"("})");
+  Message deepest = one_too_deep;
+  deepest.body = nested_array(kMaxBodyDepth);
+  EXPECT_EQ(format_envelope(deepest), R"({"body":)" + deepest.body + "}");
+
+  Message not_json;
+  not_json.body = "{not json";
+  not_json.body_is_json = true;
+  EXPECT_EQ(format_envelope(not_json), R"({"body":"{not json"})");
+  not_json.body = "[\xff";
+  EXPECT_EQ(format_envelope(not_json), R"({"body_b64":"W/8="})");
+}
+
+TEST(Envelope, AnUnknownFieldNeverOverridesAnEnvelopeField) {
+  Message m;
+  m.channel = "real";
+  m.body = "real body";
+  m.extra = json::parse(
+      R"({"channel":"evil","body":"evil","body_b64":"ZXZpbA==","id":"evil","ts":1,"priority":9,)"
+      R"("meta":{"k":"evil"},"seq":1,"ttl_ms":1,"delay_ms":1,"max_receives":1,"dead_letter":"evil",)"
+      R"("receive_count":1,"receipt":"1:2@evil","x-kept":true})");
+  EXPECT_EQ(format_envelope(m), R"({"channel":"real","body":"real body","x-kept":true})");
+  for (const char* key : {"channel", "body", "body_b64", "id", "ts", "priority", "meta", "seq", "ttl_ms", "delay_ms",
+                          "max_receives", "dead_letter", "receive_count", "receipt"})
+    EXPECT_TRUE(is_envelope_field(key)) << key;
+  EXPECT_FALSE(is_envelope_field("x-kept"));
+  EXPECT_FALSE(is_envelope_field("Channel"));
+}
+
+TEST(Envelope, AReceiptInALineIsNotKept) {
+  // gsmqd's settle handle: meaningful only on the gRPC stream it came with.
+  const Message m = parse_ok(R"({"body":"x","receipt":"1:2@jobs","other":1})");
+  EXPECT_EQ(m.extra, json::parse(R"({"other":1})"));
+}
+
 // ---- bad input -------------------------------------------------------------------------
 
 struct BadLine {
