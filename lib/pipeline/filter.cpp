@@ -5,6 +5,9 @@
 #include <cstring>
 #include <cmath>
 
+#include "envelope/codec.h"
+#include "envelope/json_depth.h"
+
 namespace gsmq {
 namespace {
 
@@ -28,6 +31,8 @@ std::optional<std::string> field_value(const Message& m, const std::string& fiel
     return it->second;
   }
   if (field.starts_with("body.")) {
+    // A body nested deeper than a line may be is not looked into: dump() recurses.
+    if (!json_depth_within(m.body, kMaxBodyDepth)) return std::nullopt;
     const auto doc = nlohmann::json::parse(m.body, nullptr, false);
     if (doc.is_discarded()) return std::nullopt;
     const nlohmann::json* node = &doc;

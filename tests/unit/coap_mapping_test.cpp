@@ -106,6 +106,8 @@ TEST(CoapMapping, JsonBodies) {
   EXPECT_FALSE(body_is_json(50, "not json"));
   EXPECT_FALSE(body_is_json(0, R"({"t":21.5})"));
   EXPECT_FALSE(body_is_json(std::nullopt, R"({"t":21.5})"));
+  // Deeper than a body in a line may be: bytes, so no consumer recurses on it.
+  EXPECT_FALSE(body_is_json(50, std::string(100000, '[') + std::string(100000, ']')));
 }
 
 TEST(CoapMapping, PathBelowTheIngestPath) {

@@ -64,6 +64,13 @@ TEST(Filter, MissingFieldsMatchOnlyNotEqual) {
   EXPECT_TRUE(filter("meta.site!=lab").matches(m));
 }
 
+TEST(Filter, ABodyNestedTooDeepIsNotLookedInto) {
+  Message m;
+  m.body = R"({"a":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
+  EXPECT_FALSE(filter("body.a==x").matches(m));  // must not recurse 100,000 levels
+  EXPECT_TRUE(filter("body.a!=x").matches(m));
+}
+
 TEST(Filter, AllFiltersMustHold) {
   const Message m = reading();
   std::vector<MessageFilter> fs{filter("channel~sensors/*"), filter("body.temp>30")};

@@ -1,9 +1,8 @@
 #include "endpoint/coap/mapping.h"
 
-#include <nlohmann/json.hpp>
-
 #include "endpoint/url.h"
 #include "endpoint/sink_channel.h"
+#include "envelope/json_body.h"
 
 #include <array>
 #include <cctype>
@@ -66,8 +65,7 @@ std::optional<uint16_t> parse_content_format(std::string_view text) {
 bool body_is_json(std::optional<uint32_t> content_format, std::string_view body) {
   if (!content_format || (*content_format != 50 && *content_format != 51 && *content_format != 52 && *content_format != 110))
     return false;
-  const auto value = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-  return !value.is_discarded() && !value.is_string();
+  return is_json_body(body);
 }
 
 std::vector<std::string> split_path(std::string_view path) {

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include <nlohmann/json.hpp>
+#include "envelope/json_body.h"
 
 namespace gsmq::http {
 
@@ -34,10 +34,7 @@ bool is_json_media_type(std::string_view content_type) {
 }
 
 bool body_is_json(std::string_view content_type, std::string_view body) {
-  if (!is_json_media_type(content_type)) return false;
-  // A JSON string stays bytes: the envelope's "body" string would lose its quotes.
-  const auto value = nlohmann::json::parse(body.begin(), body.end(), nullptr, false);
-  return !value.is_discarded() && !value.is_string();
+  return is_json_media_type(content_type) && is_json_body(body);
 }
 
 std::string_view reason_phrase(int status) {
