@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/blank_line.h"
 #include "util/signals.h"
 
 namespace gsmq {
@@ -52,6 +53,7 @@ Source::Status LinesSource::next(Delivery& out, Clock::time_point deadline) {
           out.message = message_from_raw_line(line_);
           return Status::message;
         }
+        if (is_blank_line(line_)) continue;  // not a message, not bad input; still counted
         std::string error;
         if (parse_envelope(line_, out.message, error, options_.limits)) return Status::message;
         options_.diagnostics->bad_input(reader_.line_number(), error);

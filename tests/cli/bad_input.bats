@@ -109,6 +109,26 @@ deep_line() {
   assert_equal "$output" "$(sed -n '1p;2p;5p' deep.jsonl)"
 }
 
+@test "blank lines (empty, spaces, tabs, a CR line end) are skipped, not bad input, and still counted" {
+  printf '%s\n' '{"body":"one"}' '' '   ' $'\t ' $'\r' $' \t\r' '{"body":"two"}' '{"priority":10}' >blank.jsonl
+  run --separate-stderr gsmq-send - <blank.jsonl
+  assert_equal "$status" 3
+  assert_output $'{"body":"one"}\n{"body":"two"}'
+  assert_equal "$stderr" 'LINE 8: field "priority": expected an integer 0-9'
+  run --separate-stderr gsmq-recv file:blank.jsonl
+  assert_equal "$status" 3
+  assert_output $'{"body":"one"}\n{"body":"two"}'
+  assert_equal "$stderr" 'LINE 8: field "priority": expected an integer 0-9'
+  printf '\n \n' >only-blank.jsonl
+  run --separate-stderr gsmq-bridge file:only-blank.jsonl -
+  assert_success
+  assert_output ""
+  # --raw: every line is a body, a blank one too
+  run --separate-stderr gsmq-send --raw - < <(printf 'a\n\nb\n')
+  assert_success
+  assert_output $'{"body":"a"}\n{"body":""}\n{"body":"b"}'
+}
+
 @test "CRLF line ends are accepted" {
   printf '{"body":"dos"}\r\n{"body":"too"}\r\n' >crlf.jsonl
   run gsmq-recv file:crlf.jsonl

@@ -9,6 +9,7 @@
 #include "endpoint/url.h"
 #include "envelope/base64.h"
 #include "envelope/codec.h"
+#include "io/blank_line.h"
 
 namespace gsmq::http {
 namespace {
@@ -178,8 +179,8 @@ IngestDecision decide_ingest(const IngestConfig& config, const Request& request)
     std::string_view line = body.substr(0, nl);
     body.remove_prefix(nl == std::string_view::npos ? body.size() : nl + 1);
     ++line_number;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    if (is_blank_line(line)) continue;
+    if (line.back() == '\r') line.remove_suffix(1);
     Message m;
     std::string error;
     if (!parse_envelope(line, m, error, config.limits)) {
