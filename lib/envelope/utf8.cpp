@@ -40,4 +40,29 @@ bool is_valid_utf8(std::string_view bytes) {
   return true;
 }
 
+size_t utf8_sequence_length(std::string_view rest) {
+  const auto* s = reinterpret_cast<const uint8_t*>(rest.data());
+  if (rest.empty()) return 0;
+  const uint8_t c = s[0];
+  size_t len;
+  uint8_t lo = 0x80, hi = 0xBF;  // the range of the second byte (Unicode table 3-7)
+  if (c >= 0xC2 && c <= 0xDF) {
+    len = 2;
+  } else if (c >= 0xE0 && c <= 0xEF) {
+    len = 3;
+    if (c == 0xE0) lo = 0xA0;  // no overlongs
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    len = 4;
+    if (c == 0xF0) lo = 0x90;  // no overlongs
+    if (c == 0xF4) hi = 0x8F;  // nothing above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (rest.size() < len || s[1] < lo || s[1] > hi) return 0;
+  for (size_t k = 2; k < len; ++k)
+    if (s[k] < 0x80 || s[k] > 0xBF) return 0;
+  return len;
+}
+
 }  // namespace gsmq

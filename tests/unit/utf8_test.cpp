@@ -67,5 +67,34 @@ TEST(Utf8, AgreesWithTheJsonEncoderOnRandomBytes) {
   EXPECT_GT(valid, 1000) << "the sample must hold valid multi-byte text too";
 }
 
+// Valid when every non-ASCII character is one well-formed sequence, found one at a time.
+bool valid_sequence_by_sequence(std::string_view bytes) {
+  for (size_t i = 0; i < bytes.size();) {
+    if (static_cast<unsigned char>(bytes[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t len = utf8_sequence_length(bytes.substr(i));
+    if (len == 0) return false;
+    i += len;
+  }
+  return true;
+}
+
+TEST(Utf8, SequenceLengthAgreesWithTheWholeStringCheck) {
+  EXPECT_EQ(utf8_sequence_length("\xc3\xa9 and more"), 2u);
+  EXPECT_EQ(utf8_sequence_length("\xe6\x97\xa5"), 3u);
+  EXPECT_EQ(utf8_sequence_length("\xf0\x9f\x9a\xaa"), 4u);
+  EXPECT_EQ(utf8_sequence_length("\xf0\x9f\x9a"), 0u) << "truncated";
+  EXPECT_EQ(utf8_sequence_length("\xed\xa0\x80"), 0u) << "a surrogate";
+  EXPECT_EQ(utf8_sequence_length(""), 0u);
+  std::mt19937 rng(98);
+  for (int i = 0; i < 20000; ++i) {
+    std::string bytes(1 + rng() % 6, '\0');
+    for (auto& c : bytes) c = static_cast<char>(rng() % 3 == 0 ? rng() % 0x80 : 0x80 + rng() % 0x78);
+    ASSERT_EQ(valid_sequence_by_sequence(bytes), is_valid_utf8(bytes)) << testing::PrintToString(bytes);
+  }
+}
+
 }  // namespace
 }  // namespace gsmq
