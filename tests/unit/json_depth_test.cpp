@@ -40,6 +40,10 @@ TEST(JsonDepth, BracketsInsideStringsDoNotCount) {
   EXPECT_TRUE(json_depth_within(R"(["a\"[[[["])", 1)) << "an escaped quote does not end the string";
   EXPECT_FALSE(json_depth_within(R"(["a\\",[[1]]])", 2)) << "an escaped backslash does: the brackets after it count";
   EXPECT_TRUE(json_depth_within(R"(["\u005b\u005b"])", 1));
+  EXPECT_TRUE(json_depth_within(R"(["a\\\"[[[["])", 1)) << "three backslashes: the quote is escaped";
+  EXPECT_FALSE(json_depth_within(R"(["\\",[[1]]])", 2)) << "a backslash run right after the opening quote";
+  EXPECT_FALSE(json_depth_within(R"(["\"\\",[[1]]])", 2));
+  EXPECT_TRUE(json_depth_within(R"(["\"\\",[1]])", 2));
 }
 
 TEST(JsonDepth, DeepInputIsRefusedAndUnbalancedInputDoesNotUnderflow) {
