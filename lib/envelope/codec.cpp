@@ -4,7 +4,9 @@
 
 #include "envelope/base64.h"
 #include "envelope/json_depth.h"
-#include "envelope/utf8.h"
+#include "envelope/json_member.h"
+#include "envelope/json_validate.h"
+#include "envelope/json_writer.h"
 
 namespace gsmq {
 namespace {
@@ -56,6 +58,17 @@ std::string json_error_detail(std::string_view line) {
   return "";
 }
 
+// A JSON body goes out as it is when reading the line back gives the same bytes: one
+// valid JSON value other than a string, nested no deeper than a body in a line may be,
+// with no whitespace around it and no line break in it (a line is one line). One byte
+// scan: no parse on the output path.
+bool is_verbatim_json_body(std::string_view body) {
+  const auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  if (body.empty() || body.front() == '"' || space(body.front()) || space(body.back())) return false;
+  if (body.find('\n') != std::string_view::npos || body.find('\r') != std::string_view::npos) return false;
+  return is_valid_json(body, kMaxBodyDepth);
+}
+
 }  // namespace
 
 bool is_envelope_field(std::string_view key) {
@@ -96,7 +109,10 @@ bool parse_envelope(std::string_view line, Message& out, std::string& error, con
       if (value.is_string()) {
         m.body = value.get<std::string>();
       } else {
-        m.body = value.dump();
+        // The value's text as written in the line: its key order, number spelling and
+        // inner spaces are its bytes (a signature over them still holds after a hop).
+        const auto text = json_member_text(line, "body");
+        m.body = text ? std::string(*text) : value.dump();  // always found in a parsed object
         m.body_is_json = true;
       }
     } else if (key == "body_b64") {
@@ -166,35 +182,63 @@ bool parse_envelope(std::string_view line, Message& out, std::string& error, con
 }
 
 std::string format_envelope(const Message& m) {
-  nlohmann::ordered_json j;
-  if (!m.channel.empty()) j["channel"] = m.channel;
-  bool body_done = false;
-  if (m.body_is_json && json_depth_within(m.body, kMaxBodyDepth)) {
-    json value = json::parse(m.body, nullptr, false);
-    if (!value.is_discarded()) {
-      j["body"] = std::move(value);
-      body_done = true;
+  // Written directly, in the order of gsmq(7); the text is what nlohmann's dump with
+  // error_handler_t::replace gave when this built an ordered_json, but for the JSON body.
+  std::string out;
+  out.reserve(m.body.size() + m.channel.size() + m.id.size() + 96);
+  out += '{';
+  if (!m.channel.empty()) {
+    out += "\"channel\":";
+    append_json_string(out, m.channel);
+    out += ',';
+  }
+  const size_t body_at = out.size();
+  out += "\"body\":";
+  if (m.body_is_json && is_verbatim_json_body(m.body)) {
+    out += m.body;
+  } else if (!append_json_string_if_utf8(out, m.body)) {
+    out.resize(body_at);
+    out += "\"body_b64\":\"";
+    out += base64_encode(m.body);
+    out += '"';
+  }
+  const auto member = [&out](std::string_view name) {
+    out += ",\"";
+    out += name;
+    out += "\":";
+  };
+  if (!m.id.empty()) member("id"), append_json_string(out, m.id);
+  if (m.ts != 0) member("ts"), append_json_integer(out, m.ts);
+  if (m.priority != 0) member("priority"), append_json_integer(out, int64_t{m.priority});
+  if (!m.meta.empty()) {
+    member("meta");
+    char separator = '{';
+    for (const auto& [key, value] : m.meta) {
+      out += separator;
+      separator = ',';
+      append_json_string(out, key);
+      out += ':';
+      append_json_string(out, value);
+    }
+    out += '}';
+  }
+  if (m.seq) member("seq"), append_json_integer(out, *m.seq);
+  if (m.ttl_ms) member("ttl_ms"), append_json_integer(out, *m.ttl_ms);
+  if (m.delay_ms) member("delay_ms"), append_json_integer(out, *m.delay_ms);
+  if (m.max_receives) member("max_receives"), append_json_integer(out, uint64_t{*m.max_receives});
+  if (m.dead_letter) member("dead_letter"), append_json_string(out, *m.dead_letter);
+  if (m.receive_count) member("receive_count"), append_json_integer(out, uint64_t{*m.receive_count});
+  if (m.extra.is_object()) {
+    for (const auto& [key, value] : m.extra.items()) {
+      if (is_envelope_field(key)) continue;
+      out += ',';
+      append_json_string(out, key);
+      out += ':';
+      out += value.dump(-1, ' ', false, json::error_handler_t::replace);
     }
   }
-  if (!body_done) {
-    if (is_valid_utf8(m.body)) j["body"] = m.body;
-    else j["body_b64"] = base64_encode(m.body);
-  }
-  if (!m.id.empty()) j["id"] = m.id;
-  if (m.ts != 0) j["ts"] = m.ts;
-  if (m.priority != 0) j["priority"] = m.priority;
-  if (!m.meta.empty()) j["meta"] = m.meta;
-  if (m.seq) j["seq"] = *m.seq;
-  if (m.ttl_ms) j["ttl_ms"] = *m.ttl_ms;
-  if (m.delay_ms) j["delay_ms"] = *m.delay_ms;
-  if (m.max_receives) j["max_receives"] = *m.max_receives;
-  if (m.dead_letter) j["dead_letter"] = *m.dead_letter;
-  if (m.receive_count) j["receive_count"] = *m.receive_count;
-  if (m.extra.is_object()) {
-    for (auto& [key, value] : m.extra.items())
-      if (!is_envelope_field(key)) j[key] = value;
-  }
-  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  out += '}';
+  return out;
 }
 
 Message message_from_raw_line(std::string_view line) {

@@ -55,6 +55,19 @@ teardown() {
   assert_output ""
 }
 
+@test "a JSON body keeps its bytes (key order, number spelling) through gsmqd and a gsmq-recv | gsmq-send hop" {
+  printf '%s\n' '{"body":{"b":2,"a":12.50}}' '{"body": [1.0, 1E+2, -0, {"z": 1, "y": [ ]}] }' | gsmq-send "$GSMQ/from"
+  gsmq-recv --count 2 --wait 5s "$GSMQ/from" | gsmq-send --channel to "$GSMQ/to"
+  run --separate-stderr gsmq-recv --count 2 --wait 5s "$GSMQ/to"
+  assert_success
+  assert_line --index 0 --partial '"body":{"b":2,"a":12.50},'
+  assert_line --index 1 --partial '"body":[1.0, 1E+2, -0, {"z": 1, "y": [ ]}],'
+  # the bytes a sink gets
+  printf '%s\n' '{"body":{"b":2,"a":12.50}}' | gsmq-send "$GSMQ/raw"
+  run --separate-stderr gsmq-recv --raw --count 1 --wait 5s "$GSMQ/raw"
+  assert_output '{"b":2,"a":12.50}'
+}
+
 @test "priority: higher first, FIFO within a priority" {
   printf '%s\n' \
     '{"body":"low-1","priority":1}' \

@@ -45,6 +45,16 @@ JSON
   assert_output --partial '"x-big":-9223372036854775808'
 }
 
+@test "a JSON body is its text as written: gsmq-send writes it back as it is, trimmed of the spaces around it" {
+  printf '%s\n' '{"body": {"b":2,"a":12.50} , "id":"x"}' '{"body":[ 1E+2,-0 ]}' '{"body":1e-400}' >in.jsonl
+  run --separate-stderr gsmq-send - <in.jsonl
+  assert_success
+  assert_output $'{"body":{"b":2,"a":12.50},"id":"x"}\n{"body":[ 1E+2,-0 ]}\n{"body":1e-400}'
+  gsmq-send file:copy.jsonl <<<"$output"
+  run --separate-stderr gsmq-recv --raw file:copy.jsonl
+  assert_output $'{"b":2,"a":12.50}\n[ 1E+2,-0 ]\n1e-400'
+}
+
 @test "binary bodies stay byte-exact through body_b64" {
   printf '\xff\x00\xfe binary \x80' >bytes.bin
   body_b64=$(base64 -w0 bytes.bin)
