@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang in build/fuzz and runs each for
-# SECONDS (default 60) on the seed corpus tests/fuzz/corpus/envelope, then prints each
-# target's executions and findings. New inputs go to build/fuzz/corpus/TARGET (the seed
-# corpus is only read); findings (crash-*, timeout-*, oom-*) to build/fuzz/findings/TARGET.
+# SECONDS (default 60) on the seed corpus tests/fuzz/corpus/envelope, with the dictionary
+# tests/fuzz/envelope.dict, then prints each target's executions and findings. New inputs
+# go to build/fuzz/corpus/TARGET (the seed corpus is only read); findings (crash-*,
+# timeout-*, oom-*) to build/fuzz/findings/TARGET.
 # Exit status 1 when a target found something.
 # Usage: bash scripts/fuzz.sh [SECONDS]
 set -euo pipefail
@@ -28,7 +29,7 @@ for target in "${targets[@]}"; do
   corpus="$dir/corpus/$target" findings="$dir/findings/$target" log="$dir/$target.log"
   mkdir -p "$corpus" "$findings"
   "$dir/tests/fuzz/$target" -max_total_time="$seconds" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$findings/" "$corpus" "$seeds" >"$log" 2>&1 || true
+    -dict=tests/fuzz/envelope.dict -artifact_prefix="$findings/" "$corpus" "$seeds" >"$log" 2>&1 || true
   executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   found=$(find "$findings" -type f | wc -l)
   echo "$target: ${executions:-?} executions in ${seconds} s, corpus $(find "$corpus" -type f | wc -l) inputs, $found findings (log: $log)"
