@@ -25,6 +25,10 @@ TEST(JsonDepth, CountsArraysAndObjects) {
   EXPECT_FALSE(json_depth_within(R"({"a":[1],"b":{"c":{}}})", 2));
   EXPECT_TRUE(json_depth_within("[[],[],[[]]]", 3)) << "siblings do not add up";
   EXPECT_FALSE(json_depth_within("[[],[],[[]]]", 2));
+  // The text's nesting, not the DOM's: a deeper value replaced by a later duplicate
+  // still counts (found by json_scan_fuzz, whose first reference took the DOM's depth).
+  EXPECT_FALSE(json_depth_within(R"({"a":{"k":[1]},"a":null})", 2));
+  EXPECT_TRUE(json_depth_within(R"({"a":{"k":[1]},"a":null})", 3));
 }
 
 TEST(JsonDepth, ExactlyAtTheLimitPassesOneMoreDoesNot) {
