@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "envelope/message.h"
+#include "server/message_validation.h"
 #include "server/record_codec.h"
 #include "store/log_format.h"
 #include "store/posix_file.h"
@@ -146,6 +147,10 @@ std::map<std::string, std::vector<size_t>> group_by_channel(const std::vector<v1
                                                             std::vector<v1::SendResult>& results) {
   std::map<std::string, std::vector<size_t>> groups;
   for (size_t i = 0; i < messages.size(); ++i) {
+    if (std::string why = invalid_field(messages[i]); !why.empty()) {
+      results[i].set_error(why);
+      continue;
+    }
     const size_t size = message_record_size(messages[i]);
     if (size > store::format::kMaxRecordPayload) {
       results[i].set_error("message too large to store: " + std::to_string(size) +
@@ -318,6 +323,10 @@ void Broker::publish(v1::EventKind kind, std::vector<v1::Message> messages,
     if (m.ts() == 0) m.set_ts(now_micros());
     results[i].set_id(m.id());
     results[i].set_channel(m.channel());
+    if (std::string why = invalid_field(m); !why.empty()) {
+      results[i].set_error(why);
+      continue;
+    }
     auto& c = counts[m.channel()];
     ++c.first;
     for (auto& subscriber : event_subscribers_.pick(m.channel()))

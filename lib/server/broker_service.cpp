@@ -3,6 +3,7 @@
 #include <future>
 #include <thread>
 
+#include "server/message_validation.h"
 #include "util/log.h"
 
 namespace gsmq::server {
@@ -23,6 +24,16 @@ std::vector<v1::Message> take_messages(google::protobuf::RepeatedPtrField<v1::Me
 Status batch_status(const std::vector<v1::SendResult>& results) {
   for (const auto& r : results)
     if (r.error().find("is full") != std::string::npos) return Status(StatusCode::RESOURCE_EXHAUSTED, r.error());
+  return Status::OK;
+}
+
+// A unary call's batch is taken whole or not at all: the first message that breaks the
+// envelope's rules refuses the call, naming the message and the field.
+template <typename Messages>
+Status check_messages(const Messages& messages) {
+  for (int i = 0; i < messages.size(); ++i)
+    if (std::string why = invalid_field(messages[i]); !why.empty())
+      return Status(StatusCode::INVALID_ARGUMENT, "message " + std::to_string(i + 1) + ": " + why);
   return Status::OK;
 }
 
@@ -114,6 +125,7 @@ Status guarded(const char* call, Body body) {
 BrokerService::BrokerService(Broker& broker) : broker_(broker) {}
 
 Status BrokerService::Send(grpc::ServerContext*, const v1::SendRequest* request, v1::SendResponse* response) {
+  if (Status bad = check_messages(request->messages()); !bad.ok()) return bad;
   auto messages = take_messages(const_cast<v1::SendRequest*>(request)->mutable_messages());
   auto results = wait_for([&](auto done) { broker_.send(std::move(messages), std::move(done)); });
   response->set_batch_id(request->batch_id());
@@ -159,6 +171,7 @@ Status BrokerService::Purge(grpc::ServerContext*, const v1::PurgeRequest* reques
 }
 
 Status BrokerService::Publish(grpc::ServerContext*, const v1::PublishRequest* request, v1::PublishResponse* response) {
+  if (Status bad = check_messages(request->messages()); !bad.ok()) return bad;
   auto messages = take_messages(const_cast<v1::PublishRequest*>(request)->mutable_messages());
   auto results = wait_for([&](auto done) { broker_.publish(request->kind(), std::move(messages), std::move(done)); });
   response->set_batch_id(request->batch_id());
@@ -225,6 +238,7 @@ Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::Subscrib
 
 Status BrokerService::Request(grpc::ServerContext*, const v1::RequestMessage* request, v1::ReplyMessage* reply) {
   if (request->message().channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  if (std::string why = invalid_field(request->message()); !why.empty()) return Status(StatusCode::INVALID_ARGUMENT, why);
   const auto timeout = std::chrono::milliseconds(request->timeout_ms() > 0 ? request->timeout_ms() : 5000);
   *reply = broker_.requests().request(request->message(), timeout);
   return Status::OK;
@@ -251,8 +265,18 @@ Status BrokerService::Respond(grpc::ServerContext* context,
     }
   });
   v1::RespondRequest frame;
-  while (stream->Read(&frame))
-    if (frame.has_reply()) broker_.requests().reply(frame.reply());
+  while (stream->Read(&frame)) {
+    if (!frame.has_reply()) continue;
+    if (std::string why = invalid_field(frame.reply().message()); !why.empty()) {
+      // The requester is told, instead of getting a reply that breaks the envelope.
+      v1::RespondReply refused;
+      refused.set_request_id(frame.reply().request_id());
+      refused.set_error("the responder's reply was refused: " + why);
+      broker_.requests().reply(refused);
+      continue;
+    }
+    broker_.requests().reply(frame.reply());
+  }
   broker_.requests().remove_responder(channel, group, responder.get());
   responder->requests.close();
   writer.join();

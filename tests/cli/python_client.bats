@@ -154,3 +154,22 @@ EOF
   run --separate-stderr py receive capped --ack
   [[ "$(echo "$output" | jq -r .body | paste -sd ' ')" == "a b" ]]
 }
+
+@test "Python: what the envelope forbids is refused at the gRPC boundary, naming the field" {
+  run --separate-stderr py send jobs hello --priority 42
+  assert_failure 1
+  assert_equal "$stderr" 'INVALID_ARGUMENT: message 1: field "priority": 42 is out of range 0-9'
+  # extra fields cannot rewrite known ones in what gsmq-recv prints
+  run --separate-stderr py send jobs hello --extra-json '{"channel":"elsewhere","body":"forged"}'
+  assert_failure 1
+  [[ "$stderr" == 'INVALID_ARGUMENT: message 1: field "extra_json": names the envelope field "'*'", which has its own' ]]
+  run --separate-stderr py send jobs hello --extra-json "$(printf '{"x":%.0s' $(seq 200))1$(printf '}%.0s' $(seq 200))"
+  assert_failure 1
+  [[ "$stderr" == *'field "extra_json": not JSON, or nested deeper than 128 levels' ]]
+  # nothing of it was stored; an unknown field that is allowed round-trips
+  run --separate-stderr py send jobs hello --extra-json '{"site":"lab"}'
+  assert_success
+  run --separate-stderr gsmq-recv "$GSMQ/jobs"
+  assert_success
+  assert_equal "$(jq -c '[.body, .site]' <<<"$output")" '["hello","lab"]'
+}

@@ -53,6 +53,7 @@ def main():
     send.add_argument("--priority", type=int, default=0)
     send.add_argument("--meta", action="append", default=[])
     send.add_argument("--ttl-ms", type=int, default=0)
+    send.add_argument("--extra-json", default="")
     recv = sub.add_parser("receive")
     recv.add_argument("channel")
     recv.add_argument("--max", type=int, default=256)
@@ -93,7 +94,7 @@ def main():
         for body in args.bodies:
             request.messages.append(message_pb2.Message(
                 channel=args.channel, body=body.encode("utf-8"), priority=args.priority,
-                meta=meta, ttl_ms=args.ttl_ms))
+                meta=meta, ttl_ms=args.ttl_ms, extra_json=args.extra_json))
         try:
             response = stub.Send(request, timeout=10)
         except grpc.RpcError as e:
