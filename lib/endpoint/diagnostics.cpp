@@ -6,7 +6,7 @@ namespace gsmq {
 
 void Diagnostics::bad_input(uint64_t line, const std::string& what) {
   ++bad_inputs_;
-  std::fprintf(stderr, "LINE %llu: %s\n", static_cast<unsigned long long>(line), what.c_str());
+  std::fprintf(stderr, "%s: LINE %llu: %s\n", program.c_str(), static_cast<unsigned long long>(line), what.c_str());
 }
 
 void Diagnostics::warn(const std::string& what) {

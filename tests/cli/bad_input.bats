@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
 # Bad input and bad usage (gsmq(7) THE ENVELOPE, EXIT STATUS): a bad line is reported as
-# "LINE N: <what is wrong>" on stderr and skipped, the good lines around it go through,
+# "TOOL: LINE N: <what is wrong>" on stderr and skipped, the good lines around it go through,
 # and the tool exits 3 at the end; usage errors exit 2; a missing endpoint exits 4.
 
 load helpers
@@ -21,15 +21,16 @@ JSON
 
 # The stderr every tool prints for write_mixed_input (line 3's parser detail aside).
 assert_mixed_input_reported() {
-  local err="$1"
-  assert_equal "$(grep -c '^LINE ' <<<"$err")" 6
-  assert_equal "$(grep '^LINE 2:' <<<"$err")" 'LINE 2: field "priority": expected an integer 0-9'
-  [[ "$(grep '^LINE 3:' <<<"$err")" == "LINE 3: invalid JSON"* ]]
-  assert_equal "$(grep '^LINE 5:' <<<"$err")" 'LINE 5: expected a JSON object, got array'
-  assert_equal "$(grep '^LINE 6:' <<<"$err")" 'LINE 6: field "meta.x": expected a string'
-  assert_equal "$(grep '^LINE 7:' <<<"$err")" 'LINE 7: fields "body" and "body_b64": give exactly one'
-  assert_equal "$(grep '^LINE 8:' <<<"$err")" 'LINE 8: field "body_b64": not valid base64'
+  local err="$1" tool="$2"
+  assert_equal "$(grep -c "^$tool: LINE " <<<"$err")" 6
+  assert_equal "$(grep "^$tool: LINE 2:" <<<"$err")" "$tool: LINE 2: field \"priority\": expected an integer 0-9"
+  [[ "$(grep "^$tool: LINE 3:" <<<"$err")" == "$tool: LINE 3: invalid JSON"* ]]
+  assert_equal "$(grep "^$tool: LINE 5:" <<<"$err")" "$tool: LINE 5: expected a JSON object, got array"
+  assert_equal "$(grep "^$tool: LINE 6:" <<<"$err")" "$tool: LINE 6: field \"meta.x\": expected a string"
+  assert_equal "$(grep "^$tool: LINE 7:" <<<"$err")" "$tool: LINE 7: fields \"body\" and \"body_b64\": give exactly one"
+  assert_equal "$(grep "^$tool: LINE 8:" <<<"$err")" "$tool: LINE 8: field \"body_b64\": not valid base64"
 }
+
 
 GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
 
@@ -38,7 +39,7 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   run --separate-stderr gsmq-send - <in.jsonl
   assert_equal "$status" 3
   assert_output "$GOOD_LINES"
-  assert_mixed_input_reported "$stderr"
+  assert_mixed_input_reported "$stderr" gsmq-send
 }
 
 @test "gsmq-send into a file: the good lines are in the file, exit 3" {
@@ -46,7 +47,7 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   run --separate-stderr gsmq-send file:out.jsonl <in.jsonl
   assert_equal "$status" 3
   assert_equal "$(cat out.jsonl)" "$GOOD_LINES"
-  assert_mixed_input_reported "$stderr"
+  assert_mixed_input_reported "$stderr" gsmq-send
 }
 
 @test "gsmq-recv: bad lines of a file are reported and skipped, exit 3" {
@@ -54,7 +55,7 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   run --separate-stderr gsmq-recv file:in.jsonl
   assert_equal "$status" 3
   assert_output "$GOOD_LINES"
-  assert_mixed_input_reported "$stderr"
+  assert_mixed_input_reported "$stderr" gsmq-recv
 }
 
 @test "gsmq-bridge: bad lines are reported and skipped, exit 3" {
@@ -62,7 +63,7 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   run --separate-stderr gsmq-bridge file:in.jsonl file:out.jsonl
   assert_equal "$status" 3
   assert_equal "$(cat out.jsonl)" "$GOOD_LINES"
-  assert_mixed_input_reported "$stderr"
+  assert_mixed_input_reported "$stderr" gsmq-bridge
   [[ "$stderr" == *"gsmq-bridge: received 3, delivered 3, failed 0, "*"bad input 6"* ]]
 }
 
@@ -70,7 +71,7 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   write_mixed_input in.jsonl
   run --separate-stderr gsmq-send --quiet - <in.jsonl
   assert_equal "$status" 3
-  assert_mixed_input_reported "$stderr"
+  assert_mixed_input_reported "$stderr" gsmq-send
 }
 
 @test "bad input wins over a timeout before --count (3 over 5)" {
@@ -78,7 +79,7 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   run --separate-stderr gsmq-recv --count 5 --wait 200ms --follow file:f.jsonl
   assert_equal "$status" 3
   assert_output '{"body":"good"}'
-  assert_equal "$stderr" 'LINE 2: field "priority": expected an integer 0-9'
+  assert_equal "$stderr" 'gsmq-recv: LINE 2: field "priority": expected an integer 0-9'
 }
 
 @test "a number too large for a double is one bad line; the lines after it still go through" {
@@ -86,11 +87,11 @@ GOOD_LINES=$'{"body":"good 1"}\n{"body":"good 2"}\n{"body":"good 3"}'
   run --separate-stderr gsmq-send - <in.jsonl
   assert_equal "$status" 3
   assert_output $'{"body":"before"}\n{"body":"after"}'
-  assert_equal "$stderr" "LINE 2: invalid JSON: number overflow parsing '1e400'"
+  assert_equal "$stderr" "gsmq-send: LINE 2: invalid JSON: number overflow parsing '1e400'"
   run --separate-stderr gsmq-recv file:in.jsonl
   assert_equal "$status" 3
   assert_output $'{"body":"before"}\n{"body":"after"}'
-  assert_equal "$stderr" "LINE 2: invalid JSON: number overflow parsing '1e400'"
+  assert_equal "$stderr" "gsmq-recv: LINE 2: invalid JSON: number overflow parsing '1e400'"
 }
 
 # A line whose body is NUMBER arrays deep around 1: deep_line 1 is {"body":[1]}.
@@ -103,7 +104,7 @@ deep_line() {
   run --separate-stderr gsmq-send - <deep.jsonl
   assert_equal "$status" 3
   assert_equal "$output" "$(sed -n '1p;2p;5p' deep.jsonl)"
-  assert_equal "$stderr" $'LINE 3: nested deeper than the limit of 128 levels\nLINE 4: nested deeper than the limit of 128 levels'
+  assert_equal "$stderr" $'gsmq-send: LINE 3: nested deeper than the limit of 128 levels\ngsmq-send: LINE 4: nested deeper than the limit of 128 levels'
   run --separate-stderr gsmq-recv file:deep.jsonl
   assert_equal "$status" 3
   assert_equal "$output" "$(sed -n '1p;2p;5p' deep.jsonl)"
@@ -114,11 +115,11 @@ deep_line() {
   run --separate-stderr gsmq-send - <blank.jsonl
   assert_equal "$status" 3
   assert_output $'{"body":"one"}\n{"body":"two"}'
-  assert_equal "$stderr" 'LINE 8: field "priority": expected an integer 0-9'
+  assert_equal "$stderr" 'gsmq-send: LINE 8: field "priority": expected an integer 0-9'
   run --separate-stderr gsmq-recv file:blank.jsonl
   assert_equal "$status" 3
   assert_output $'{"body":"one"}\n{"body":"two"}'
-  assert_equal "$stderr" 'LINE 8: field "priority": expected an integer 0-9'
+  assert_equal "$stderr" 'gsmq-recv: LINE 8: field "priority": expected an integer 0-9'
   printf '\n \n' >only-blank.jsonl
   run --separate-stderr gsmq-bridge file:only-blank.jsonl -
   assert_success
@@ -147,7 +148,7 @@ deep_line() {
   run --separate-stderr gsmq-recv --max-body 1k file:long.jsonl
   assert_equal "$status" 3
   assert_output $'{"body":"before"}\n{"body":"after"}'
-  assert_equal "$stderr" "LINE 2: line longer than 1054720 bytes (see --max-body)"
+  assert_equal "$stderr" "gsmq-recv: LINE 2: line longer than 1054720 bytes (see --max-body)"
 }
 
 @test "a body larger than --max-body is bad input; exactly at the limit is fine" {
@@ -158,7 +159,7 @@ deep_line() {
   run --separate-stderr gsmq-send --max-body 1k - <in.jsonl
   assert_equal "$status" 3
   assert_output "{\"body\":\"$at_limit\"}"
-  assert_equal "$stderr" $'LINE 2: body is 1025 bytes, more than the limit of 1024\nLINE 3: body is 1025 bytes, more than the limit of 1024'
+  assert_equal "$stderr" $'gsmq-send: LINE 2: body is 1025 bytes, more than the limit of 1024\ngsmq-send: LINE 3: body is 1025 bytes, more than the limit of 1024'
 }
 
 @test "a body at --max-body is accepted even in its longest JSON form (escaped control characters)" {
@@ -175,7 +176,7 @@ deep_line() {
   run --separate-stderr gsmq-send --raw --max-body 1k - <raw.txt
   assert_equal "$status" 3
   assert_output $'{"body":"short"}\n{"body":"after"}'
-  assert_equal "$stderr" "LINE 2: body is 2000 bytes, more than the limit of 1024"
+  assert_equal "$stderr" "gsmq-send: LINE 2: body is 2000 bytes, more than the limit of 1024"
 }
 
 # Runs "$@" and checks: exit 2, nothing on stdout, and stderr starting with "$tool: ".

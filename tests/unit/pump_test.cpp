@@ -364,7 +364,7 @@ TEST(Pump, ExitStatusPriorityIsFailedThenBadInputThenTimeout) {
   Diagnostics clean, bad;
   testing::internal::CaptureStderr();
   bad.bad_input(7, "field \"priority\": expected an integer 0-9");
-  EXPECT_EQ(testing::internal::GetCapturedStderr(), "LINE 7: field \"priority\": expected an integer 0-9\n");
+  EXPECT_EQ(testing::internal::GetCapturedStderr(), "gsmq: LINE 7: field \"priority\": expected an integer 0-9\n");
 
   PumpStats timed_out;
   timed_out.timed_out = true;
