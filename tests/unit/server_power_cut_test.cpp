@@ -23,6 +23,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Declared after a test's sync observers: closes the broker (its I/O thread reports every
+// sync to them) before they go, also when an assertion ends the test early.
+struct BrokerClosedFirst {
+  std::unique_ptr<Broker>& broker;
+  ~BrokerClosedFirst() { broker.reset(); }
+};
+
 class ServerPowerCut : public ::testing::TestWithParam<store::FsyncPolicy> {
  protected:
   void open() {
@@ -91,6 +98,7 @@ class ServerPowerCut : public ::testing::TestWithParam<store::FsyncPolicy> {
 
 TEST_P(ServerPowerCut, EveryAcknowledgedMessageOfNewChannelsSurvives) {
   store::testing::SimulatedPowerCut power(dir_.path());  // before the data directory exists
+  const BrokerClosedFirst closed_first{broker_};
   open();
   std::set<std::string> queued, stored;
   for (int batch = 0; batch < 30; ++batch) {
@@ -169,6 +177,7 @@ class StateSyncGate : public store::FileEvents {
 TEST_P(ServerPowerCut, AnAckAnsweredBeforeItsStateRecordIsDurableComesBackAfterACut) {
   store::testing::SimulatedPowerCut power(dir_.path());
   StateSyncGate gate;
+  const BrokerClosedFirst closed_first{broker_};
   open();
   ASSERT_EQ(send("jobs", false, 0).size(), 5u);
   QueueChannel::ReceiveRequest r;
