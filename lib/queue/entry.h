@@ -1,4 +1,4 @@
-// Entry: the 40-byte packed form of a QueuedMessage that a ChannelQueue keeps per message.
+// Entry: the 40-byte packed form of a QueuedMessage that a QueueIndex keeps per message.
 // Times keep 56 bits (about ±1141 years around the epoch; values beyond saturate).
 #pragma once
 

@@ -1,4 +1,4 @@
-// LiveSeqs: the set of seqs a ChannelQueue still holds (ready, delayed or in flight), as a
+// LiveSeqs: the set of seqs a QueueIndex still holds (ready, delayed or in flight), as a
 // bitmap from the oldest live seq to the newest: O(1) insert/erase/contains/min. It costs one
 // bit per seq of that span, so it assumes the daemon's dense per-channel seqs (the disk keeps
 // that whole span too, since segments go only below min()). The bitmap never spans more than

@@ -1,5 +1,5 @@
 // QueuedMessage: the in-memory index entry of one durable queue message, as the daemon
-// hands it to a ChannelQueue and gets it back (the body stays on disk). Times are injected.
+// hands it to a QueueIndex and gets it back (the body stays on disk). Times are injected.
 #pragma once
 
 #include <cstdint>

@@ -139,8 +139,8 @@ void QueueChannel::recover() {
     const auto v = visible_until.find(entries[i].seq);
     // Handed out before: back in flight until its lease ends, so due-work redelivers or
     // dead-letters it (max receives) exactly as if the daemon had not stopped.
-    if (v != visible_until.end()) queue_.restore(entries[i], v->second);
-    else queue_.enqueue(entries[i]);
+    if (v != visible_until.end()) index_.restore(entries[i], v->second);
+    else index_.enqueue(entries[i]);
   }
   next_seq_ = max_seq + 1;
   if (!entries.empty())
@@ -160,7 +160,7 @@ void QueueChannel::send(std::vector<v1::Message> messages, SendDone done) {
     (*entries)[i] = index_entry(messages[i], 0, arrival);
   }
   std::unique_lock lock(mutex_);
-  if (options_.max_depth > 0 && queue_.depth() + pending_ + n > options_.max_depth) {
+  if (options_.max_depth > 0 && index_.depth() + pending_ + n > options_.max_depth) {
     lock.unlock();
     return done("channel " + name_ + " is full (" + std::to_string(options_.max_depth) + " messages)", {});
   }
@@ -184,7 +184,7 @@ void QueueChannel::send(std::vector<v1::Message> messages, SendDone done) {
                             e.location = locs[i].to_u64();
                             if (data_segment_first_seq_.empty() || data_segment_first_seq_.back().first != locs[i].segment)
                               data_segment_first_seq_.emplace_back(locs[i].segment, e.seq);
-                            queue_.enqueue(e);
+                            index_.enqueue(e);
                             seqs.push_back(e.seq);
                           }
                         }
@@ -231,9 +231,9 @@ void QueueChannel::receive(const ReceiveRequest& request, google::protobuf::Repe
     for (;;) {
       now = now_micros();
       if (request.peek) {
-        entries = queue_.peek(request.max, now);
+        entries = index_.peek(request.max, now);
       } else {
-        auto taken = queue_.take(request.max, now, visibility.count());
+        auto taken = index_.take(request.max, now, visibility.count());
         entries = std::move(taken.delivered);
         expired.insert(expired.end(), taken.expired.begin(), taken.expired.end());
         dead.insert(dead.end(), taken.dead_lettered.begin(), taken.dead_lettered.end());
@@ -244,7 +244,7 @@ void QueueChannel::receive(const ReceiveRequest& request, google::protobuf::Repe
     }
     --receivers_;
     if (request.auto_ack && !request.peek) {
-      for (const auto& e : entries) queue_.ack(e.seq);
+      for (const auto& e : entries) index_.ack(e.seq);
       pin(entries);  // acked, but their bodies are read below
     }
   }
@@ -277,7 +277,7 @@ void QueueChannel::receive(const ReceiveRequest& request, google::protobuf::Repe
   if (!unreadable.empty() && !request.peek) {
     {
       std::lock_guard lock(mutex_);
-      for (auto s : unreadable) queue_.ack(s);
+      for (auto s : unreadable) index_.ack(s);
     }
     record_removed(unreadable);
   }
@@ -297,7 +297,7 @@ std::vector<std::string> QueueChannel::ack(const std::vector<DeliveryRef>& refs)
   {
     std::lock_guard lock(mutex_);
     for (size_t i = 0; i < refs.size(); ++i) {
-      if (queue_.ack(refs[i].seq, refs[i].delivery)) removed.push_back(refs[i].seq);
+      if (index_.ack(refs[i].seq, refs[i].delivery)) removed.push_back(refs[i].seq);
       else errors[i] = not_in_flight(refs[i]);
     }
   }
@@ -315,7 +315,7 @@ std::string QueueChannel::settle(DeliveryRef ref, v1::SettleAction action, Durat
       std::optional<queue::QueuedMessage> e;
       {
         std::lock_guard lock(mutex_);
-        e = queue_.reject(seq, ref.delivery);
+        e = index_.reject(seq, ref.delivery);
         if (e) pin({*e});
       }
       if (!e) return not_in_flight(ref);
@@ -327,7 +327,7 @@ std::string QueueChannel::settle(DeliveryRef ref, v1::SettleAction action, Durat
       bool ok;
       {
         std::lock_guard lock(mutex_);
-        ok = queue_.extend(seq, now + v.count(), ref.delivery);
+        ok = index_.extend(seq, now + v.count(), ref.delivery);
       }
       if (!ok) return not_in_flight(ref);
       append_state(kDeliveredRecord, encode_delivered(now + v.count(), {{seq, 0}}), seq);
@@ -337,7 +337,7 @@ std::string QueueChannel::settle(DeliveryRef ref, v1::SettleAction action, Durat
       std::optional<uint16_t> count;
       {
         std::lock_guard lock(mutex_);
-        count = queue_.unreceive(seq, ref.delivery);
+        count = index_.unreceive(seq, ref.delivery);
       }
       if (!count) return not_in_flight(ref);
       append_state(kUnreceivedRecord, encode_delivered(0, {{seq, *count}}), seq);
@@ -349,7 +349,7 @@ std::string QueueChannel::settle(DeliveryRef ref, v1::SettleAction action, Durat
         bool ok;
         {
           std::lock_guard lock(mutex_);
-          ok = queue_.release(seq, now, ref.delivery);
+          ok = index_.release(seq, now, ref.delivery);
         }
         if (!ok) return not_in_flight(ref);
         append_state(kDeliveredRecord, encode_delivered(now, {{seq, 0}}), seq);
@@ -359,7 +359,7 @@ std::string QueueChannel::settle(DeliveryRef ref, v1::SettleAction action, Durat
       std::optional<queue::QueuedMessage> e;
       {
         std::lock_guard lock(mutex_);
-        e = queue_.reject(seq, ref.delivery);
+        e = index_.reject(seq, ref.delivery);
         if (e) pin({*e});
       }
       if (!e) return not_in_flight(ref);
@@ -452,7 +452,7 @@ uint64_t QueueChannel::purge() {
   std::vector<queue::QueuedMessage> removed;
   {
     std::lock_guard lock(mutex_);
-    queue_.purge(&removed);  // ready and delayed; in-flight ones stay with their consumers
+    index_.purge(&removed);  // ready and delayed; in-flight ones stay with their consumers
   }
   std::vector<uint64_t> seqs;
   for (const auto& e : removed) seqs.push_back(e.seq);
@@ -466,9 +466,9 @@ void QueueChannel::tick() {
   bool ready;
   {
     std::lock_guard lock(mutex_);
-    result = queue_.tick(now);
+    result = index_.tick(now);
     pin(result.dead_lettered);  // before the segments holding them could be dropped
-    ready = queue_.ready() > 0;
+    ready = index_.ready() > 0;
     drop_consumed_segments();
   }
   drop_expired(result.expired);
@@ -491,7 +491,7 @@ void QueueChannel::unpin(const std::vector<queue::QueuedMessage>& entries) {
 }
 
 void QueueChannel::drop_consumed_segments() {
-  uint64_t min_live = std::min(queue_.min_live_seq(), next_seq_ - pending_);
+  uint64_t min_live = std::min(index_.min_live_seq(), next_seq_ - pending_);
   if (!pinned_.empty()) min_live = std::min(min_live, *pinned_.begin());
   bool dropped = false;
   while (data_segment_first_seq_.size() >= 2 && data_segment_first_seq_[1].second <= min_live) {
@@ -522,12 +522,12 @@ void QueueChannel::drop_consumed_segments() {
 QueueFigures QueueChannel::figures() {
   std::lock_guard lock(mutex_);
   QueueFigures f;
-  f.ready = queue_.ready();
-  f.delayed = queue_.delayed();
-  f.in_flight = queue_.in_flight();
+  f.ready = index_.ready();
+  f.delayed = index_.delayed();
+  f.in_flight = index_.in_flight();
   f.bytes_on_disk = data_->total_bytes() + state_->total_bytes();
   f.last_seq = next_seq_ - 1;
-  const auto& c = queue_.counters();
+  const auto& c = index_.counters();
   f.enqueued = c.enqueued;
   f.delivered = c.delivered;
   f.acked = c.acked;

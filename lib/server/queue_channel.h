@@ -1,5 +1,5 @@
 // One durable queue channel of gsmqd: messages in a segmented log on disk, the small
-// in-memory index (queue::ChannelQueue) that decides who gets what, and a state log that
+// in-memory index (queue::QueueIndex) that decides who gets what, and a state log that
 // makes acks, deliveries and receive counts survive a restart.
 #pragma once
 
@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "gsmq/v1/broker.pb.h"
-#include "queue/channel_queue.h"
+#include "queue/queue_index.h"
 #include "store/committer.h"
 #include "store/segmented_log.h"
 #include "util/duration.h"
@@ -109,7 +109,7 @@ class QueueChannel {
 
   std::mutex mutex_;
   std::condition_variable arrived_;
-  queue::ChannelQueue queue_;
+  queue::QueueIndex index_;
   uint64_t next_seq_ = 1;
   uint64_t pending_ = 0;                          // sent, not yet committed
   std::deque<std::pair<uint32_t, uint64_t>> data_segment_first_seq_;  // segment id -> first seq

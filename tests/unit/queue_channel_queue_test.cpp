@@ -1,5 +1,5 @@
-// ChannelQueue semantics, one behaviour per test, with times passed in by hand.
-#include "queue/channel_queue.h"
+// QueueIndex semantics, one behaviour per test, with times passed in by hand.
+#include "queue/queue_index.h"
 
 #include <gtest/gtest.h>
 
@@ -32,7 +32,7 @@ QueuedMessage msg(uint64_t seq, uint8_t priority = 0) {
 constexpr Micros kVisibility = 1000;
 
 TEST(QueueChannel, HighestPriorityFirstThenFifoWithinPriority) {
-  ChannelQueue q;
+  QueueIndex q;
   const uint8_t priorities[] = {0, 5, 9, 5, 0, 9, 1};
   for (uint64_t seq = 1; seq <= 7; ++seq) ASSERT_TRUE(q.enqueue(msg(seq, priorities[seq - 1])));
   EXPECT_EQ(seqs(q.take(3, 10, kVisibility).delivered), (Seqs{3, 6, 2}));
@@ -41,7 +41,7 @@ TEST(QueueChannel, HighestPriorityFirstThenFifoWithinPriority) {
 }
 
 TEST(QueueChannel, DeliveredEntriesComeBackUntouchedButForReceiveCount) {
-  ChannelQueue q;
+  QueueIndex q;
   const QueuedMessage m{.seq = 7, .location = 0xfeedface12345, .deliver_at = 0, .expire_at = 5000,
                         .size = 321, .receive_count = 2, .max_receives = 9, .priority = 4,
                         .has_dead_letter = true};
@@ -54,7 +54,7 @@ TEST(QueueChannel, DeliveredEntriesComeBackUntouchedButForReceiveCount) {
 }
 
 TEST(QueueChannel, DuplicateSeqIsRefused) {
-  ChannelQueue q;
+  QueueIndex q;
   EXPECT_TRUE(q.enqueue(msg(1)));
   EXPECT_FALSE(q.enqueue(msg(1)));
   q.take(1, 10, kVisibility);
@@ -64,7 +64,7 @@ TEST(QueueChannel, DuplicateSeqIsRefused) {
 }
 
 TEST(QueueChannel, DelayedMessageBecomesReadyAtDeliverAtAndTakesItsPlaceBySeq) {
-  ChannelQueue q;
+  QueueIndex q;
   q.tick(100);
   QueuedMessage delayed = msg(1);
   delayed.deliver_at = 200;
@@ -80,7 +80,7 @@ TEST(QueueChannel, DelayedMessageBecomesReadyAtDeliverAtAndTakesItsPlaceBySeq) {
 }
 
 TEST(QueueChannel, DeliverAtInThePastIsReadyAtOnce) {
-  ChannelQueue q;
+  QueueIndex q;
   q.tick(100);
   QueuedMessage m = msg(1);
   m.deliver_at = 100;
@@ -90,7 +90,7 @@ TEST(QueueChannel, DeliverAtInThePastIsReadyAtOnce) {
 }
 
 TEST(QueueChannel, TtlExpiresReadyMessages) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage m = msg(1);
   m.expire_at = 500;
   q.enqueue(m);
@@ -105,7 +105,7 @@ TEST(QueueChannel, TtlExpiresReadyMessages) {
 }
 
 TEST(QueueChannel, TakeReportsWhatExpiredOnTheWay) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage m = msg(1, 9);
   m.expire_at = 500;
   q.enqueue(m);
@@ -116,7 +116,7 @@ TEST(QueueChannel, TakeReportsWhatExpiredOnTheWay) {
 }
 
 TEST(QueueChannel, TtlExpiresDelayedMessagesBeforeTheirDelivery) {
-  ChannelQueue q;
+  QueueIndex q;
   q.tick(100);
   QueuedMessage m = msg(1);
   m.deliver_at = 1000;
@@ -130,7 +130,7 @@ TEST(QueueChannel, TtlExpiresDelayedMessagesBeforeTheirDelivery) {
 }
 
 TEST(QueueChannel, NoExpiryWhileInFlightButOnComingBack) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage a = msg(1), b = msg(2);
   a.expire_at = b.expire_at = 500;
   q.enqueue(a);
@@ -146,7 +146,7 @@ TEST(QueueChannel, NoExpiryWhileInFlightButOnComingBack) {
 }
 
 TEST(QueueChannel, VisibilityTimeoutRedeliversInOrderWithReceiveCount) {
-  ChannelQueue q;
+  QueueIndex q;
   for (uint64_t seq = 1; seq <= 4; ++seq) q.enqueue(msg(seq, seq == 4 ? 3 : 1));
   ASSERT_EQ(seqs(q.take(2, 100, 50).delivered), (Seqs{4, 1}));  // 4 has the higher priority
   q.enqueue(msg(5, 1));
@@ -163,7 +163,7 @@ TEST(QueueChannel, VisibilityTimeoutRedeliversInOrderWithReceiveCount) {
 }
 
 TEST(QueueChannel, MaxReceivesDeadLettersOnTheLastLeaseEnd) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage m = msg(1);
   m.max_receives = 2;
   m.has_dead_letter = true;
@@ -180,7 +180,7 @@ TEST(QueueChannel, MaxReceivesDeadLettersOnTheLastLeaseEnd) {
 }
 
 TEST(QueueChannel, RejectRemovesFromFlight) {
-  ChannelQueue q;
+  QueueIndex q;
   q.enqueue(msg(1));
   EXPECT_EQ(q.reject(1), std::nullopt);  // ready, not in flight
   q.take(1, 0, kVisibility);
@@ -195,7 +195,7 @@ TEST(QueueChannel, RejectRemovesFromFlight) {
 }
 
 TEST(QueueChannel, ReleaseMakesVisibleAtOnceKeepingReceiveCount) {
-  ChannelQueue q;
+  QueueIndex q;
   q.enqueue(msg(1));
   q.enqueue(msg(2));
   ASSERT_EQ(seqs(q.take(1, 0, kVisibility).delivered), (Seqs{1}));
@@ -208,7 +208,7 @@ TEST(QueueChannel, ReleaseMakesVisibleAtOnceKeepingReceiveCount) {
 }
 
 TEST(QueueChannel, ReleaseOfAMessageWithNoReceivesLeftDeadLettersIt) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage m = msg(1);
   m.max_receives = 1;
   q.enqueue(m);
@@ -219,7 +219,7 @@ TEST(QueueChannel, ReleaseOfAMessageWithNoReceivesLeftDeadLettersIt) {
 }
 
 TEST(QueueChannel, ExtendMovesTheLeaseEnd) {
-  ChannelQueue q;
+  QueueIndex q;
   q.enqueue(msg(1));
   q.take(1, 0, 100);
   EXPECT_TRUE(q.extend(1, 500));
@@ -233,7 +233,7 @@ TEST(QueueChannel, ExtendMovesTheLeaseEnd) {
 }
 
 TEST(QueueChannel, AckRefusedOnceTheLeaseRanOutAndTheMessageWentBack) {
-  ChannelQueue q;
+  QueueIndex q;
   q.enqueue(msg(1));
   q.enqueue(msg(2));
   q.take(2, 0, 100);
@@ -247,7 +247,7 @@ TEST(QueueChannel, AckRefusedOnceTheLeaseRanOutAndTheMessageWentBack) {
 }
 
 TEST(QueueChannel, AStaleSettlementDoesNotSettleTheDeliveryAnotherConsumerHolds) {
-  ChannelQueue q;
+  QueueIndex q;
   q.enqueue(msg(1));
   ASSERT_EQ(q.take(1, 0, 100).delivered[0].receive_count, 1);  // consumer A: delivery 1
   q.tick(100);                                                   // A's lease ran out
@@ -263,7 +263,7 @@ TEST(QueueChannel, AStaleSettlementDoesNotSettleTheDeliveryAnotherConsumerHolds)
 }
 
 TEST(QueueChannel, UnreceiveGivesADeliveryBackUncounted) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage m = msg(1);
   m.max_receives = 2;
   q.enqueue(m);
@@ -285,7 +285,7 @@ TEST(QueueChannel, UnreceiveGivesADeliveryBackUncounted) {
 }
 
 TEST(QueueChannel, PeekChangesNothing) {
-  ChannelQueue q;
+  QueueIndex q;
   q.tick(10);
   QueuedMessage delayed = msg(1, 2), expiring = msg(2, 9);
   delayed.deliver_at = 50;
@@ -309,7 +309,7 @@ TEST(QueueChannel, PeekChangesNothing) {
 }
 
 TEST(QueueChannel, PurgeRemovesReadyAndDelayedButKeepsInFlight) {
-  ChannelQueue q;
+  QueueIndex q;
   q.tick(10);
   QueuedMessage delayed = msg(3);
   delayed.deliver_at = 100;
@@ -331,7 +331,7 @@ TEST(QueueChannel, PurgeRemovesReadyAndDelayedButKeepsInFlight) {
 }
 
 TEST(QueueChannel, RestorePutsMessagesBackInFlight) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage held = msg(5), lapsed = msg(3);
   held.receive_count = lapsed.receive_count = 1;
   EXPECT_TRUE(q.restore(held, 1000));
@@ -347,7 +347,7 @@ TEST(QueueChannel, RestorePutsMessagesBackInFlight) {
 }
 
 TEST(QueueChannel, RestoreWithNoReceivesLeftDeadLettersOnceTheLeasePasses) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage m = msg(1);
   m.receive_count = m.max_receives = 3;
   q.restore(m, 50);
@@ -356,7 +356,7 @@ TEST(QueueChannel, RestoreWithNoReceivesLeftDeadLettersOnceTheLeasePasses) {
 }
 
 TEST(QueueChannel, MinLiveSeqFollowsOutOfOrderAcks) {
-  ChannelQueue q;
+  QueueIndex q;
   EXPECT_EQ(q.min_live_seq(), std::numeric_limits<uint64_t>::max());
   for (uint64_t seq = 1; seq <= 200; ++seq) q.enqueue(msg(seq, seq % 3));
   q.take(200, 0, kVisibility);
@@ -373,7 +373,7 @@ TEST(QueueChannel, MinLiveSeqFollowsOutOfOrderAcks) {
 }
 
 TEST(QueueChannel, FiguresAndCounters) {
-  ChannelQueue q;
+  QueueIndex q;
   q.tick(10);
   for (uint64_t seq = 1; seq <= 5; ++seq) {
     QueuedMessage m = msg(seq);
@@ -399,7 +399,7 @@ TEST(QueueChannel, FiguresAndCounters) {
 }
 
 TEST(QueueChannel, NextWakeupIsTheSoonestOfDelayLeaseAndExpiry) {
-  ChannelQueue q;
+  QueueIndex q;
   EXPECT_EQ(q.tick(10).next_wakeup, 0);
   QueuedMessage delayed = msg(1), expiring = msg(2);
   delayed.deliver_at = 300;
@@ -415,7 +415,7 @@ TEST(QueueChannel, NextWakeupIsTheSoonestOfDelayLeaseAndExpiry) {
 }
 
 TEST(QueueChannel, TimesBeyondFiftySixBitsSaturate) {
-  ChannelQueue q;
+  QueueIndex q;
   QueuedMessage m = msg(1);
   m.expire_at = std::numeric_limits<Micros>::max();
   q.enqueue(m);
@@ -425,7 +425,7 @@ TEST(QueueChannel, TimesBeyondFiftySixBitsSaturate) {
 }
 
 TEST(QueueChannel, LongBacklogWithScatteredExpiriesStaysInOrder) {
-  ChannelQueue q;
+  QueueIndex q;
   for (uint64_t seq = 1; seq <= 5000; ++seq) {
     QueuedMessage m = msg(seq, seq % 2);
     if (seq % 3 == 0) m.expire_at = 100;

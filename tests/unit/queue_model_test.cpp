@@ -1,5 +1,5 @@
-// Drives ChannelQueue with random operations next to a plain reference model (a vector
-// scanned linearly, written straight from the semantics in channel_queue.h) and checks
+// Drives QueueIndex with random operations next to a plain reference model (a vector
+// scanned linearly, written straight from the semantics in queue_index.h) and checks
 // that both agree after every step. Fixed seeds, bounded steps, no real clock.
 #include <gtest/gtest.h>
 
@@ -10,7 +10,7 @@
 #include <random>
 #include <vector>
 
-#include "queue/channel_queue.h"
+#include "queue/queue_index.h"
 
 namespace gsmq::queue {
 namespace {
@@ -208,7 +208,7 @@ void run(const Profile& p) {
   std::mt19937_64 rng(p.seed);
   auto pick = [&rng](uint64_t n) { return n == 0 ? 0 : rng() % n; };
   auto chance = [&](int percent) { return static_cast<int>(pick(100)) < percent; };
-  ChannelQueue q;
+  QueueIndex q;
   ModelQueue model;
   Micros now = 1;
   uint64_t next_seq = 1;

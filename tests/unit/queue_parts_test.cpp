@@ -1,4 +1,4 @@
-// The building blocks of ChannelQueue: Entry packing, ChunkedFifo, LiveSeqs, ReadyLane.
+// The building blocks of QueueIndex: Entry packing, ChunkedFifo, LiveSeqs, ReadyLane.
 #include <gtest/gtest.h>
 
 #include <cstdint>

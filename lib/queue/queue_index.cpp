@@ -1,4 +1,4 @@
-#include "queue/channel_queue.h"
+#include "queue/queue_index.h"
 
 #include <algorithm>
 #include <limits>
@@ -32,7 +32,7 @@ Micros saturating_add(Micros a, Micros b) {
 
 }  // namespace
 
-bool ChannelQueue::enqueue(const QueuedMessage& m) {
+bool QueueIndex::enqueue(const QueuedMessage& m) {
   if (live_.contains(m.seq)) return false;
   const Entry e = Entry::from(m);
   hold(e);
@@ -46,7 +46,7 @@ bool ChannelQueue::enqueue(const QueuedMessage& m) {
   return true;
 }
 
-TakeResult ChannelQueue::take(size_t max, Micros now, Micros visibility) {
+TakeResult QueueIndex::take(size_t max, Micros now, Micros visibility) {
   TickResult due = tick(now);
   TakeResult r{.delivered = {},
                .dead_lettered = std::move(due.dead_lettered),
@@ -66,7 +66,7 @@ TakeResult ChannelQueue::take(size_t max, Micros now, Micros visibility) {
   return r;
 }
 
-std::vector<QueuedMessage> ChannelQueue::peek(size_t max, Micros now) const {
+std::vector<QueuedMessage> QueueIndex::peek(size_t max, Micros now) const {
   std::vector<Entry> coming = due_to_become_ready(now);
   std::sort(coming.begin(), coming.end(), [](const Entry& a, const Entry& b) {
     return a.priority != b.priority ? a.priority > b.priority : a.seq < b.seq;
@@ -89,7 +89,7 @@ std::vector<QueuedMessage> ChannelQueue::peek(size_t max, Micros now) const {
   return out;
 }
 
-bool ChannelQueue::ack(uint64_t seq, uint16_t delivery) {
+bool QueueIndex::ack(uint64_t seq, uint16_t delivery) {
   const std::optional<Entry> e = end_lease(seq, delivery);
   if (!e) return false;
   forget(*e);
@@ -97,7 +97,7 @@ bool ChannelQueue::ack(uint64_t seq, uint16_t delivery) {
   return true;
 }
 
-std::optional<QueuedMessage> ChannelQueue::reject(uint64_t seq, uint16_t delivery) {
+std::optional<QueuedMessage> QueueIndex::reject(uint64_t seq, uint16_t delivery) {
   const std::optional<Entry> e = end_lease(seq, delivery);
   if (!e) return std::nullopt;
   forget(*e);
@@ -105,12 +105,12 @@ std::optional<QueuedMessage> ChannelQueue::reject(uint64_t seq, uint16_t deliver
   return e->message();
 }
 
-bool ChannelQueue::release(uint64_t seq, Micros now, uint16_t delivery) {
+bool QueueIndex::release(uint64_t seq, Micros now, uint16_t delivery) {
   const auto it = find_lease(seq, delivery);
   return it != flight_.end() && extend(seq, std::min(it->second.until, now), delivery);
 }
 
-bool ChannelQueue::extend(uint64_t seq, Micros until, uint16_t delivery) {
+bool QueueIndex::extend(uint64_t seq, Micros until, uint16_t delivery) {
   const auto it = find_lease(seq, delivery);
   if (it == flight_.end()) return false;
   leases_.erase({it->second.until, seq});
@@ -119,7 +119,7 @@ bool ChannelQueue::extend(uint64_t seq, Micros until, uint16_t delivery) {
   return true;
 }
 
-std::optional<uint16_t> ChannelQueue::unreceive(uint64_t seq, uint16_t delivery) {
+std::optional<uint16_t> QueueIndex::unreceive(uint64_t seq, uint16_t delivery) {
   std::optional<Entry> e = end_lease(seq, delivery);
   if (!e) return std::nullopt;
   if (e->receive_count > 0 && e->receive_count < std::numeric_limits<uint16_t>::max()) --e->receive_count;
@@ -128,7 +128,7 @@ std::optional<uint16_t> ChannelQueue::unreceive(uint64_t seq, uint16_t delivery)
   return e->receive_count;
 }
 
-TickResult ChannelQueue::tick(Micros now) {
+TickResult QueueIndex::tick(Micros now) {
   TickResult r;
   last_now_ = std::max(last_now_, now);
   while (!delayed_.empty() && delayed_.front().wake_at() <= now) {
@@ -168,7 +168,7 @@ TickResult ChannelQueue::tick(Micros now) {
   return r;
 }
 
-size_t ChannelQueue::purge(std::vector<QueuedMessage>* removed) {
+size_t QueueIndex::purge(std::vector<QueuedMessage>* removed) {
   const size_t n = ready() + delayed();
   const auto remove = [&](const Entry& e) {
     forget(e);
@@ -187,7 +187,7 @@ size_t ChannelQueue::purge(std::vector<QueuedMessage>* removed) {
   return n;
 }
 
-bool ChannelQueue::restore(const QueuedMessage& m, Micros visible_until) {
+bool QueueIndex::restore(const QueuedMessage& m, Micros visible_until) {
   if (live_.contains(m.seq)) return false;
   const Entry e = Entry::from(m);
   hold(e);
@@ -195,13 +195,13 @@ bool ChannelQueue::restore(const QueuedMessage& m, Micros visible_until) {
   return true;
 }
 
-size_t ChannelQueue::ready() const {
+size_t QueueIndex::ready() const {
   size_t n = 0;
   for (const ReadyLane& lane : lanes_) n += lane.size();
   return n;
 }
 
-void ChannelQueue::make_ready(const Entry& e) {
+void QueueIndex::make_ready(const Entry& e) {
   lanes_[e.priority].push(e);
   if (e.expire_at == 0) return;
   ++ttl_ready_;
@@ -210,41 +210,41 @@ void ChannelQueue::make_ready(const Entry& e) {
   if (expiry_.size() > 2 * ttl_ready_ + 64) rebuild_expiry();
 }
 
-Entry ChannelQueue::take_ready(ReadyLane& lane) {
+Entry QueueIndex::take_ready(ReadyLane& lane) {
   const Entry e = lane.pop_front();
   if (e.expire_at != 0) --ttl_ready_;
   return e;
 }
 
-void ChannelQueue::hold(const Entry& e) {
+void QueueIndex::hold(const Entry& e) {
   live_.insert(e.seq);
   bytes_ += e.size;
 }
 
-void ChannelQueue::forget(const Entry& e) {
+void QueueIndex::forget(const Entry& e) {
   live_.erase(e.seq);
   bytes_ -= e.size;
 }
 
-void ChannelQueue::drop(const Entry& e, std::vector<QueuedMessage>& into, uint64_t& counter) {
+void QueueIndex::drop(const Entry& e, std::vector<QueuedMessage>& into, uint64_t& counter) {
   forget(e);
   into.push_back(e.message());
   ++counter;
 }
 
-void ChannelQueue::start_lease(const Entry& e, Micros until) {
+void QueueIndex::start_lease(const Entry& e, Micros until) {
   flight_.emplace(e.seq, Lease{e, until});
   leases_.emplace(until, e.seq);
 }
 
-std::map<uint64_t, ChannelQueue::Lease>::iterator ChannelQueue::find_lease(uint64_t seq, uint16_t delivery) {
+std::map<uint64_t, QueueIndex::Lease>::iterator QueueIndex::find_lease(uint64_t seq, uint16_t delivery) {
   const auto it = flight_.find(seq);
   if (it == flight_.end() || (delivery != kAnyDelivery && it->second.entry.receive_count != delivery))
     return flight_.end();
   return it;
 }
 
-std::optional<Entry> ChannelQueue::end_lease(uint64_t seq, uint16_t delivery) {
+std::optional<Entry> QueueIndex::end_lease(uint64_t seq, uint16_t delivery) {
   const auto it = find_lease(seq, delivery);
   if (it == flight_.end()) return std::nullopt;
   const Entry e = it->second.entry;
@@ -253,13 +253,13 @@ std::optional<Entry> ChannelQueue::end_lease(uint64_t seq, uint16_t delivery) {
   return e;
 }
 
-bool ChannelQueue::is_stale(const ExpiryRef& ref) const {
+bool QueueIndex::is_stale(const ExpiryRef& ref) const {
   return !lanes_[ref.priority].contains(ref.seq);
 }
 
 // Keeps one ref per ready entry with a TTL: drops refs to entries that left the ready set and
 // duplicates left by entries that came back to it.
-void ChannelQueue::rebuild_expiry() {
+void QueueIndex::rebuild_expiry() {
   std::erase_if(expiry_, [this](const ExpiryRef& ref) { return is_stale(ref); });
   const auto seq_less = [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq < b.seq; };
   const auto same_seq = [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq == b.seq; };
@@ -269,7 +269,7 @@ void ChannelQueue::rebuild_expiry() {
   shrink_if_sparse(expiry_);
 }
 
-Micros ChannelQueue::next_wakeup() {
+Micros QueueIndex::next_wakeup() {
   while (!expiry_.empty() && is_stale(expiry_.front())) {
     std::pop_heap(expiry_.begin(), expiry_.end(), expires_later<ExpiryRef>);
     expiry_.pop_back();
@@ -285,7 +285,7 @@ Micros ChannelQueue::next_wakeup() {
 }
 
 // The delayed entries and ended leases that due-work at `now` would make ready (for peek).
-std::vector<Entry> ChannelQueue::due_to_become_ready(Micros now) const {
+std::vector<Entry> QueueIndex::due_to_become_ready(Micros now) const {
   std::vector<Entry> due;
   // A heap's due entries form a subtree at its root (C++20 [alg.heap.operations] fixes the
   // layout: the parent of i is (i-1)/2), so walk just that.

@@ -1,4 +1,4 @@
-// ChannelQueue: the in-memory index of one durable queue channel (KubeMQ-style queue
+// QueueIndex: the in-memory index of one durable queue channel (KubeMQ-style queue
 // semantics plus priority selection) as pure logic: no I/O, no threads, every time passed in.
 // The daemon keeps bodies on disk, calls tick() by next_wakeup, and acts on what comes back.
 //
@@ -56,7 +56,7 @@
 
 namespace gsmq::queue {
 
-struct QueueCounters {  // since this ChannelQueue was created (restore() counts nowhere)
+struct QueueCounters {  // since this QueueIndex was created (restore() counts nowhere)
   uint64_t enqueued = 0;
   uint64_t delivered = 0;    // hand-outs by take(), redeliveries included
   uint64_t acked = 0;
@@ -83,7 +83,7 @@ struct TakeResult {
   Micros next_wakeup = 0;
 };
 
-class ChannelQueue {
+class QueueIndex {
  public:
   // Adds a message (ready or delayed, see above). False if its seq is already held.
   bool enqueue(const QueuedMessage& m);
