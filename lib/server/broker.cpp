@@ -109,12 +109,12 @@ void Broker::open_existing_channels() {
   }
 }
 
-QueueChannel& Broker::queue(const std::string& channel) {
+DurableQueue& Broker::queue(const std::string& channel) {
   std::lock_guard lock(mutex_);
   auto it = queues_.find(channel);
   if (it != queues_.end()) return *it->second;
   // Opening may throw (file system errors): then nothing is registered.
-  auto q = std::make_unique<QueueChannel>(channel, options_.data_dir / "queues" / channel_dir_name(channel), committer_,
+  auto q = std::make_unique<DurableQueue>(channel, options_.data_dir / "queues" / channel_dir_name(channel), committer_,
                                           options_.queue,
                                           [this](std::vector<v1::Message> m, std::function<void(bool)> committed) {
                                             forward(std::move(m), std::move(committed));
@@ -205,14 +205,14 @@ void send_grouped(std::vector<v1::Message> messages, std::function<void(std::vec
       }
       if (--join->remaining == 0) join->done(std::move(join->results));
     };
-    if constexpr (std::is_same_v<Channel, QueueChannel>) target->send(std::move(part), std::move(on_done));
+    if constexpr (std::is_same_v<Channel, DurableQueue>) target->send(std::move(part), std::move(on_done));
     else target->publish(std::move(part), std::move(on_done));
   }
 }
 }  // namespace
 
 void Broker::send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done) {
-  send_grouped<QueueChannel>(std::move(messages), std::move(done), [this](const std::string& c) -> QueueChannel& {
+  send_grouped<DurableQueue>(std::move(messages), std::move(done), [this](const std::string& c) -> DurableQueue& {
     return queue(c);
   });
 }
@@ -255,7 +255,7 @@ std::optional<Receipt> parse_receipt(const std::string& receipt) {
 }
 }  // namespace
 
-QueueChannel* Broker::existing_queue(const std::string& channel) {
+DurableQueue* Broker::existing_queue(const std::string& channel) {
   std::lock_guard lock(mutex_);
   auto it = queues_.find(channel);
   return it == queues_.end() ? nullptr : it->second.get();
@@ -272,7 +272,7 @@ std::vector<std::string> Broker::settle(const google::protobuf::RepeatedPtrField
   // Acks are the common case (a consumer settling a batch): per channel, under one lock
   // and one state record. Anything else settles one by one, after the acks before it, so
   // the outcome is the one of settling in order.
-  std::map<QueueChannel*, std::pair<std::vector<QueueChannel::DeliveryRef>, std::vector<size_t>>> acks;
+  std::map<DurableQueue*, std::pair<std::vector<DurableQueue::DeliveryRef>, std::vector<size_t>>> acks;
   auto flush_acks = [&] {
     for (auto& [q, batch] : acks) {
       auto results = q->ack(batch.first);
@@ -287,7 +287,7 @@ std::vector<std::string> Broker::settle(const google::protobuf::RepeatedPtrField
       errors[i] = "malformed receipt \"" + s.receipt() + "\"";
       continue;
     }
-    QueueChannel* q = existing_queue(receipt->channel);
+    DurableQueue* q = existing_queue(receipt->channel);
     if (!q) {
       errors[i] = "unknown channel " + receipt->channel;
       continue;
@@ -358,7 +358,7 @@ void Broker::housekeeping() {
   auto last_rates = Clock::now();
   while (!stopping_.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    std::vector<QueueChannel*> queues;
+    std::vector<DurableQueue*> queues;
     std::vector<StoreChannel*> stores;
     {
       std::lock_guard lock(mutex_);
@@ -386,7 +386,7 @@ void Broker::housekeeping() {
 
 std::vector<v1::ChannelInfo> Broker::list_channels() {
   std::vector<v1::ChannelInfo> out;
-  std::vector<QueueChannel*> queues;
+  std::vector<DurableQueue*> queues;
   std::vector<std::pair<std::string, StoreChannel*>> stores;
   std::map<std::string, uint64_t> events;
   {

@@ -13,8 +13,8 @@
 #include <thread>
 
 #include "gsmq/v1/broker.pb.h"
+#include "server/durable_queue.h"
 #include "server/mailbox.h"
-#include "server/queue_channel.h"
 #include "server/request_router.h"
 #include "server/store_channel.h"
 #include "server/subscriber_groups.h"
@@ -43,7 +43,7 @@ class Broker {
 
   // Queues. `done` gets one result per message, in order.
   void send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done);
-  QueueChannel& queue(const std::string& channel);
+  DurableQueue& queue(const std::string& channel);
   std::string settle(const v1::Settlement& settlement);
   // One error text per settlement (empty on success), in order.
   std::vector<std::string> settle(const google::protobuf::RepeatedPtrField<v1::Settlement>& settlements);
@@ -62,7 +62,7 @@ class Broker {
 
  private:
   void open_existing_channels();
-  QueueChannel* existing_queue(const std::string& channel);  // nullptr when not open
+  DurableQueue* existing_queue(const std::string& channel);  // nullptr when not open
   void housekeeping();
   void forward(std::vector<v1::Message> messages, std::function<void(bool)> committed);
 
@@ -70,7 +70,7 @@ class Broker {
   int lock_fd_ = -1;
   store::Committer committer_;
   std::mutex mutex_;
-  std::map<std::string, std::unique_ptr<QueueChannel>> queues_;
+  std::map<std::string, std::unique_ptr<DurableQueue>> queues_;
   std::map<std::string, std::unique_ptr<StoreChannel>> stores_;
   SubscriberGroups<EventSubscriber> event_subscribers_;
   std::map<std::string, uint64_t> events_published_, events_dropped_;

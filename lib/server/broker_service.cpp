@@ -144,7 +144,7 @@ Status BrokerService::SendStream(grpc::ServerContext* context,
 Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveRequest* request,
                               v1::ReceiveResponse* response) {
   if (Status bad = check_stored_channel(request->channel()); !bad.ok()) return bad;
-  QueueChannel::ReceiveRequest r;
+  DurableQueue::ReceiveRequest r;
   r.max = std::max<uint32_t>(1, request->max_messages());
   r.deadline = Clock::now() + std::chrono::milliseconds(request->wait_ms());
   r.visibility = std::chrono::milliseconds(request->visibility_ms());

@@ -53,7 +53,7 @@ class ServerBroker : public ::testing::Test {
   // Takes up to `max` messages, long-polling up to `wait` for the first.
   std::vector<v1::Message> receive(const std::string& channel, size_t max, Duration visibility,
                                    Duration wait = 0us, bool peek = false) {
-    QueueChannel::ReceiveRequest r;
+    DurableQueue::ReceiveRequest r;
     r.max = max;
     r.deadline = Clock::now() + wait;
     r.visibility = visibility;

@@ -64,7 +64,7 @@ class ServerPowerCut : public ::testing::TestWithParam<store::FsyncPolicy> {
   }
 
   std::set<std::string> queue_ids(const std::string& channel) {
-    QueueChannel::ReceiveRequest r;
+    DurableQueue::ReceiveRequest r;
     r.max = 100000;
     r.deadline = Clock::now();
     r.peek = true;
@@ -180,7 +180,7 @@ TEST_P(ServerPowerCut, AnAckAnsweredBeforeItsStateRecordIsDurableComesBackAfterA
   const BrokerClosedFirst closed_first{broker_};
   open();
   ASSERT_EQ(send("jobs", false, 0).size(), 5u);
-  QueueChannel::ReceiveRequest r;
+  DurableQueue::ReceiveRequest r;
   r.max = 1;
   r.deadline = Clock::now();
   r.visibility = 100ms;

@@ -57,7 +57,7 @@ class ServerRecovery : public ::testing::Test {
 
   // Every message of queue `channel`, as "body@seq", taken off the queue.
   std::vector<std::string> drain(const std::string& channel) {
-    QueueChannel::ReceiveRequest r;
+    DurableQueue::ReceiveRequest r;
     r.max = 1000;
     r.deadline = Clock::now();
     r.auto_ack = true;

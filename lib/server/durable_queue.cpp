@@ -1,4 +1,4 @@
-#include "server/queue_channel.h"
+#include "server/durable_queue.h"
 
 #include <algorithm>
 #include <optional>
@@ -37,16 +37,16 @@ std::string receipt_for(const std::string& channel, uint64_t seq, uint32_t recei
 
 }  // namespace
 
-QueueChannel::QueueChannel(std::string name, std::filesystem::path dir, store::Committer& committer,
+DurableQueue::DurableQueue(std::string name, std::filesystem::path dir, store::Committer& committer,
                            QueueOptions options, ForwardFn forward)
     : name_(std::move(name)), dir_(std::move(dir)), committer_(committer), options_(options),
       forward_(std::move(forward)) {
   recover();
 }
 
-QueueChannel::~QueueChannel() = default;
+DurableQueue::~DurableQueue() = default;
 
-void QueueChannel::recover() {
+void DurableQueue::recover() {
   store::RecoveryReport data_report, state_report;
   data_ = store::SegmentedLog::open({dir_ / "data", options_.segment_bytes}, &data_report);
   state_ = store::SegmentedLog::open({dir_ / "state", 4ull << 20}, &state_report);
@@ -148,7 +148,7 @@ void QueueChannel::recover() {
                                   {"next_seq", std::to_string(next_seq_)}});
 }
 
-void QueueChannel::send(std::vector<v1::Message> messages, SendDone done) {
+void DurableQueue::send(std::vector<v1::Message> messages, SendDone done) {
   const size_t n = messages.size();
   if (n == 0) return done("", {});
   const int64_t arrival = now_micros();
@@ -195,7 +195,7 @@ void QueueChannel::send(std::vector<v1::Message> messages, SendDone done) {
                     });
 }
 
-bool QueueChannel::read_message(const queue::QueuedMessage& entry, v1::Message& out) {
+bool DurableQueue::read_message(const queue::QueuedMessage& entry, v1::Message& out) {
   bool readable = false;
   read_messages({entry}, [&](const queue::QueuedMessage&, v1::Message* m) {
     if (!m) return;
@@ -205,7 +205,7 @@ bool QueueChannel::read_message(const queue::QueuedMessage& entry, v1::Message& 
   return readable;
 }
 
-void QueueChannel::read_messages(const std::vector<queue::QueuedMessage>& entries,
+void DurableQueue::read_messages(const std::vector<queue::QueuedMessage>& entries,
                                  const std::function<void(const queue::QueuedMessage&, v1::Message*)>& fn) {
   std::vector<store::Location> locations;
   locations.reserve(entries.size());
@@ -221,7 +221,7 @@ void QueueChannel::read_messages(const std::vector<queue::QueuedMessage>& entrie
   });
 }
 
-void QueueChannel::receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out) {
+void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out) {
   const Duration visibility = request.visibility.count() > 0 ? request.visibility : options_.default_visibility;
   std::vector<queue::QueuedMessage> entries, expired, dead;
   int64_t now = 0;
@@ -284,13 +284,13 @@ void QueueChannel::receive(const ReceiveRequest& request, google::protobuf::Repe
 
 }
 
-std::string QueueChannel::not_in_flight(DeliveryRef ref) const {
+std::string DurableQueue::not_in_flight(DeliveryRef ref) const {
   return "message " + std::to_string(ref.seq) + " of " + name_ + " is not in flight under this receipt (delivery " +
          std::to_string(ref.delivery) +
          "): already settled, or its visibility ran out and it was handed out again or is waiting to be";
 }
 
-std::vector<std::string> QueueChannel::ack(const std::vector<DeliveryRef>& refs) {
+std::vector<std::string> DurableQueue::ack(const std::vector<DeliveryRef>& refs) {
   std::vector<std::string> errors(refs.size());
   std::vector<uint64_t> removed;
   removed.reserve(refs.size());
@@ -305,7 +305,7 @@ std::vector<std::string> QueueChannel::ack(const std::vector<DeliveryRef>& refs)
   return errors;
 }
 
-std::string QueueChannel::settle(DeliveryRef ref, v1::SettleAction action, Duration visibility,
+std::string DurableQueue::settle(DeliveryRef ref, v1::SettleAction action, Duration visibility,
                                  const std::string& requeue_channel) {
   const int64_t now = now_micros();
   const uint64_t seq = ref.seq;
@@ -384,7 +384,7 @@ std::string QueueChannel::settle(DeliveryRef ref, v1::SettleAction action, Durat
   }
 }
 
-void QueueChannel::dead_letter(std::vector<queue::QueuedMessage> entries, const char* reason) {
+void DurableQueue::dead_letter(std::vector<queue::QueuedMessage> entries, const char* reason) {
   if (entries.empty()) return;
   std::vector<uint64_t> dropped, moved;
   std::vector<v1::Message> messages;
@@ -422,19 +422,19 @@ void QueueChannel::dead_letter(std::vector<queue::QueuedMessage> entries, const 
     });
 }
 
-void QueueChannel::drop_expired(const std::vector<queue::QueuedMessage>& entries) {
+void DurableQueue::drop_expired(const std::vector<queue::QueuedMessage>& entries) {
   if (entries.empty()) return;
   std::vector<uint64_t> seqs;
   for (const auto& e : entries) seqs.push_back(e.seq);
   record_removed(seqs);
 }
 
-void QueueChannel::record_removed(const std::vector<uint64_t>& seqs) {
+void DurableQueue::record_removed(const std::vector<uint64_t>& seqs) {
   if (seqs.empty()) return;
   append_state(kRemovedRecord, encode_removed(seqs), *std::max_element(seqs.begin(), seqs.end()));
 }
 
-void QueueChannel::append_state(uint8_t type, std::string payload, uint64_t max_seq) {
+void DurableQueue::append_state(uint8_t type, std::string payload, uint64_t max_seq) {
   std::vector<std::pair<uint8_t, std::string>> records;
   records.emplace_back(type, std::move(payload));
   committer_.submit(state_.get(), std::move(records), [this, max_seq](std::error_code ec, std::vector<store::Location> locs) {
@@ -448,7 +448,7 @@ void QueueChannel::append_state(uint8_t type, std::string payload, uint64_t max_
   });
 }
 
-uint64_t QueueChannel::purge() {
+uint64_t DurableQueue::purge() {
   std::vector<queue::QueuedMessage> removed;
   {
     std::lock_guard lock(mutex_);
@@ -460,7 +460,7 @@ uint64_t QueueChannel::purge() {
   return seqs.size();
 }
 
-void QueueChannel::tick() {
+void DurableQueue::tick() {
   const int64_t now = now_micros();
   queue::TickResult result;
   bool ready;
@@ -476,21 +476,21 @@ void QueueChannel::tick() {
   if (ready) arrived_.notify_all();
 }
 
-void QueueChannel::pin(const std::vector<queue::QueuedMessage>& entries) {
+void DurableQueue::pin(const std::vector<queue::QueuedMessage>& entries) {
   for (const auto& e : entries) pinned_.insert(e.seq);
 }
 
-void QueueChannel::unpin_locked(const std::vector<queue::QueuedMessage>& entries) {
+void DurableQueue::unpin_locked(const std::vector<queue::QueuedMessage>& entries) {
   for (const auto& e : entries)
     if (auto it = pinned_.find(e.seq); it != pinned_.end()) pinned_.erase(it);
 }
 
-void QueueChannel::unpin(const std::vector<queue::QueuedMessage>& entries) {
+void DurableQueue::unpin(const std::vector<queue::QueuedMessage>& entries) {
   std::lock_guard lock(mutex_);
   unpin_locked(entries);
 }
 
-void QueueChannel::drop_consumed_segments() {
+void DurableQueue::drop_consumed_segments() {
   uint64_t min_live = std::min(index_.min_live_seq(), next_seq_ - pending_);
   if (!pinned_.empty()) min_live = std::min(min_live, *pinned_.begin());
   bool dropped = false;
@@ -519,7 +519,7 @@ void QueueChannel::drop_consumed_segments() {
     });
 }
 
-QueueFigures QueueChannel::figures() {
+QueueFigures DurableQueue::figures() {
   std::lock_guard lock(mutex_);
   QueueFigures f;
   f.ready = index_.ready();

@@ -38,11 +38,11 @@ struct QueueFigures {
   uint32_t receivers = 0;
 };
 
-class QueueChannel {
+class DurableQueue {
  public:
-  QueueChannel(std::string name, std::filesystem::path dir, store::Committer& committer, QueueOptions options,
+  DurableQueue(std::string name, std::filesystem::path dir, store::Committer& committer, QueueOptions options,
                ForwardFn forward);
-  ~QueueChannel();
+  ~DurableQueue();
 
   const std::string& name() const { return name_; }
 
