@@ -122,12 +122,12 @@ DurableQueue& Broker::queue(const std::string& channel) {
   return *queues_.emplace(channel, std::move(q)).first->second;
 }
 
-StoreChannel& Broker::store(const std::string& channel) {
+EventStore& Broker::store(const std::string& channel) {
   std::lock_guard lock(mutex_);
   auto it = stores_.find(channel);
   if (it != stores_.end()) return *it->second;
-  auto s = std::make_unique<StoreChannel>(channel, options_.data_dir / "store" / channel_dir_name(channel), committer_,
-                                          options_.store);
+  auto s = std::make_unique<EventStore>(channel, options_.data_dir / "store" / channel_dir_name(channel), committer_,
+                                        options_.store);
   return *stores_.emplace(channel, std::move(s)).first->second;
 }
 
@@ -309,7 +309,7 @@ std::vector<std::string> Broker::settle(const google::protobuf::RepeatedPtrField
 void Broker::publish(v1::EventKind kind, std::vector<v1::Message> messages,
                      std::function<void(std::vector<v1::SendResult>)> done) {
   if (kind == v1::EVENTS_STORE) {
-    send_grouped<StoreChannel>(std::move(messages), std::move(done), [this](const std::string& c) -> StoreChannel& {
+    send_grouped<EventStore>(std::move(messages), std::move(done), [this](const std::string& c) -> EventStore& {
       return store(c);
     });
     return;
@@ -359,7 +359,7 @@ void Broker::housekeeping() {
   while (!stopping_.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
     std::vector<DurableQueue*> queues;
-    std::vector<StoreChannel*> stores;
+    std::vector<EventStore*> stores;
     {
       std::lock_guard lock(mutex_);
       for (auto& [name, q] : queues_) queues.push_back(q.get());
@@ -387,7 +387,7 @@ void Broker::housekeeping() {
 std::vector<v1::ChannelInfo> Broker::list_channels() {
   std::vector<v1::ChannelInfo> out;
   std::vector<DurableQueue*> queues;
-  std::vector<std::pair<std::string, StoreChannel*>> stores;
+  std::vector<std::pair<std::string, EventStore*>> stores;
   std::map<std::string, uint64_t> events;
   {
     std::lock_guard lock(mutex_);

@@ -14,9 +14,9 @@
 
 #include "gsmq/v1/broker.pb.h"
 #include "server/durable_queue.h"
+#include "server/event_store.h"
 #include "server/mailbox.h"
 #include "server/request_router.h"
-#include "server/store_channel.h"
 #include "server/subscriber_groups.h"
 #include "store/committer.h"
 
@@ -53,7 +53,7 @@ class Broker {
                std::function<void(std::vector<v1::SendResult>)> done);
   std::shared_ptr<EventSubscriber> subscribe_events(const std::string& channel, const std::string& group);
   void unsubscribe_events(const std::string& channel, const std::string& group, const EventSubscriber* s);
-  StoreChannel& store(const std::string& channel);
+  EventStore& store(const std::string& channel);
 
   RequestRouter& requests() { return requests_; }
 
@@ -71,7 +71,7 @@ class Broker {
   store::Committer committer_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<DurableQueue>> queues_;
-  std::map<std::string, std::unique_ptr<StoreChannel>> stores_;
+  std::map<std::string, std::unique_ptr<EventStore>> stores_;
   SubscriberGroups<EventSubscriber> event_subscribers_;
   std::map<std::string, uint64_t> events_published_, events_dropped_;
   RequestRouter requests_;

@@ -211,14 +211,14 @@ Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::Subscrib
     return Status::OK;
   }
   if (Status bad = check_stored_channel(request->channel()); !bad.ok()) return bad;
-  StoreChannel* opened = nullptr;
+  EventStore* opened = nullptr;
   if (Status failed = guarded("Subscribe", [&] {
         opened = &broker_.store(request->channel());
         return Status::OK;
       });
       !failed.ok())
     return failed;
-  StoreChannel& channel = *opened;
+  EventStore& channel = *opened;
   auto cursor = channel.cursor(request->group(), channel.start_seq(*request));
   ++channel.subscriber_count();
   while (!context->IsCancelled()) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "server/store_channel.h"
+#include "server/event_store.h"
 #include "store/test_support.h"
 
 namespace gsmq::server {
@@ -23,7 +23,7 @@ class ServerStoreChannel : public ::testing::Test {
  protected:
   void open() {
     committer_ = std::make_unique<store::Committer>(store::CommitterOptions{store::FsyncPolicy::never});
-    channel_ = std::make_unique<StoreChannel>("log", dir_.path() / "log", *committer_, StoreOptions{});
+    channel_ = std::make_unique<EventStore>("log", dir_.path() / "log", *committer_, StoreOptions{});
   }
   void restart() {
     committer_->stop();
@@ -64,7 +64,7 @@ class ServerStoreChannel : public ::testing::Test {
 
   store::testing::TempDir dir_;
   std::unique_ptr<store::Committer> committer_;
-  std::unique_ptr<StoreChannel> channel_;
+  std::unique_ptr<EventStore> channel_;
 };
 
 using V = std::vector<std::string>;

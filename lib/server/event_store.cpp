@@ -1,4 +1,4 @@
-#include "server/store_channel.h"
+#include "server/event_store.h"
 
 #include <algorithm>
 #include <optional>
@@ -20,8 +20,8 @@ constexpr uint64_t kMaxStoreSeqStep = uint64_t{1} << 20;
 
 }  // namespace
 
-StoreChannel::StoreChannel(std::string name, std::filesystem::path dir, store::Committer& committer,
-                           StoreOptions options)
+EventStore::EventStore(std::string name, std::filesystem::path dir, store::Committer& committer,
+                       StoreOptions options)
     : name_(std::move(name)), committer_(committer), options_(options) {
   store::RecoveryReport report;
   log_ = store::SegmentedLog::open({dir / "data", options_.segment_bytes}, &report);
@@ -31,7 +31,7 @@ StoreChannel::StoreChannel(std::string name, std::filesystem::path dir, store::C
   recover();
 }
 
-void StoreChannel::recover() {
+void EventStore::recover() {
   // A record whose seq does not continue the others is not believed (SeqContinuity), so
   // that the holes below cannot be sized by a damaged number; verdicts come one record late.
   SeqContinuity continuity(kMaxStoreSeqStep);
@@ -65,14 +65,14 @@ void StoreChannel::recover() {
   next_seq_ = first_seq_ + locations_.size();
 }
 
-void StoreChannel::index_record(uint64_t seq, uint64_t location) {
+void EventStore::index_record(uint64_t seq, uint64_t location) {
   // A hole (a skipped corrupt record, or seqs of a failed publish) keeps a marker, so that
   // seq == first_seq_ + index holds for everything after it.
   while (first_seq_ + locations_.size() < seq) locations_.push_back(kNoRecord);
   locations_.push_back(location);
 }
 
-void StoreChannel::publish(std::vector<v1::Message> messages, SendDone done) {
+void EventStore::publish(std::vector<v1::Message> messages, SendDone done) {
   const size_t n = messages.size();
   if (n == 0) return done("", {});
   const int64_t arrival = now_micros();
@@ -104,7 +104,7 @@ void StoreChannel::publish(std::vector<v1::Message> messages, SendDone done) {
                     });
 }
 
-bool StoreChannel::read_at(uint64_t seq, v1::Message& out, int64_t* arrival_us) {
+bool EventStore::read_at(uint64_t seq, v1::Message& out, int64_t* arrival_us) {
   uint64_t loc;
   {
     std::lock_guard lock(mutex_);
@@ -122,7 +122,7 @@ bool StoreChannel::read_at(uint64_t seq, v1::Message& out, int64_t* arrival_us) 
   return true;
 }
 
-uint64_t StoreChannel::first_seq_at_or_after_time(int64_t t) {
+uint64_t EventStore::first_seq_at_or_after_time(int64_t t) {
   uint64_t lo, hi;
   {
     std::lock_guard lock(mutex_);
@@ -140,7 +140,7 @@ uint64_t StoreChannel::first_seq_at_or_after_time(int64_t t) {
   return lo;
 }
 
-uint64_t StoreChannel::start_seq(const v1::SubscribeRequest& request) {
+uint64_t EventStore::start_seq(const v1::SubscribeRequest& request) {
   uint64_t first, end;
   {
     std::lock_guard lock(mutex_);
@@ -157,7 +157,7 @@ uint64_t StoreChannel::start_seq(const v1::SubscribeRequest& request) {
   }
 }
 
-std::shared_ptr<StoreCursor> StoreChannel::cursor(const std::string& group, uint64_t start) {
+std::shared_ptr<StoreCursor> EventStore::cursor(const std::string& group, uint64_t start) {
   std::lock_guard lock(mutex_);
   if (!group.empty()) {
     if (auto existing = group_cursors_[group].lock()) return existing;
@@ -168,7 +168,7 @@ std::shared_ptr<StoreCursor> StoreChannel::cursor(const std::string& group, uint
   return c;
 }
 
-std::vector<v1::Message> StoreChannel::read(StoreCursor& cursor, size_t max, Clock::time_point deadline) {
+std::vector<v1::Message> EventStore::read(StoreCursor& cursor, size_t max, Clock::time_point deadline) {
   std::vector<v1::Message> out;
   std::lock_guard cursor_lock(cursor.mutex);
   {
@@ -190,7 +190,7 @@ std::vector<v1::Message> StoreChannel::read(StoreCursor& cursor, size_t max, Clo
   return out;
 }
 
-void StoreChannel::tick() {
+void EventStore::tick() {
   if (options_.retention_bytes == 0 && options_.retention_age.count() == 0) return;
   const auto segments = log_->segments();
   if (segments.size() < 2) return;
@@ -217,7 +217,7 @@ void StoreChannel::tick() {
   });
 }
 
-StoreChannel::Figures StoreChannel::figures() {
+EventStore::Figures EventStore::figures() {
   std::lock_guard lock(mutex_);
   return {first_seq_, first_seq_ + locations_.size() - 1, log_->total_bytes(), published_};
 }

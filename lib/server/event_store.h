@@ -32,9 +32,9 @@ struct StoreCursor {
   uint64_t next = 0;
 };
 
-class StoreChannel {
+class EventStore {
  public:
-  StoreChannel(std::string name, std::filesystem::path dir, store::Committer& committer, StoreOptions options);
+  EventStore(std::string name, std::filesystem::path dir, store::Committer& committer, StoreOptions options);
 
   using SendDone = std::function<void(const std::string& error, const std::vector<uint64_t>& seqs)>;
   void publish(std::vector<v1::Message> messages, SendDone done);
