@@ -1,7 +1,7 @@
-// Helpers shared by the store's unit tests (tests/unit/store_*_test.cpp); the library
-// itself does not use them: a scratch directory, random payloads, hand-made records and
-// version 1 segments, a write-failure switch, a memory bound, a recorder of syncs that can
-// also fail them.
+// Helpers shared by the unit tests of the store and of what is built on it (tests/unit/);
+// the library itself does not use them: a scratch directory, random payloads, hand-made
+// records and version 1 segments, a write-failure switch, a memory bound, a recorder of
+// syncs that can also fail them.
 #pragma once
 
 #include <signal.h>

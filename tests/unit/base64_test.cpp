@@ -9,7 +9,7 @@
 namespace gsmq {
 namespace {
 
-TEST(Base64, Rfc4648TestVectors) {
+TEST(Base64Test, Rfc4648TestVectors) {
   const std::pair<const char*, const char*> vectors[] = {
       {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
       {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
@@ -20,7 +20,7 @@ TEST(Base64, Rfc4648TestVectors) {
   }
 }
 
-TEST(Base64, EveryByteValueSurvives) {
+TEST(Base64Test, EveryByteValueSurvives) {
   std::string all;
   for (int i = 0; i < 256; ++i) all.push_back(static_cast<char>(i));
   const std::string encoded = base64_encode(all);
@@ -30,7 +30,7 @@ TEST(Base64, EveryByteValueSurvives) {
   EXPECT_EQ(base64_encode(std::string("\xfb\xff\xbf", 3)), "+/+/");
 }
 
-TEST(Base64, RoundTripOfRandomBytes) {
+TEST(Base64Test, RoundTripOfRandomBytes) {
   std::mt19937 rng(1234);
   for (int i = 0; i < 2000; ++i) {
     std::string bytes(rng() % 70, '\0');
@@ -41,7 +41,7 @@ TEST(Base64, RoundTripOfRandomBytes) {
   }
 }
 
-TEST(Base64, DecodingIsStrict) {
+TEST(Base64Test, DecodingIsStrict) {
   for (const char* bad : {"Zg", "Zg=", "Zm9", "Z===", "====", "Zg==Zg==", "Zm=v", "Zm9v\n", " Zm9v", "Zm9v YmFy",
                           "Zm9-", "Zm9_", "Zm9v!A==", "Zm\xc3\xa9"}) {
     EXPECT_EQ(base64_decode(bad), std::nullopt) << '"' << bad << '"';

@@ -8,7 +8,7 @@ namespace {
 
 using std::chrono::microseconds;
 
-TEST(Duration, ParsesEveryUnit) {
+TEST(DurationTest, ParsesEveryUnit) {
   EXPECT_EQ(parse_duration("250ms"), microseconds(250'000));
   EXPECT_EQ(parse_duration("1.5s"), microseconds(1'500'000));
   EXPECT_EQ(parse_duration("5"), microseconds(5'000'000)) << "a bare number is seconds";
@@ -21,14 +21,14 @@ TEST(Duration, ParsesEveryUnit) {
   EXPECT_EQ(parse_duration("0.0015ms"), microseconds(2)) << "rounded to the microsecond";
 }
 
-TEST(Duration, RejectsWhatIsNotADuration) {
+TEST(DurationTest, RejectsWhatIsNotADuration) {
   for (const char* bad : {"", "ms", "abc", "-1s", "-5", "5 s", " 5s", "5sec", "5S", "1d", "inf", "nan", "1e300h",
                           "5s5", "0x10"}) {
     EXPECT_EQ(parse_duration(bad), std::nullopt) << '"' << bad << '"';
   }
 }
 
-TEST(Duration, FormatsInTheLargestExactUnit) {
+TEST(DurationTest, FormatsInTheLargestExactUnit) {
   EXPECT_EQ(format_duration(microseconds(2'000'000)), "2s");
   EXPECT_EQ(format_duration(microseconds(250'000)), "250ms");
   EXPECT_EQ(format_duration(microseconds(1'500'000)), "1500ms");

@@ -23,7 +23,7 @@ Message reading() {
 }
 }  // namespace
 
-TEST(Filter, GlobMatching) {
+TEST(FilterTest, GlobMatching) {
   EXPECT_TRUE(gsmq::glob_match("sensors/*", "sensors/door/1"));
   EXPECT_TRUE(gsmq::glob_match("*door*", "sensors/door/1"));
   EXPECT_TRUE(gsmq::glob_match("sensors/?\?\?\?/1", "sensors/door/1"));
@@ -33,7 +33,7 @@ TEST(Filter, GlobMatching) {
   EXPECT_TRUE(gsmq::glob_match("**", ""));
 }
 
-TEST(Filter, FieldsAndOperators) {
+TEST(FilterTest, FieldsAndOperators) {
   const Message m = reading();
   EXPECT_TRUE(filter("channel~sensors/*").matches(m));
   EXPECT_FALSE(filter("channel~actuators/*").matches(m));
@@ -50,13 +50,13 @@ TEST(Filter, FieldsAndOperators) {
   EXPECT_FALSE(filter("priority>5").matches(m));
 }
 
-TEST(Filter, NumbersCompareAsNumbersNotText) {
+TEST(FilterTest, NumbersCompareAsNumbersNotText) {
   Message m;
   m.body = R"({"n":10})";
   EXPECT_TRUE(filter("body.n>9").matches(m));  // as text "10" < "9"
 }
 
-TEST(Filter, MissingFieldsMatchOnlyNotEqual) {
+TEST(FilterTest, MissingFieldsMatchOnlyNotEqual) {
   Message m;
   m.body = "not json";
   EXPECT_FALSE(filter("body.temp>0").matches(m));
@@ -64,14 +64,14 @@ TEST(Filter, MissingFieldsMatchOnlyNotEqual) {
   EXPECT_TRUE(filter("meta.site!=lab").matches(m));
 }
 
-TEST(Filter, ABodyNestedTooDeepIsNotLookedInto) {
+TEST(FilterTest, ABodyNestedTooDeepIsNotLookedInto) {
   Message m;
   m.body = R"({"a":)" + std::string(100000, '[') + std::string(100000, ']') + "}";
   EXPECT_FALSE(filter("body.a==x").matches(m));  // must not recurse 100,000 levels
   EXPECT_TRUE(filter("body.a!=x").matches(m));
 }
 
-TEST(Filter, AllFiltersMustHold) {
+TEST(FilterTest, AllFiltersMustHold) {
   const Message m = reading();
   std::vector<MessageFilter> fs{filter("channel~sensors/*"), filter("body.temp>30")};
   EXPECT_TRUE(gsmq::matches_all(fs, m));
@@ -80,7 +80,7 @@ TEST(Filter, AllFiltersMustHold) {
   EXPECT_TRUE(gsmq::matches_all({}, m));
 }
 
-TEST(Filter, BadExpressionsAreRejectedWithAReason) {
+TEST(FilterTest, BadExpressionsAreRejectedWithAReason) {
   std::string error;
   EXPECT_FALSE(MessageFilter::parse("temp", error));
   EXPECT_NE(error.find("FIELD OP VALUE"), std::string::npos);

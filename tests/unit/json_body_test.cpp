@@ -11,14 +11,14 @@ namespace {
 
 std::string nested_array(size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); }
 
-TEST(JsonBody, AnyJsonValueButAString) {
+TEST(JsonBodyTest, AnyJsonValueButAString) {
   for (const char* yes : {R"({"t":21.5})", "[1,2]", "42", "-0.5e3", "true", "false", "null", " {} "})
     EXPECT_TRUE(is_json_body(yes)) << yes;
   for (const char* no : {R"("a string")", "", "   ", "{broken", "[1,]", "1e400", "open the door", "{} {}"})
     EXPECT_FALSE(is_json_body(no)) << no;
 }
 
-TEST(JsonBody, NestedAtMostAsDeepAsABodyInALine) {
+TEST(JsonBodyTest, NestedAtMostAsDeepAsABodyInALine) {
   EXPECT_TRUE(is_json_body(nested_array(kMaxBodyDepth)));
   EXPECT_FALSE(is_json_body(nested_array(kMaxBodyDepth + 1)));
   EXPECT_FALSE(is_json_body(nested_array(100000)));

@@ -15,7 +15,7 @@ std::string nested(size_t depth, const std::string& open = "[", const std::strin
   return s;
 }
 
-TEST(JsonDepth, CountsArraysAndObjects) {
+TEST(JsonDepthTest, CountsArraysAndObjects) {
   EXPECT_TRUE(json_depth_within("42", 0));
   EXPECT_TRUE(json_depth_within("\"text\"", 0));
   EXPECT_TRUE(json_depth_within("", 0));
@@ -31,14 +31,14 @@ TEST(JsonDepth, CountsArraysAndObjects) {
   EXPECT_TRUE(json_depth_within(R"({"a":{"k":[1]},"a":null})", 3));
 }
 
-TEST(JsonDepth, ExactlyAtTheLimitPassesOneMoreDoesNot) {
+TEST(JsonDepthTest, ExactlyAtTheLimitPassesOneMoreDoesNot) {
   EXPECT_TRUE(json_depth_within(nested(128), 128));
   EXPECT_FALSE(json_depth_within(nested(129), 128));
   EXPECT_TRUE(json_depth_within(nested(128, "{\"k\":", "}"), 128));
   EXPECT_FALSE(json_depth_within(nested(129, "{\"k\":", "}"), 128));
 }
 
-TEST(JsonDepth, BracketsInsideStringsDoNotCount) {
+TEST(JsonDepthTest, BracketsInsideStringsDoNotCount) {
   EXPECT_TRUE(json_depth_within(R"(["[[[[", "{{{{"])", 1));
   EXPECT_TRUE(json_depth_within(R"({"[[[[":"]]]]"})", 1));
   EXPECT_TRUE(json_depth_within(R"(["a\"[[[["])", 1)) << "an escaped quote does not end the string";
@@ -50,7 +50,7 @@ TEST(JsonDepth, BracketsInsideStringsDoNotCount) {
   EXPECT_TRUE(json_depth_within(R"(["\"\\",[1]])", 2));
 }
 
-TEST(JsonDepth, DeepInputIsRefusedAndUnbalancedInputDoesNotUnderflow) {
+TEST(JsonDepthTest, DeepInputIsRefusedAndUnbalancedInputDoesNotUnderflow) {
   EXPECT_FALSE(json_depth_within(std::string(100000, '['), 128));
   EXPECT_FALSE(json_depth_within(nested(100000, "{\"a\":", "}"), 128));
   EXPECT_TRUE(json_depth_within(std::string(1000, ']') + "[1]", 1));

@@ -12,7 +12,7 @@
 namespace gsmq {
 namespace {
 
-TEST(JsonMember, FindsTheValueTextWithoutTheSpacesAroundIt) {
+TEST(JsonMemberTest, FindsTheValueTextWithoutTheSpacesAroundIt) {
   EXPECT_EQ(json_member_text(R"({"body":[1, 2]})", "body"), "[1, 2]");
   EXPECT_EQ(json_member_text(" {\n\"a\" : 1 ,\t\"body\" :\r\n {\"x\" : 12.50 }\n } ", "body"), R"({"x" : 12.50 })");
   EXPECT_EQ(json_member_text(R"({"body":-1.5e3})", "body"), "-1.5e3");
@@ -22,7 +22,7 @@ TEST(JsonMember, FindsTheValueTextWithoutTheSpacesAroundIt) {
   EXPECT_EQ(json_member_text("\xEF\xBB\xBF{\"body\":[3]}", "body"), "[3]");
 }
 
-TEST(JsonMember, OnlyTopLevelMembersAndNamesAfterTheirEscapes) {
+TEST(JsonMemberTest, OnlyTopLevelMembersAndNamesAfterTheirEscapes) {
   EXPECT_EQ(json_member_text(R"({"x":{"body":[9]},"y":"\"body\":[8]","body":[1],"bodyx":[7]})", "body"), "[1]");
   EXPECT_EQ(json_member_text(R"({"bo\u0064y":[1]})", "body"), "[1]");
   EXPECT_EQ(json_member_text(R"({"\u00e9":[1]})", "\xc3\xa9"), "[1]");
@@ -34,14 +34,14 @@ TEST(JsonMember, OnlyTopLevelMembersAndNamesAfterTheirEscapes) {
   EXPECT_EQ(json_member_text("{}", "body"), std::nullopt);
 }
 
-TEST(JsonMember, NotAnObjectGivesNothing) {
+TEST(JsonMemberTest, NotAnObjectGivesNothing) {
   EXPECT_EQ(json_member_text("[1]", "body"), std::nullopt);
   EXPECT_EQ(json_member_text("", "body"), std::nullopt);
   EXPECT_EQ(json_member_text(R"({"body")", "body"), std::nullopt);
   EXPECT_EQ(json_member_text(R"({"body":[1,)", "body"), "[1,") << "unspecified, but inside the text";
 }
 
-TEST(JsonMember, AgreesWithNlohmannOnRandomObjects) {
+TEST(JsonMemberTest, AgreesWithNlohmannOnRandomObjects) {
   static const char* names[] = {R"("body")", R"("bo\u0064y")", R"("\u0062ody")", R"("x")", R"("Body")", R"("body ")",
                                 R"("\"body\"")"};
   static const char* values[] = {"1", "-0.50", "1E2", "true", "null", R"("body")", R"("}]")", "[]", "{}",

@@ -16,7 +16,7 @@ namespace {
 
 constexpr size_t kDeep = 1000;
 
-TEST(JsonValidate, AcceptsJsonValues) {
+TEST(JsonValidateTest, AcceptsJsonValues) {
   const std::vector<std::string> goods = {"0", "-0", "12.50", "1.5e+10", "1E-2", "-1e-400", "100000000000000000000000", "true", "false", "null",
         R"("")", R"("s")", R"("\"\\\/\b\f\n\r\t")", R"("\u00e9\ud83d\ude00")", "\"\x7f caf\xc3\xa9 \xf0\x9f\x9a\xaa\"",
         "[]", "{}", R"( {"a" : [1, {"b":null}], "a":2 } )", "\t[\r\n1\n]\r\n", R"([[],{},[{}]])"};
@@ -26,7 +26,7 @@ TEST(JsonValidate, AcceptsJsonValues) {
   }
 }
 
-TEST(JsonValidate, RefusesWhatNlohmannRefuses) {
+TEST(JsonValidateTest, RefusesWhatNlohmannRefuses) {
   const std::vector<std::string> bads = {"", " ", "01", "1.", ".5", "+1", "1e", "1e+", "--1", "-", "0x1", "NaN", "Infinity", "1e400", "-1E+999",
         std::string(400, '9'), "tru", "nul", "True", "[1,]", "[,1]", "[1 2]", R"({"a":1,})", "{a:1}", R"({"a"})",
         R"({"a":})", R"({1:2})", "[]]", "{}}", "[1] [2]", "\"unterminated", "\"\x01\"", "\"tab\tin\"", R"("\ud800")",
@@ -43,7 +43,7 @@ TEST(JsonValidate, RefusesWhatNlohmannRefuses) {
   EXPECT_FALSE(is_valid_json(std::string("[1]\0junk", 8), kDeep));
 }
 
-TEST(JsonValidate, NestingIsLimited) {
+TEST(JsonValidateTest, NestingIsLimited) {
   const auto nested = [](size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); };
   EXPECT_TRUE(is_valid_json(nested(127), 127));
   EXPECT_FALSE(is_valid_json(nested(128), 127));
@@ -55,7 +55,7 @@ TEST(JsonValidate, NestingIsLimited) {
   EXPECT_FALSE(is_valid_json(R"({"a":[{"b":[]}]})", 3));
 }
 
-TEST(JsonValidate, AgreesWithNlohmannOnTokenSoup) {
+TEST(JsonValidateTest, AgreesWithNlohmannOnTokenSoup) {
   static const char* pieces[] = {"[", "]", "{", "}", ",", ":", " ", "\n", R"("a")", R"("\u00e9")", R"("\ud800")",
                                  R"("\udc00")", "\"", "\\", "1", "-0.5e3", "1e400", "0", "01", ".", "e", "true", "nul",
                                  "null", "\xff", "\xc3\xa9", "\"\xc3\xa9\""};

@@ -25,7 +25,7 @@ std::string written(std::string_view bytes) {
   return out.substr(6);
 }
 
-TEST(JsonWriter, StringsAreEscapedAsNlohmannEscapesThem) {
+TEST(JsonWriterTest, StringsAreEscapedAsNlohmannEscapesThem) {
   EXPECT_EQ(written("plain"), R"("plain")");
   EXPECT_EQ(written("q\" b\\ /"), R"("q\" b\\ /")");
   EXPECT_EQ(written("\b\f\n\r\t"), R"("\b\f\n\r\t")");
@@ -36,7 +36,7 @@ TEST(JsonWriter, StringsAreEscapedAsNlohmannEscapesThem) {
   }
 }
 
-TEST(JsonWriter, BytesThatAreNotUtf8AreRefusedOrReplaced) {
+TEST(JsonWriterTest, BytesThatAreNotUtf8AreRefusedOrReplaced) {
   std::string out = "x";
   EXPECT_FALSE(append_json_string_if_utf8(out, "ok\xff"));
   EXPECT_EQ(out, "x") << "nothing appended";
@@ -45,7 +45,7 @@ TEST(JsonWriter, BytesThatAreNotUtf8AreRefusedOrReplaced) {
   EXPECT_EQ(written("a\xff" "b"), "\"a\xef\xbf\xbd" "b\"");
 }
 
-TEST(JsonWriter, RandomBytesAreWrittenAsNlohmannWritesThem) {
+TEST(JsonWriterTest, RandomBytesAreWrittenAsNlohmannWritesThem) {
   std::mt19937_64 rng(11);
   static const char* utf8[] = {"\xc3\xa9", "\xe6\x97\xa5", "\xf0\x9f\x9a\xaa", "\xed\x9f\xbf", "\xef\xbf\xbf"};
   for (int i = 0; i < 20000; ++i) {
@@ -60,7 +60,7 @@ TEST(JsonWriter, RandomBytesAreWrittenAsNlohmannWritesThem) {
   }
 }
 
-TEST(JsonWriter, Integers) {
+TEST(JsonWriterTest, Integers) {
   for (const int64_t v : {int64_t{0}, int64_t{-1}, int64_t{42}, std::numeric_limits<int64_t>::min(),
                           std::numeric_limits<int64_t>::max()}) {
     std::string out;

@@ -53,7 +53,7 @@ class Pipe {
   int fds_[2];
 };
 
-TEST(LineReader, LinesAcrossPartialWrites) {
+TEST(LineReaderTest, LinesAcrossPartialWrites) {
   Pipe pipe;
   LineReader reader(pipe.reader(), 1024);
   std::string line;
@@ -76,7 +76,7 @@ TEST(LineReader, LinesAcrossPartialWrites) {
   EXPECT_EQ(reader.read_line(line, soon()), Status::eof);
 }
 
-TEST(LineReader, LastLineWithoutNewlineIsReturnedAtTheEnd) {
+TEST(LineReaderTest, LastLineWithoutNewlineIsReturnedAtTheEnd) {
   Pipe pipe;
   LineReader reader(pipe.reader(), 1024);
   pipe.write("a\nb");
@@ -91,7 +91,7 @@ TEST(LineReader, LastLineWithoutNewlineIsReturnedAtTheEnd) {
   EXPECT_EQ(reader.read_line(line, soon()), Status::eof);
 }
 
-TEST(LineReader, FollowedFileKeepsAPartialLastLineUntilItEnds) {
+TEST(LineReaderTest, FollowedFileKeepsAPartialLastLineUntilItEnds) {
   char path[] = "/tmp/gsmq-line-reader-XXXXXX";
   const int fd = ::mkstemp(path);
   ASSERT_GE(fd, 0);
@@ -116,7 +116,7 @@ TEST(LineReader, FollowedFileKeepsAPartialLastLineUntilItEnds) {
   ::close(fd);
 }
 
-TEST(LineReader, CarriageReturnIsKept) {
+TEST(LineReaderTest, CarriageReturnIsKept) {
   Pipe pipe;
   LineReader reader(pipe.reader(), 1024);
   pipe.write("crlf\r\n");
@@ -125,7 +125,7 @@ TEST(LineReader, CarriageReturnIsKept) {
   EXPECT_EQ(line, "crlf\r");
 }
 
-TEST(LineReader, TooLongLineIsReportedOnceThenTheNextLineIsFine) {
+TEST(LineReaderTest, TooLongLineIsReportedOnceThenTheNextLineIsFine) {
   Pipe pipe;
   LineReader reader(pipe.reader(), 16);
   std::string line;
@@ -139,7 +139,7 @@ TEST(LineReader, TooLongLineIsReportedOnceThenTheNextLineIsFine) {
   EXPECT_EQ(reader.line_number(), 3u);
 }
 
-TEST(LineReader, TooLongLineArrivingInPiecesIsSkippedToItsEnd) {
+TEST(LineReaderTest, TooLongLineArrivingInPiecesIsSkippedToItsEnd) {
   Pipe pipe;
   LineReader reader(pipe.reader(), 16);
   std::string line;
@@ -154,7 +154,7 @@ TEST(LineReader, TooLongLineArrivingInPiecesIsSkippedToItsEnd) {
   EXPECT_EQ(reader.line_number(), 2u);
 }
 
-TEST(LineReader, IdlePipeTimesOutAtTheDeadlineAndStillWorksAfter) {
+TEST(LineReaderTest, IdlePipeTimesOutAtTheDeadlineAndStillWorksAfter) {
   Pipe pipe;
   LineReader reader(pipe.reader(), 1024);
   std::string line;
@@ -165,7 +165,7 @@ TEST(LineReader, IdlePipeTimesOutAtTheDeadlineAndStillWorksAfter) {
   EXPECT_EQ(line, "late");
 }
 
-TEST(LineReader, ManyLinesAndLinesLongerThanOneRead) {
+TEST(LineReaderTest, ManyLinesAndLinesLongerThanOneRead) {
   Pipe pipe;
   const std::string big(200 * 1024, 'b');  // longer than one read(2) of the reader
   std::thread writer([&] {
@@ -222,7 +222,7 @@ int exit_code_of_child(int (*body)()) {
   return exited ? WEXITSTATUS(status) : -2;
 }
 
-TEST(LineReader, StopRequestEndsReadingAfterTheLinesAlreadyRead) {
+TEST(LineReaderTest, StopRequestEndsReadingAfterTheLinesAlreadyRead) {
   const int code = exit_code_of_child([] {
     int fds[2];
     if (::pipe(fds) != 0) return 10;
@@ -240,7 +240,7 @@ TEST(LineReader, StopRequestEndsReadingAfterTheLinesAlreadyRead) {
   EXPECT_EQ(code, 0) << "12: first line, 13: line read before the stop lost, 14: not stopped";
 }
 
-TEST(LineReader, StopRequestWakesABlockedReader) {
+TEST(LineReaderTest, StopRequestWakesABlockedReader) {
   const int code = exit_code_of_child([] {
     int idle[2];
     if (::pipe(idle) != 0) return 10;

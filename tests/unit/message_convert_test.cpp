@@ -18,7 +18,7 @@ std::string nested_object(size_t depth) {
   return s;
 }
 
-TEST(MessageConvert, RoundTripKeepsEveryField) {
+TEST(MessageConvertTest, RoundTripKeepsEveryField) {
   const std::string line =
       R"({"channel":"c","body":{"n":1},"id":"i","ts":5,"priority":3,"meta":{"k":"v"},"seq":7,"ttl_ms":1,)"
       R"("delay_ms":2,"max_receives":3,"dead_letter":"dlq","receive_count":4,"x-extra":[1,"two"]})";
@@ -30,7 +30,7 @@ TEST(MessageConvert, RoundTripKeepsEveryField) {
   EXPECT_EQ(from_proto(wire), m);
 }
 
-TEST(MessageConvert, ExtraJsonNestedDeeperThanALineIsDropped) {
+TEST(MessageConvertTest, ExtraJsonNestedDeeperThanALineIsDropped) {
   v1::Message wire;
   wire.set_body("x");
   wire.set_extra_json(R"({"ok":)" + nested_object(kMaxLineDepth - 1) + "}");  // the deepest a line may hold
@@ -41,7 +41,7 @@ TEST(MessageConvert, ExtraJsonNestedDeeperThanALineIsDropped) {
   EXPECT_EQ(format_envelope(m), R"({"body":"x"})");  // must not recurse 100,000 levels
 }
 
-TEST(MessageConvert, ExtraJsonCannotOverrideEnvelopeFields) {
+TEST(MessageConvertTest, ExtraJsonCannotOverrideEnvelopeFields) {
   v1::Message wire;
   wire.set_channel("real");
   wire.set_body("real body");
@@ -50,7 +50,7 @@ TEST(MessageConvert, ExtraJsonCannotOverrideEnvelopeFields) {
   EXPECT_EQ(format_envelope(from_proto(wire)), R"({"channel":"real","body":"real body","id":"real-id","x":1})");
 }
 
-TEST(MessageConvert, ADeepJsonBodyFromTheWirePrintsAsAString) {
+TEST(MessageConvertTest, ADeepJsonBodyFromTheWirePrintsAsAString) {
   v1::Message wire;
   wire.set_body(std::string(100000, '[') + std::string(100000, ']'));
   wire.set_body_is_json(true);

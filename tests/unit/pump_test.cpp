@@ -168,7 +168,7 @@ std::vector<uint64_t> one_to(uint64_t n) {
   return v;
 }
 
-TEST(Pump, CountStopsAfterThatManyMessages) {
+TEST(PumpTest, CountStopsAfterThatManyMessages) {
   ScriptedSource source(100);
   InlineSink sink(ok);
   PumpOptions options;
@@ -184,7 +184,7 @@ TEST(Pump, CountStopsAfterThatManyMessages) {
   EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitOk);
 }
 
-TEST(Pump, AcksOnlyAfterTheSinkConfirmedAndNeverOverfillsTheWindow) {
+TEST(PumpTest, AcksOnlyAfterTheSinkConfirmedAndNeverOverfillsTheWindow) {
   for (const size_t window : {size_t{1}, size_t{8}, size_t{64}}) {
     SCOPED_TRACE("max_in_flight " + std::to_string(window));
     ScriptedSource source(1000);
@@ -210,7 +210,7 @@ TEST(Pump, AcksOnlyAfterTheSinkConfirmedAndNeverOverfillsTheWindow) {
   }
 }
 
-TEST(Pump, RefusedMessagesAreRejectedAtTheSourceAndExitOne) {
+TEST(PumpTest, RefusedMessagesAreRejectedAtTheSourceAndExitOne) {
   ScriptedSource source(9);
   InlineSink sink([](const Message& m) {
     if (std::stoi(m.body) % 3 == 0) return SendResult::failed("refused by test");
@@ -230,7 +230,7 @@ TEST(Pump, RefusedMessagesAreRejectedAtTheSourceAndExitOne) {
   EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitDeliveryFailed);
 }
 
-TEST(Pump, ClosedOutputStopsTakingMessagesAndExitsZero) {
+TEST(PumpTest, ClosedOutputStopsTakingMessagesAndExitsZero) {
   ScriptedSource source(100);
   InlineSink sink([](const Message& m) {
     if (m.body == "3") return SendResult::closed();
@@ -246,7 +246,7 @@ TEST(Pump, ClosedOutputStopsTakingMessagesAndExitsZero) {
   EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitOk);
 }
 
-TEST(Pump, SinkThatLostItsPeerStopsTheRunWithExitFour) {
+TEST(PumpTest, SinkThatLostItsPeerStopsTheRunWithExitFour) {
   ScriptedSource source(1000);
   InlineSink sink([](const Message& m) {
     if (std::stoi(m.body) >= 4) return SendResult::unavailable("connection lost");
@@ -265,7 +265,7 @@ TEST(Pump, SinkThatLostItsPeerStopsTheRunWithExitFour) {
   EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitUnavailable);
 }
 
-TEST(Pump, ManyFailuresAreCountedNotEachPrinted) {
+TEST(PumpTest, ManyFailuresAreCountedNotEachPrinted) {
   ScriptedSource source(100);
   InlineSink sink([](const Message&) { return SendResult::failed("refused by test"); });
   PumpOptions options;
@@ -277,7 +277,7 @@ TEST(Pump, ManyFailuresAreCountedNotEachPrinted) {
   EXPECT_NE(err.find("delivery failed: 95 more messages"), std::string::npos) << err;
 }
 
-TEST(Pump, StoppedSourceDrainsAndExitsZero) {
+TEST(PumpTest, StoppedSourceDrainsAndExitsZero) {
   ScriptedSource source(5, Source::Status::stopped);
   WindowSink sink(16);
   PumpOptions options;
@@ -290,7 +290,7 @@ TEST(Pump, StoppedSourceDrainsAndExitsZero) {
   EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitOk);
 }
 
-TEST(Pump, SourceWaitsInSlicesAndWaitEndsTheRun) {
+TEST(PumpTest, SourceWaitsInSlicesAndWaitEndsTheRun) {
   {
     // No --wait: the source is asked in slices of at most 500 ms (so that a closed output
     // is noticed while the input is idle), and only its end ends the run.
@@ -313,7 +313,7 @@ TEST(Pump, SourceWaitsInSlicesAndWaitEndsTheRun) {
   EXPECT_LE(source.last_deadline, before + 200ms + 50ms);
 }
 
-TEST(Pump, TimeoutBeforeTheCountExitsFive) {
+TEST(PumpTest, TimeoutBeforeTheCountExitsFive) {
   ScriptedSource source(2, Source::Status::timeout);
   InlineSink sink(ok);
   PumpOptions options;
@@ -330,7 +330,7 @@ TEST(Pump, TimeoutBeforeTheCountExitsFive) {
   EXPECT_EQ(pump_exit_status(stats, no_count, diagnostics), kExitOk) << "--wait alone is a normal end";
 }
 
-TEST(Pump, SkippedMessagesAreAckedAndNotSent) {
+TEST(PumpTest, SkippedMessagesAreAckedAndNotSent) {
   ScriptedSource source(6);
   InlineSink sink(ok);
   PumpOptions options;
@@ -345,7 +345,7 @@ TEST(Pump, SkippedMessagesAreAckedAndNotSent) {
   EXPECT_EQ(source.acked(), one_to(6));
 }
 
-TEST(Pump, UnconfirmedAtTheEndOfTheDrainExitsOne) {
+TEST(PumpTest, UnconfirmedAtTheEndOfTheDrainExitsOne) {
   ScriptedSource source(3);
   SilentSink sink;
   PumpOptions options;
@@ -358,7 +358,7 @@ TEST(Pump, UnconfirmedAtTheEndOfTheDrainExitsOne) {
   EXPECT_EQ(pump_exit_status(stats, options, diagnostics), kExitDeliveryFailed);
 }
 
-TEST(Pump, ExitStatusPriorityIsFailedThenBadInputThenTimeout) {
+TEST(PumpTest, ExitStatusPriorityIsFailedThenBadInputThenTimeout) {
   PumpOptions with_count;
   with_count.count = 10;
   Diagnostics clean, bad;

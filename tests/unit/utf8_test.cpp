@@ -12,7 +12,7 @@
 namespace gsmq {
 namespace {
 
-TEST(Utf8, AcceptsWellFormedText) {
+TEST(Utf8Test, AcceptsWellFormedText) {
   for (const char* good : {"", "plain ascii", "\x7f", "\xc2\x80", "\xdf\xbf", "\xe0\xa0\x80", "\xed\x9f\xbf",
                            "\xee\x80\x80", "\xef\xbf\xbf", "\xf0\x90\x80\x80", "\xf4\x8f\xbf\xbf",
                            "caf\xc3\xa9 \xe6\x97\xa5\xe6\x9c\xac \xf0\x9f\x9a\xaa"}) {
@@ -21,7 +21,7 @@ TEST(Utf8, AcceptsWellFormedText) {
   EXPECT_TRUE(is_valid_utf8(std::string("a\0b", 3))) << "NUL is a character";
 }
 
-TEST(Utf8, RejectsMalformedBytes) {
+TEST(Utf8Test, RejectsMalformedBytes) {
   const char* bad[] = {
       "\x80",              // continuation byte without a lead
       "\xbf",
@@ -53,7 +53,7 @@ bool json_accepts(const std::string& bytes) {
   }
 }
 
-TEST(Utf8, AgreesWithTheJsonEncoderOnRandomBytes) {
+TEST(Utf8Test, AgreesWithTheJsonEncoderOnRandomBytes) {
   std::mt19937 rng(99);
   int valid = 0;
   for (int i = 0; i < 20000; ++i) {
@@ -81,7 +81,7 @@ bool valid_sequence_by_sequence(std::string_view bytes) {
   return true;
 }
 
-TEST(Utf8, SequenceLengthAgreesWithTheWholeStringCheck) {
+TEST(Utf8Test, SequenceLengthAgreesWithTheWholeStringCheck) {
   EXPECT_EQ(utf8_sequence_length("\xc3\xa9 and more"), 2u);
   EXPECT_EQ(utf8_sequence_length("\xe6\x97\xa5"), 3u);
   EXPECT_EQ(utf8_sequence_length("\xf0\x9f\x9a\xaa"), 4u);

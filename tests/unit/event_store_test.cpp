@@ -19,7 +19,7 @@ struct Published {
   std::vector<uint64_t> seqs;
 };
 
-class ServerStoreChannel : public ::testing::Test {
+class EventStoreTest : public ::testing::Test {
  protected:
   void open() {
     committer_ = std::make_unique<store::Committer>(store::CommitterOptions{store::FsyncPolicy::never});
@@ -69,7 +69,7 @@ class ServerStoreChannel : public ::testing::Test {
 
 using V = std::vector<std::string>;
 
-TEST_F(ServerStoreChannel, AFailedPublishLeavesAGapThatLaterSeqsAndSubscribersGetRight) {
+TEST_F(EventStoreTest, AFailedPublishLeavesAGapThatLaterSeqsAndSubscribersGetRight) {
   open();
   ASSERT_EQ(publish({"a"}).seqs, std::vector<uint64_t>{1});
   Published failed;

@@ -18,7 +18,7 @@ namespace {
 namespace fs = std::filesystem;
 using Paths = std::vector<fs::path>;
 
-TEST(StorePosixFile, CreateDurableDirectoriesSyncsTheParentOfEachNewDirectory) {
+TEST(PosixFileTest, CreateDurableDirectoriesSyncsTheParentOfEachNewDirectory) {
   testing::TempDir dir;
   testing::SyncRecorder syncs;
   const fs::path root = dir.path();
@@ -34,7 +34,7 @@ TEST(StorePosixFile, CreateDurableDirectoriesSyncsTheParentOfEachNewDirectory) {
   EXPECT_TRUE(syncs.take().empty());
 }
 
-TEST(StorePosixFile, CreateDurableDirectoriesReportsFailures) {
+TEST(PosixFileTest, CreateDurableDirectoriesReportsFailures) {
   testing::TempDir dir;
   testing::SyncRecorder syncs;
   const fs::path root = dir.path();

@@ -11,7 +11,7 @@
 namespace gsmq::store {
 namespace {
 
-TEST(StoreCrc32c, KnownVectors) {
+TEST(Crc32cTest, KnownVectors) {
   EXPECT_EQ(crc32c("", 0), 0u);
   EXPECT_EQ(crc32c("123456789", 9), 0xe3069283u);
   const std::string zeros(32, '\0');
@@ -23,7 +23,7 @@ TEST(StoreCrc32c, KnownVectors) {
   EXPECT_EQ(crc32c(ascending.data(), ascending.size()), 0x46dd794eu);
 }
 
-TEST(StoreCrc32c, ExtendEqualsWhole) {
+TEST(Crc32cTest, ExtendEqualsWhole) {
   std::mt19937_64 rng(1);
   const std::string data = testing::random_bytes(rng, 1000);
   const uint32_t whole = crc32c(data.data(), data.size());
@@ -33,7 +33,7 @@ TEST(StoreCrc32c, ExtendEqualsWhole) {
   }
 }
 
-TEST(StoreCrc32c, MaskIsInvertibleAndChangesTheValue) {
+TEST(Crc32cTest, MaskIsInvertibleAndChangesTheValue) {
   const uint32_t crc = crc32c("foo", 3);
   EXPECT_NE(crc32c_mask(crc), crc);
   EXPECT_NE(crc32c_mask(crc32c_mask(crc)), crc);
@@ -41,7 +41,7 @@ TEST(StoreCrc32c, MaskIsInvertibleAndChangesTheValue) {
   EXPECT_EQ(crc32c_unmask(crc32c_unmask(crc32c_mask(crc32c_mask(crc)))), crc);
 }
 
-TEST(StoreCrc32c, HardwareAndPortableAgree) {
+TEST(Crc32cTest, HardwareAndPortableAgree) {
   if (!detail::crc32c_hardware_available()) GTEST_SKIP() << "CPU has no SSE4.2";
   std::mt19937_64 rng(2);
   for (int i = 0; i < 500; ++i) {

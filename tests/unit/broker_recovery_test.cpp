@@ -37,7 +37,7 @@ std::string message_record(const std::string& channel, uint64_t seq, const std::
   return encode_message_record(seq, now_micros(), m);
 }
 
-class ServerRecovery : public ::testing::Test {
+class BrokerRecoveryTest : public ::testing::Test {
  protected:
   fs::path data_dir() const { return dir_.path() / "data"; }
 
@@ -99,7 +99,7 @@ class ServerRecovery : public ::testing::Test {
 
 using Bodies = std::vector<std::string>;
 
-TEST_F(ServerRecovery, QueueRecordsWithSeqsNear2To64AreDroppedAndTheQueueOpens) {
+TEST_F(BrokerRecoveryTest, QueueRecordsWithSeqsNear2To64AreDroppedAndTheQueueOpens) {
   write_log(data_dir() / "queues" / "jobs" / "data", "jobs",
             {{kMax - 1, "bogus"}, {1, "a"}, {2, "b"}, {kMax, "bogus"}, {3, "c"}, {uint64_t{1} << 40, "bogus"}});
   {
@@ -111,7 +111,7 @@ TEST_F(ServerRecovery, QueueRecordsWithSeqsNear2To64AreDroppedAndTheQueueOpens) 
   EXPECT_EQ(drain("jobs"), (Bodies{"a@1", "b@2", "c@3", "new@4"}));
 }
 
-TEST_F(ServerRecovery, EventsStoreRecordsWithSeqsNear2To64AreDroppedAndTheChannelOpens) {
+TEST_F(BrokerRecoveryTest, EventsStoreRecordsWithSeqsNear2To64AreDroppedAndTheChannelOpens) {
   write_log(data_dir() / "store" / "history" / "data", "history",
             {{1, "a"}, {kMax - 1, "bogus"}, {2, "b"}, {uint64_t{1} << 40, "bogus"}, {3, "c"}, {kMax, "bogus"}});
   {
@@ -124,7 +124,7 @@ TEST_F(ServerRecovery, EventsStoreRecordsWithSeqsNear2To64AreDroppedAndTheChanne
 
 // Version 1 segments are unsalted, so the store can take a frame inside a damaged record's
 // payload for a record (docs/storage-format.md); the seq check is what stops it there.
-TEST_F(ServerRecovery, AFrameFromInsideADamagedRecordOfAVersion1SegmentIsNotDelivered) {
+TEST_F(BrokerRecoveryTest, AFrameFromInsideADamagedRecordOfAVersion1SegmentIsNotDelivered) {
   const std::string inner = store::testing::record_frame(0, kMessageRecord, message_record("jobs", 7777, "planted"));
   std::string carrier = store::testing::record_frame(0, kMessageRecord, message_record("jobs", 2, "carrier:" + inner));
   carrier[0] = static_cast<char>(carrier[0] ^ 4);  // the carrier's checksum is damaged

@@ -29,21 +29,21 @@ Seqs kept(const Seqs& seqs, uint64_t max_step = 1000) {
   return out;
 }
 
-TEST(ServerSeqContinuity, KeepsSeqsThatGrowInSteps) {
+TEST(SeqContinuityTest, KeepsSeqsThatGrowInSteps) {
   EXPECT_EQ(kept({}), Seqs{});
   EXPECT_EQ(kept({7}), Seqs{7});
   EXPECT_EQ(kept({1, 2, 3, 4}), (Seqs{1, 2, 3, 4}));
   EXPECT_EQ(kept({5000, 5001, 5003, 5900}), (Seqs{5000, 5001, 5003, 5900}));  // gaps: failed sends, skipped records
 }
 
-TEST(ServerSeqContinuity, DropsSeqsNoCounterReaches) {
+TEST(SeqContinuityTest, DropsSeqsNoCounterReaches) {
   EXPECT_EQ(kept({0}), Seqs{});
   EXPECT_EQ(kept({kMax}), Seqs{});
   EXPECT_EQ(kept({SeqContinuity::kMaxSeq + 1}), Seqs{});
   EXPECT_EQ(kept({kMax - 1, 1, 2, kMax, 3, 0, 4, uint64_t{1} << 63}), (Seqs{1, 2, 3, 4}));
 }
 
-TEST(ServerSeqContinuity, DropsASeqFarBeyondTheOthersWhereverItIs) {
+TEST(SeqContinuityTest, DropsASeqFarBeyondTheOthersWhereverItIs) {
   const uint64_t far = uint64_t{1} << 40;  // plausible on its own
   EXPECT_EQ(kept({far, 1, 2, 3}), (Seqs{1, 2, 3}));
   EXPECT_EQ(kept({1, 2, far, 3, 4}), (Seqs{1, 2, 3, 4}));
@@ -52,7 +52,7 @@ TEST(ServerSeqContinuity, DropsASeqFarBeyondTheOthersWhereverItIs) {
   EXPECT_EQ(kept({far, 1}), (Seqs{1}));
 }
 
-TEST(ServerSeqContinuity, DropsTheOddOneOutWithinAStep) {
+TEST(SeqContinuityTest, DropsTheOddOneOutWithinAStep) {
   EXPECT_EQ(kept({1, 2, 500, 3, 4}), (Seqs{1, 2, 3, 4}));  // fits after 2, but 3 does not fit after it
   EXPECT_EQ(kept({1, 2, 2, 3}), (Seqs{1, 2, 3}));          // a repeat
   EXPECT_EQ(kept({10, 11, 5, 12}), (Seqs{10, 11, 12}));    // going back

@@ -30,7 +30,7 @@ struct BrokerClosedFirst {
   ~BrokerClosedFirst() { broker.reset(); }
 };
 
-class ServerPowerCut : public ::testing::TestWithParam<store::FsyncPolicy> {
+class BrokerPowerCutTest : public ::testing::TestWithParam<store::FsyncPolicy> {
  protected:
   void open() {
     BrokerOptions o;
@@ -96,7 +96,7 @@ class ServerPowerCut : public ::testing::TestWithParam<store::FsyncPolicy> {
   std::unique_ptr<Broker> broker_;
 };
 
-TEST_P(ServerPowerCut, EveryAcknowledgedMessageOfNewChannelsSurvives) {
+TEST_P(BrokerPowerCutTest, EveryAcknowledgedMessageOfNewChannelsSurvives) {
   store::testing::SimulatedPowerCut power(dir_.path());  // before the data directory exists
   const BrokerClosedFirst closed_first{broker_};
   open();
@@ -174,7 +174,7 @@ class StateSyncGate : public store::FileEvents {
 
 // What gsmqd(8) says under STORAGE: a Settle is answered before its state record is
 // durable, so a power cut in between brings the acked message back (at least once).
-TEST_P(ServerPowerCut, AnAckAnsweredBeforeItsStateRecordIsDurableComesBackAfterACut) {
+TEST_P(BrokerPowerCutTest, AnAckAnsweredBeforeItsStateRecordIsDurableComesBackAfterACut) {
   store::testing::SimulatedPowerCut power(dir_.path());
   StateSyncGate gate;
   const BrokerClosedFirst closed_first{broker_};
@@ -219,7 +219,7 @@ TEST_P(ServerPowerCut, AnAckAnsweredBeforeItsStateRecordIsDurableComesBackAfterA
   EXPECT_EQ(again[0].receive_count(), 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, ServerPowerCut,
+INSTANTIATE_TEST_SUITE_P(Policies, BrokerPowerCutTest,
                          ::testing::Values(store::FsyncPolicy::always, store::FsyncPolicy::batch),
                          [](const auto& policy) { return std::string(store::to_string(policy.param)); });
 

@@ -287,21 +287,21 @@ void run(const Profile& p) {
   }
 }
 
-TEST(QueueModel, SmallQueueManyPriorities) {
+TEST(QueueIndexModelTest, SmallQueueManyPriorities) {
   for (uint32_t seed : {1u, 2u, 3u, 4u, 5u}) run({seed, 3000, 30, 10, 50, 100, 60, 4});
 }
 
-TEST(QueueModel, FewPrioritiesShortTimes) {
+TEST(QueueIndexModelTest, FewPrioritiesShortTimes) {
   for (uint32_t seed : {11u, 12u, 13u}) run({seed, 3000, 35, 2, 50, 30, 30, 3});
 }
 
-TEST(QueueModel, LongBacklogMostlyExpiring) {
+TEST(QueueIndexModelTest, LongBacklogMostlyExpiring) {
   // Enqueues outrun takes and most messages expire where they wait: lanes fill with
   // tombstones and compact.
   for (uint32_t seed : {21u, 22u}) run({seed, 4000, 70, 2, 85, 400, 100, 2});
 }
 
-TEST(QueueModel, ChurnWithLongTtls) {
+TEST(QueueIndexModelTest, ChurnWithLongTtls) {
   // Messages with long TTLs are taken quickly: the expiry heap fills with stale refs and rebuilds.
   for (uint32_t seed : {31u, 32u}) run({seed, 4000, 45, 3, 90, 20000, 40, 30});
 }

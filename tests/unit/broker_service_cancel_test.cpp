@@ -23,7 +23,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class ServerStreamCancel : public ::testing::Test {
+class BrokerServiceCancelTest : public ::testing::Test {
  protected:
   void SetUp() override {
     BrokerOptions o;
@@ -113,21 +113,21 @@ void cancel_at_random(std::mt19937& rng, int iterations, Open open, const std::s
   }
 }
 
-TEST_F(ServerStreamCancel, SendStreamsCancelledAtRandomStagesLeaveTheDaemonServing) {
+TEST_F(BrokerServiceCancelTest, SendStreamsCancelledAtRandomStagesLeaveTheDaemonServing) {
   std::mt19937 rng(1);
   cancel_at_random<v1::SendRequest, v1::SendResponse>(
       rng, 1000, [&](grpc::ClientContext* c) { return stub_->SendStream(c); }, "q");
   expect_serving("q0");
 }
 
-TEST_F(ServerStreamCancel, PublishStreamsCancelledAtRandomStagesLeaveTheDaemonServing) {
+TEST_F(BrokerServiceCancelTest, PublishStreamsCancelledAtRandomStagesLeaveTheDaemonServing) {
   std::mt19937 rng(2);
   cancel_at_random<v1::PublishRequest, v1::PublishResponse>(
       rng, 300, [&](grpc::ClientContext* c) { return stub_->PublishStream(c); }, "s");
   expect_serving("q0");
 }
 
-TEST_F(ServerStreamCancel, SubscriptionsAndRespondersCancelledMidStreamLeaveTheDaemonServing) {
+TEST_F(BrokerServiceCancelTest, SubscriptionsAndRespondersCancelledMidStreamLeaveTheDaemonServing) {
   std::mt19937 rng(3);
   // Something to stream: an events-store with messages.
   {

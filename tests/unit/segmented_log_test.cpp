@@ -48,7 +48,7 @@ void flip_bit(const fs::path& p, uint64_t offset, int bit) {
   write_file(p, bytes);
 }
 
-class StoreSegmentedLog : public ::testing::Test {
+class SegmentedLogTest : public ::testing::Test {
  protected:
   std::unique_ptr<SegmentedLog> open(RecoveryReport* report = nullptr) {
     return SegmentedLog::open({dir_.path() / "log", segment_bytes_}, report);
@@ -99,7 +99,7 @@ class StoreSegmentedLog : public ::testing::Test {
   std::mt19937_64 rng_{7};
 };
 
-TEST(StoreLocation, PacksIntoU64InOrder) {
+TEST(LocationTest, PacksIntoU64InOrder) {
   const Location a{3, 70000}, b{4, 16};
   EXPECT_EQ(a.to_u64(), (uint64_t{3} << 32) | 70000);
   EXPECT_EQ(Location::from_u64(a.to_u64()), a);
@@ -108,14 +108,14 @@ TEST(StoreLocation, PacksIntoU64InOrder) {
   EXPECT_LT(a.to_u64(), b.to_u64());
 }
 
-TEST_F(StoreSegmentedLog, RejectsBadOptions) {
+TEST_F(SegmentedLogTest, RejectsBadOptions) {
   EXPECT_THROW(SegmentedLog::open({dir_.path(), 0}), std::invalid_argument);
   EXPECT_THROW(SegmentedLog::open({dir_.path(), SegmentedLog::kMaxSegmentBytes + 1}),
                std::invalid_argument);
   EXPECT_THROW(SegmentedLog::open({"", 1024}), std::invalid_argument);
 }
 
-TEST_F(StoreSegmentedLog, NewLogHasOneEmptySegment) {
+TEST_F(SegmentedLogTest, NewLogHasOneEmptySegment) {
   RecoveryReport report;
   auto log = open(&report);
   EXPECT_EQ(report.records, 0u);
@@ -127,7 +127,7 @@ TEST_F(StoreSegmentedLog, NewLogHasOneEmptySegment) {
   EXPECT_TRUE(scan_all(*log).empty());
 }
 
-TEST_F(StoreSegmentedLog, RoundTripOfRandomRecordsUpTo1MiB) {
+TEST_F(SegmentedLogTest, RoundTripOfRandomRecordsUpTo1MiB) {
   segment_bytes_ = 4 << 20;
   auto log = open();
   std::vector<Rec> want;
@@ -139,7 +139,7 @@ TEST_F(StoreSegmentedLog, RoundTripOfRandomRecordsUpTo1MiB) {
   EXPECT_GT(log->segments().size(), 1u);
 }
 
-TEST_F(StoreSegmentedLog, ReadManyAnswersEachLocationInOrderAcrossSegmentsAndDamage) {
+TEST_F(SegmentedLogTest, ReadManyAnswersEachLocationInOrderAcrossSegmentsAndDamage) {
   segment_bytes_ = 8 << 10;  // several segments
   std::vector<Rec> recs;
   {
@@ -179,7 +179,7 @@ TEST_F(StoreSegmentedLog, ReadManyAnswersEachLocationInOrderAcrossSegmentsAndDam
   for (size_t i = 0; i < order.size(); ++i) EXPECT_EQ(order[i], i);
 }
 
-TEST_F(StoreSegmentedLog, ReadSeesRecordsOnceFlushed) {
+TEST_F(SegmentedLogTest, ReadSeesRecordsOnceFlushed) {
   auto log = open();
   const Rec r = append(*log, 10);
   EXPECT_FALSE(readable(*log, r.location));
@@ -188,7 +188,7 @@ TEST_F(StoreSegmentedLog, ReadSeesRecordsOnceFlushed) {
   expect_readable(*log, {r});
 }
 
-TEST_F(StoreSegmentedLog, RollsBeforeASegmentWouldPassSegmentBytes) {
+TEST_F(SegmentedLogTest, RollsBeforeASegmentWouldPassSegmentBytes) {
   segment_bytes_ = 1000;
   auto log = open();
   std::vector<Rec> want = append_many(*log, 0, 0);
@@ -212,7 +212,7 @@ TEST_F(StoreSegmentedLog, RollsBeforeASegmentWouldPassSegmentBytes) {
   EXPECT_EQ(scan_all(*log), want);
 }
 
-TEST_F(StoreSegmentedLog, ReopenFindsEverythingAndContinuesTheLastSegment) {
+TEST_F(SegmentedLogTest, ReopenFindsEverythingAndContinuesTheLastSegment) {
   segment_bytes_ = 4096;
   std::vector<Rec> want;
   {
@@ -241,14 +241,14 @@ TEST_F(StoreSegmentedLog, ReopenFindsEverythingAndContinuesTheLastSegment) {
   EXPECT_EQ(scan_all(*log), want);
 }
 
-TEST_F(StoreSegmentedLog, SecondOpenOfTheSameDirectoryIsRefused) {
+TEST_F(SegmentedLogTest, SecondOpenOfTheSameDirectoryIsRefused) {
   auto log = open();
   EXPECT_THROW(open(), std::system_error);
   log.reset();
   EXPECT_NO_THROW(open());
 }
 
-TEST_F(StoreSegmentedLog, TornTailAtEveryByteOfTheLastRecordIsCutOff) {
+TEST_F(SegmentedLogTest, TornTailAtEveryByteOfTheLastRecordIsCutOff) {
   segment_bytes_ = 1024;
   std::vector<Rec> want;
   {
@@ -285,7 +285,7 @@ TEST_F(StoreSegmentedLog, TornTailAtEveryByteOfTheLastRecordIsCutOff) {
   }
 }
 
-TEST_F(StoreSegmentedLog, LastSegmentCutInsideItsHeaderIsReplaced) {
+TEST_F(SegmentedLogTest, LastSegmentCutInsideItsHeaderIsReplaced) {
   segment_bytes_ = 1024;
   std::vector<Rec> want;
   {
@@ -311,7 +311,7 @@ TEST_F(StoreSegmentedLog, LastSegmentCutInsideItsHeaderIsReplaced) {
   }
 }
 
-TEST_F(StoreSegmentedLog, BitFlipInAMiddleRecordIsReportedAndSkipped) {
+TEST_F(SegmentedLogTest, BitFlipInAMiddleRecordIsReportedAndSkipped) {
   std::vector<Rec> want;
   {
     auto log = open();
@@ -341,7 +341,7 @@ TEST_F(StoreSegmentedLog, BitFlipInAMiddleRecordIsReportedAndSkipped) {
   EXPECT_EQ(scan_all(*log), want);
 }
 
-TEST_F(StoreSegmentedLog, DamageInAnOlderSegmentIsReportedNotRepaired) {
+TEST_F(SegmentedLogTest, DamageInAnOlderSegmentIsReportedNotRepaired) {
   segment_bytes_ = 1024;
   std::vector<Rec> want;
   {
@@ -373,7 +373,7 @@ TEST_F(StoreSegmentedLog, DamageInAnOlderSegmentIsReportedNotRepaired) {
   EXPECT_EQ(scan_all(*log), want);
 }
 
-TEST_F(StoreSegmentedLog, BadHeaderOfAnOlderSegmentMakesItUnreadable) {
+TEST_F(SegmentedLogTest, BadHeaderOfAnOlderSegmentMakesItUnreadable) {
   segment_bytes_ = 1024;
   std::vector<Rec> want;
   {
@@ -395,7 +395,7 @@ TEST_F(StoreSegmentedLog, BadHeaderOfAnOlderSegmentMakesItUnreadable) {
   EXPECT_FALSE(fs::exists(segment_file(1)));
 }
 
-TEST_F(StoreSegmentedLog, BadHeaderOfTheLastSegmentIsKeptAndANewSegmentStarted) {
+TEST_F(SegmentedLogTest, BadHeaderOfTheLastSegmentIsKeptAndANewSegmentStarted) {
   std::vector<Rec> want;
   {
     auto log = open();
@@ -415,7 +415,7 @@ TEST_F(StoreSegmentedLog, BadHeaderOfTheLastSegmentIsKeptAndANewSegmentStarted) 
   EXPECT_EQ(scan_all(*log), std::vector<Rec>{r});
 }
 
-TEST_F(StoreSegmentedLog, DropSegmentsBeforeDeletesWholeOldSegmentsOnly) {
+TEST_F(SegmentedLogTest, DropSegmentsBeforeDeletesWholeOldSegmentsOnly) {
   segment_bytes_ = 1024;
   auto log = open();
   std::vector<Rec> want = append_many(*log, 80, 100);
@@ -444,7 +444,7 @@ TEST_F(StoreSegmentedLog, DropSegmentsBeforeDeletesWholeOldSegmentsOnly) {
   EXPECT_EQ(scan_all(*log), want);
 }
 
-TEST_F(StoreSegmentedLog, ReadersRunConcurrentlyWithAppends) {
+TEST_F(SegmentedLogTest, ReadersRunConcurrentlyWithAppends) {
   segment_bytes_ = 8192;
   auto log = open();
   constexpr size_t kRecords = 3000;
@@ -482,7 +482,7 @@ TEST_F(StoreSegmentedLog, ReadersRunConcurrentlyWithAppends) {
   EXPECT_EQ(scan_all(*log), recs);
 }
 
-TEST_F(StoreSegmentedLog, FailedWriteIsReportedAndNeverCounted) {
+TEST_F(SegmentedLogTest, FailedWriteIsReportedAndNeverCounted) {
   auto log = open();
   std::vector<Rec> want{append(*log, 100)};
   log->sync();
@@ -512,7 +512,7 @@ TEST_F(StoreSegmentedLog, FailedWriteIsReportedAndNeverCounted) {
   EXPECT_EQ(report.truncated_bytes, 0u);
 }
 
-TEST_F(StoreSegmentedLog, RecoveryDoesNotResurrectAFrameFromInsideAPayload) {
+TEST_F(SegmentedLogTest, RecoveryDoesNotResurrectAFrameFromInsideAPayload) {
   std::vector<Rec> want;
   {
     auto log = open();
@@ -537,7 +537,7 @@ TEST_F(StoreSegmentedLog, RecoveryDoesNotResurrectAFrameFromInsideAPayload) {
   EXPECT_EQ(report.corruptions.size(), 1u);
 }
 
-TEST_F(StoreSegmentedLog, AVersion1LogIsReadAndContinuedInASaltedSegment) {
+TEST_F(SegmentedLogTest, AVersion1LogIsReadAndContinuedInASaltedSegment) {
   fs::create_directories(dir_.path() / "log");
   std::string bytes = testing::version1_segment_header();
   std::vector<Rec> want;
@@ -567,7 +567,7 @@ bool has(const std::vector<fs::path>& paths, const fs::path& path) {
   return std::find(paths.begin(), paths.end(), path) != paths.end();
 }
 
-TEST_F(StoreSegmentedLog, NewDirectoriesAndSegmentFilesAreSyncedBeforeUse) {
+TEST_F(SegmentedLogTest, NewDirectoriesAndSegmentFilesAreSyncedBeforeUse) {
   testing::SyncRecorder syncs;
   segment_bytes_ = 200;
   const fs::path log_dir = dir_.path() / "channel" / "log";
@@ -589,7 +589,7 @@ TEST_F(StoreSegmentedLog, NewDirectoriesAndSegmentFilesAreSyncedBeforeUse) {
   EXPECT_TRUE(has(synced, log_dir / format::segment_file_name(2)));
 }
 
-TEST_F(StoreSegmentedLog, AFailedDirectorySyncFailsTheSyncAndIsRetried) {
+TEST_F(SegmentedLogTest, AFailedDirectorySyncFailsTheSyncAndIsRetried) {
   segment_bytes_ = 200;
   auto log = open();
   append(*log, 150);
@@ -609,7 +609,7 @@ TEST_F(StoreSegmentedLog, AFailedDirectorySyncFailsTheSyncAndIsRetried) {
   EXPECT_TRUE(has(syncs.take(), dir_.path() / "log"));
 }
 
-TEST_F(StoreSegmentedLog, FailedRollLeavesTheLogUsable) {
+TEST_F(SegmentedLogTest, FailedRollLeavesTheLogUsable) {
   segment_bytes_ = 200;
   auto log = open();
   std::vector<Rec> want{append(*log, 150)};

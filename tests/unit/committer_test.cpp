@@ -27,7 +27,7 @@ struct Outcome {
   std::vector<Location> locations;
 };
 
-class StoreCommitter : public ::testing::Test {
+class CommitterTest : public ::testing::Test {
  protected:
   std::unique_ptr<SegmentedLog> open_log(const std::string& name) {
     return SegmentedLog::open({dir_.path() / name, 1 << 20});
@@ -75,7 +75,7 @@ class StoreCommitter : public ::testing::Test {
   testing::TempDir dir_;
 };
 
-TEST(StoreFsyncPolicy, NamesRoundTrip) {
+TEST(FsyncPolicyTest, NamesRoundTrip) {
   for (FsyncPolicy p : {FsyncPolicy::always, FsyncPolicy::batch, FsyncPolicy::never})
     EXPECT_EQ(parse_fsync_policy(to_string(p)), p);
   EXPECT_EQ(to_string(FsyncPolicy::batch), "batch");
@@ -83,7 +83,7 @@ TEST(StoreFsyncPolicy, NamesRoundTrip) {
   EXPECT_EQ(parse_fsync_policy(""), std::nullopt);
 }
 
-TEST_F(StoreCommitter, BatchCoversEverythingPendingWithOneSync) {
+TEST_F(CommitterTest, BatchCoversEverythingPendingWithOneSync) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::batch});
   auto outcomes = submit_while_busy(c, log.get(), 50, one_record);
@@ -94,7 +94,7 @@ TEST_F(StoreCommitter, BatchCoversEverythingPendingWithOneSync) {
   EXPECT_EQ(n.syncs, 2u);  // one for the first submission, one for the 50 queued behind it
 }
 
-TEST_F(StoreCommitter, BatchSyncsEachTouchedLogOncePerGroup) {
+TEST_F(CommitterTest, BatchSyncsEachTouchedLogOncePerGroup) {
   auto a = open_log("a"), b = open_log("b");
   Committer c({FsyncPolicy::batch});
   std::vector<std::future<Outcome>> outcomes;
@@ -105,7 +105,7 @@ TEST_F(StoreCommitter, BatchSyncsEachTouchedLogOncePerGroup) {
   EXPECT_EQ(c.counters().syncs, 3u);
 }
 
-TEST_F(StoreCommitter, AlwaysSyncsEverySubmission) {
+TEST_F(CommitterTest, AlwaysSyncsEverySubmission) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::always});
   auto outcomes = submit_while_busy(c, log.get(), 50, [](int i) {
@@ -118,7 +118,7 @@ TEST_F(StoreCommitter, AlwaysSyncsEverySubmission) {
   EXPECT_EQ(n.syncs, 51u);
 }
 
-TEST_F(StoreCommitter, NeverWritesWithoutSyncing) {
+TEST_F(CommitterTest, NeverWritesWithoutSyncing) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::never});
   auto outcomes = submit_while_busy(c, log.get(), 20, one_record);
@@ -129,7 +129,7 @@ TEST_F(StoreCommitter, NeverWritesWithoutSyncing) {
   EXPECT_EQ(records, 21u);
 }
 
-TEST_F(StoreCommitter, BatchWindowStillCommitsEverything) {
+TEST_F(CommitterTest, BatchWindowStillCommitsEverything) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::batch, std::chrono::milliseconds(2)});
   std::vector<std::future<Outcome>> outcomes;
@@ -139,7 +139,7 @@ TEST_F(StoreCommitter, BatchWindowStillCommitsEverything) {
   EXPECT_GE(c.counters().syncs, 1u);
 }
 
-TEST_F(StoreCommitter, CallbackRunsWhenTheRecordsAreReadable) {
+TEST_F(CommitterTest, CallbackRunsWhenTheRecordsAreReadable) {
   for (FsyncPolicy policy : {FsyncPolicy::always, FsyncPolicy::batch, FsyncPolicy::never}) {
     SCOPED_TRACE(to_string(policy));
     auto log = open_log(std::string(to_string(policy)));
@@ -165,7 +165,7 @@ TEST_F(StoreCommitter, CallbackRunsWhenTheRecordsAreReadable) {
   }
 }
 
-TEST_F(StoreCommitter, SubmissionsFromManyThreadsAreAllCommittedInOrderPerThread) {
+TEST_F(CommitterTest, SubmissionsFromManyThreadsAreAllCommittedInOrderPerThread) {
   auto a = open_log("a"), b = open_log("b");
   Committer c({FsyncPolicy::batch});
   constexpr int kThreads = 4, kPerThread = 250;
@@ -212,7 +212,7 @@ TEST_F(StoreCommitter, SubmissionsFromManyThreadsAreAllCommittedInOrderPerThread
   EXPECT_EQ(scanned.size(), where.size());
 }
 
-TEST_F(StoreCommitter, StopDrainsEverythingSubmittedBeforeIt) {
+TEST_F(CommitterTest, StopDrainsEverythingSubmittedBeforeIt) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::batch});
   std::atomic<int> done{0};
@@ -229,7 +229,7 @@ TEST_F(StoreCommitter, StopDrainsEverythingSubmittedBeforeIt) {
   EXPECT_EQ(late, std::errc::operation_canceled);
 }
 
-TEST_F(StoreCommitter, EmptySubmissionRunsInOrderWithoutASync) {
+TEST_F(CommitterTest, EmptySubmissionRunsInOrderWithoutASync) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::always});
   std::vector<int> order;  // touched only on the I/O thread until stop() returns
@@ -246,7 +246,7 @@ TEST_F(StoreCommitter, EmptySubmissionRunsInOrderWithoutASync) {
   EXPECT_EQ(c.counters().syncs, 3u);
 }
 
-TEST_F(StoreCommitter, InvalidRecordFailsOnlyItsOwnSubmission) {
+TEST_F(CommitterTest, InvalidRecordFailsOnlyItsOwnSubmission) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::batch});
   auto outcomes = submit_while_busy(c, log.get(), 3, [](int i) {
@@ -262,7 +262,7 @@ TEST_F(StoreCommitter, InvalidRecordFailsOnlyItsOwnSubmission) {
   EXPECT_EQ(records, 3u);  // "first" and the two good submissions; nothing of the bad one
 }
 
-TEST_F(StoreCommitter, WriteFailureReachesTheCallbackAndIsNotStored) {
+TEST_F(CommitterTest, WriteFailureReachesTheCallbackAndIsNotStored) {
   auto log = open_log("a");
   Committer c({FsyncPolicy::batch});
   const Outcome ok = submit(c, log.get(), one_record(1)).get();

@@ -31,7 +31,7 @@ QueuedMessage msg(uint64_t seq, uint8_t priority = 0) {
 
 constexpr Micros kVisibility = 1000;
 
-TEST(QueueChannel, HighestPriorityFirstThenFifoWithinPriority) {
+TEST(QueueIndexTest, HighestPriorityFirstThenFifoWithinPriority) {
   QueueIndex q;
   const uint8_t priorities[] = {0, 5, 9, 5, 0, 9, 1};
   for (uint64_t seq = 1; seq <= 7; ++seq) ASSERT_TRUE(q.enqueue(msg(seq, priorities[seq - 1])));
@@ -40,7 +40,7 @@ TEST(QueueChannel, HighestPriorityFirstThenFifoWithinPriority) {
   EXPECT_TRUE(q.take(10, 10, kVisibility).delivered.empty());
 }
 
-TEST(QueueChannel, DeliveredEntriesComeBackUntouchedButForReceiveCount) {
+TEST(QueueIndexTest, DeliveredEntriesComeBackUntouchedButForReceiveCount) {
   QueueIndex q;
   const QueuedMessage m{.seq = 7, .location = 0xfeedface12345, .deliver_at = 0, .expire_at = 5000,
                         .size = 321, .receive_count = 2, .max_receives = 9, .priority = 4,
@@ -53,7 +53,7 @@ TEST(QueueChannel, DeliveredEntriesComeBackUntouchedButForReceiveCount) {
   EXPECT_EQ(r.delivered[0], expected);
 }
 
-TEST(QueueChannel, DuplicateSeqIsRefused) {
+TEST(QueueIndexTest, DuplicateSeqIsRefused) {
   QueueIndex q;
   EXPECT_TRUE(q.enqueue(msg(1)));
   EXPECT_FALSE(q.enqueue(msg(1)));
@@ -63,7 +63,7 @@ TEST(QueueChannel, DuplicateSeqIsRefused) {
   EXPECT_EQ(q.depth(), 1u);
 }
 
-TEST(QueueChannel, DelayedMessageBecomesReadyAtDeliverAtAndTakesItsPlaceBySeq) {
+TEST(QueueIndexTest, DelayedMessageBecomesReadyAtDeliverAtAndTakesItsPlaceBySeq) {
   QueueIndex q;
   q.tick(100);
   QueuedMessage delayed = msg(1);
@@ -79,7 +79,7 @@ TEST(QueueChannel, DelayedMessageBecomesReadyAtDeliverAtAndTakesItsPlaceBySeq) {
   EXPECT_EQ(seqs(q.take(10, 200, kVisibility).delivered), (Seqs{1, 2}));
 }
 
-TEST(QueueChannel, DeliverAtInThePastIsReadyAtOnce) {
+TEST(QueueIndexTest, DeliverAtInThePastIsReadyAtOnce) {
   QueueIndex q;
   q.tick(100);
   QueuedMessage m = msg(1);
@@ -89,7 +89,7 @@ TEST(QueueChannel, DeliverAtInThePastIsReadyAtOnce) {
   EXPECT_EQ(q.delayed(), 0u);
 }
 
-TEST(QueueChannel, TtlExpiresReadyMessages) {
+TEST(QueueIndexTest, TtlExpiresReadyMessages) {
   QueueIndex q;
   QueuedMessage m = msg(1);
   m.expire_at = 500;
@@ -104,7 +104,7 @@ TEST(QueueChannel, TtlExpiresReadyMessages) {
   EXPECT_EQ(q.counters().expired, 1u);
 }
 
-TEST(QueueChannel, TakeReportsWhatExpiredOnTheWay) {
+TEST(QueueIndexTest, TakeReportsWhatExpiredOnTheWay) {
   QueueIndex q;
   QueuedMessage m = msg(1, 9);
   m.expire_at = 500;
@@ -115,7 +115,7 @@ TEST(QueueChannel, TakeReportsWhatExpiredOnTheWay) {
   EXPECT_EQ(seqs(r.delivered), (Seqs{2}));
 }
 
-TEST(QueueChannel, TtlExpiresDelayedMessagesBeforeTheirDelivery) {
+TEST(QueueIndexTest, TtlExpiresDelayedMessagesBeforeTheirDelivery) {
   QueueIndex q;
   q.tick(100);
   QueuedMessage m = msg(1);
@@ -129,7 +129,7 @@ TEST(QueueChannel, TtlExpiresDelayedMessagesBeforeTheirDelivery) {
   EXPECT_EQ(q.min_live_seq(), std::numeric_limits<uint64_t>::max());
 }
 
-TEST(QueueChannel, NoExpiryWhileInFlightButOnComingBack) {
+TEST(QueueIndexTest, NoExpiryWhileInFlightButOnComingBack) {
   QueueIndex q;
   QueuedMessage a = msg(1), b = msg(2);
   a.expire_at = b.expire_at = 500;
@@ -145,7 +145,7 @@ TEST(QueueChannel, NoExpiryWhileInFlightButOnComingBack) {
   EXPECT_EQ(q.counters().redelivered, 0u);
 }
 
-TEST(QueueChannel, VisibilityTimeoutRedeliversInOrderWithReceiveCount) {
+TEST(QueueIndexTest, VisibilityTimeoutRedeliversInOrderWithReceiveCount) {
   QueueIndex q;
   for (uint64_t seq = 1; seq <= 4; ++seq) q.enqueue(msg(seq, seq == 4 ? 3 : 1));
   ASSERT_EQ(seqs(q.take(2, 100, 50).delivered), (Seqs{4, 1}));  // 4 has the higher priority
@@ -162,7 +162,7 @@ TEST(QueueChannel, VisibilityTimeoutRedeliversInOrderWithReceiveCount) {
   EXPECT_EQ(r.delivered[2].receive_count, 1);
 }
 
-TEST(QueueChannel, MaxReceivesDeadLettersOnTheLastLeaseEnd) {
+TEST(QueueIndexTest, MaxReceivesDeadLettersOnTheLastLeaseEnd) {
   QueueIndex q;
   QueuedMessage m = msg(1);
   m.max_receives = 2;
@@ -179,7 +179,7 @@ TEST(QueueChannel, MaxReceivesDeadLettersOnTheLastLeaseEnd) {
   EXPECT_EQ(q.counters().dead_lettered, 1u);
 }
 
-TEST(QueueChannel, RejectRemovesFromFlight) {
+TEST(QueueIndexTest, RejectRemovesFromFlight) {
   QueueIndex q;
   q.enqueue(msg(1));
   EXPECT_EQ(q.reject(1), std::nullopt);  // ready, not in flight
@@ -194,7 +194,7 @@ TEST(QueueChannel, RejectRemovesFromFlight) {
   EXPECT_EQ(q.counters().rejected, 1u);
 }
 
-TEST(QueueChannel, ReleaseMakesVisibleAtOnceKeepingReceiveCount) {
+TEST(QueueIndexTest, ReleaseMakesVisibleAtOnceKeepingReceiveCount) {
   QueueIndex q;
   q.enqueue(msg(1));
   q.enqueue(msg(2));
@@ -207,7 +207,7 @@ TEST(QueueChannel, ReleaseMakesVisibleAtOnceKeepingReceiveCount) {
   EXPECT_FALSE(q.release(99, 5));
 }
 
-TEST(QueueChannel, ReleaseOfAMessageWithNoReceivesLeftDeadLettersIt) {
+TEST(QueueIndexTest, ReleaseOfAMessageWithNoReceivesLeftDeadLettersIt) {
   QueueIndex q;
   QueuedMessage m = msg(1);
   m.max_receives = 1;
@@ -218,7 +218,7 @@ TEST(QueueChannel, ReleaseOfAMessageWithNoReceivesLeftDeadLettersIt) {
   EXPECT_EQ(seqs(q.take(10, 5, kVisibility).dead_lettered), (Seqs{1}));
 }
 
-TEST(QueueChannel, ExtendMovesTheLeaseEnd) {
+TEST(QueueIndexTest, ExtendMovesTheLeaseEnd) {
   QueueIndex q;
   q.enqueue(msg(1));
   q.take(1, 0, 100);
@@ -232,7 +232,7 @@ TEST(QueueChannel, ExtendMovesTheLeaseEnd) {
   EXPECT_FALSE(q.extend(42, 900));
 }
 
-TEST(QueueChannel, AckRefusedOnceTheLeaseRanOutAndTheMessageWentBack) {
+TEST(QueueIndexTest, AckRefusedOnceTheLeaseRanOutAndTheMessageWentBack) {
   QueueIndex q;
   q.enqueue(msg(1));
   q.enqueue(msg(2));
@@ -246,7 +246,7 @@ TEST(QueueChannel, AckRefusedOnceTheLeaseRanOutAndTheMessageWentBack) {
   EXPECT_EQ(q.counters().acked, 1u);
 }
 
-TEST(QueueChannel, AStaleSettlementDoesNotSettleTheDeliveryAnotherConsumerHolds) {
+TEST(QueueIndexTest, AStaleSettlementDoesNotSettleTheDeliveryAnotherConsumerHolds) {
   QueueIndex q;
   q.enqueue(msg(1));
   ASSERT_EQ(q.take(1, 0, 100).delivered[0].receive_count, 1);  // consumer A: delivery 1
@@ -262,7 +262,7 @@ TEST(QueueChannel, AStaleSettlementDoesNotSettleTheDeliveryAnotherConsumerHolds)
   EXPECT_EQ(q.depth(), 0u);
 }
 
-TEST(QueueChannel, UnreceiveGivesADeliveryBackUncounted) {
+TEST(QueueIndexTest, UnreceiveGivesADeliveryBackUncounted) {
   QueueIndex q;
   QueuedMessage m = msg(1);
   m.max_receives = 2;
@@ -284,7 +284,7 @@ TEST(QueueChannel, UnreceiveGivesADeliveryBackUncounted) {
   EXPECT_EQ(q.unreceive(42), std::nullopt);
 }
 
-TEST(QueueChannel, PeekChangesNothing) {
+TEST(QueueIndexTest, PeekChangesNothing) {
   QueueIndex q;
   q.tick(10);
   QueuedMessage delayed = msg(1, 2), expiring = msg(2, 9);
@@ -308,7 +308,7 @@ TEST(QueueChannel, PeekChangesNothing) {
   EXPECT_EQ(seqs(q.take(10, 60, 20).delivered), (Seqs{4, 1, 3}));
 }
 
-TEST(QueueChannel, PurgeRemovesReadyAndDelayedButKeepsInFlight) {
+TEST(QueueIndexTest, PurgeRemovesReadyAndDelayedButKeepsInFlight) {
   QueueIndex q;
   q.tick(10);
   QueuedMessage delayed = msg(3);
@@ -330,7 +330,7 @@ TEST(QueueChannel, PurgeRemovesReadyAndDelayedButKeepsInFlight) {
   EXPECT_EQ(q.tick(300).next_wakeup, 0);
 }
 
-TEST(QueueChannel, RestorePutsMessagesBackInFlight) {
+TEST(QueueIndexTest, RestorePutsMessagesBackInFlight) {
   QueueIndex q;
   QueuedMessage held = msg(5), lapsed = msg(3);
   held.receive_count = lapsed.receive_count = 1;
@@ -346,7 +346,7 @@ TEST(QueueChannel, RestorePutsMessagesBackInFlight) {
   EXPECT_EQ(q.counters().enqueued, 1u);
 }
 
-TEST(QueueChannel, RestoreWithNoReceivesLeftDeadLettersOnceTheLeasePasses) {
+TEST(QueueIndexTest, RestoreWithNoReceivesLeftDeadLettersOnceTheLeasePasses) {
   QueueIndex q;
   QueuedMessage m = msg(1);
   m.receive_count = m.max_receives = 3;
@@ -355,7 +355,7 @@ TEST(QueueChannel, RestoreWithNoReceivesLeftDeadLettersOnceTheLeasePasses) {
   EXPECT_EQ(seqs(q.tick(50).dead_lettered), (Seqs{1}));
 }
 
-TEST(QueueChannel, MinLiveSeqFollowsOutOfOrderAcks) {
+TEST(QueueIndexTest, MinLiveSeqFollowsOutOfOrderAcks) {
   QueueIndex q;
   EXPECT_EQ(q.min_live_seq(), std::numeric_limits<uint64_t>::max());
   for (uint64_t seq = 1; seq <= 200; ++seq) q.enqueue(msg(seq, seq % 3));
@@ -372,7 +372,7 @@ TEST(QueueChannel, MinLiveSeqFollowsOutOfOrderAcks) {
   EXPECT_EQ(q.min_live_seq(), std::numeric_limits<uint64_t>::max());
 }
 
-TEST(QueueChannel, FiguresAndCounters) {
+TEST(QueueIndexTest, FiguresAndCounters) {
   QueueIndex q;
   q.tick(10);
   for (uint64_t seq = 1; seq <= 5; ++seq) {
@@ -398,7 +398,7 @@ TEST(QueueChannel, FiguresAndCounters) {
   EXPECT_EQ(q.bytes(), 800u);
 }
 
-TEST(QueueChannel, NextWakeupIsTheSoonestOfDelayLeaseAndExpiry) {
+TEST(QueueIndexTest, NextWakeupIsTheSoonestOfDelayLeaseAndExpiry) {
   QueueIndex q;
   EXPECT_EQ(q.tick(10).next_wakeup, 0);
   QueuedMessage delayed = msg(1), expiring = msg(2);
@@ -414,7 +414,7 @@ TEST(QueueChannel, NextWakeupIsTheSoonestOfDelayLeaseAndExpiry) {
   EXPECT_EQ(q.take(1, 10, 1000).next_wakeup, 300);  // 2 is in flight: its TTL is off the clock
 }
 
-TEST(QueueChannel, TimesBeyondFiftySixBitsSaturate) {
+TEST(QueueIndexTest, TimesBeyondFiftySixBitsSaturate) {
   QueueIndex q;
   QueuedMessage m = msg(1);
   m.expire_at = std::numeric_limits<Micros>::max();
@@ -424,7 +424,7 @@ TEST(QueueChannel, TimesBeyondFiftySixBitsSaturate) {
   EXPECT_EQ(r.delivered[0].expire_at, Entry::kMaxTime);
 }
 
-TEST(QueueChannel, LongBacklogWithScatteredExpiriesStaysInOrder) {
+TEST(QueueIndexTest, LongBacklogWithScatteredExpiriesStaysInOrder) {
   QueueIndex q;
   for (uint64_t seq = 1; seq <= 5000; ++seq) {
     QueuedMessage m = msg(seq, seq % 2);

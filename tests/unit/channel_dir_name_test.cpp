@@ -21,7 +21,7 @@ const std::vector<std::string> kOddNames = {
     std::string("nul\0byte", 8),      "\x01\x7f\xff",   "",           "A",          "a",
 };
 
-TEST(ServerChannelNames, EveryNameRoundTrips) {
+TEST(ChannelDirNameTest, EveryNameRoundTrips) {
   for (const auto& name : kOddNames) {
     const std::string dir = channel_dir_name(name);
     const auto back = channel_from_dir_name(dir);
@@ -30,7 +30,7 @@ TEST(ServerChannelNames, EveryNameRoundTrips) {
   }
 }
 
-TEST(ServerChannelNames, DirectoryNamesAreSafeAndDistinct) {
+TEST(ChannelDirNameTest, DirectoryNamesAreSafeAndDistinct) {
   const std::regex safe("[A-Za-z0-9_.%-]+");
   std::set<std::string> seen;
   for (const auto& name : kOddNames) {
@@ -44,13 +44,13 @@ TEST(ServerChannelNames, DirectoryNamesAreSafeAndDistinct) {
   EXPECT_EQ(channel_dir_name(".x.y"), "%2Ex.y");
 }
 
-TEST(ServerChannelNames, DirectoriesGsmqdDidNotNameAreRefused) {
+TEST(ChannelDirNameTest, DirectoriesGsmqdDidNotNameAreRefused) {
   for (const std::string dir : {"%zz", "%4", "a%", "%41", "%2f", "a/b", ".x", "..", "."}) {
     EXPECT_FALSE(channel_from_dir_name(dir).has_value()) << dir;
   }
 }
 
-TEST(ServerChannelNames, NamesTooLongForTheFileSystemAreRefused) {
+TEST(ChannelDirNameTest, NamesTooLongForTheFileSystemAreRefused) {
   EXPECT_NE(channel_name_error(""), "");
   EXPECT_EQ(channel_name_error(std::string(255, 'x')), "");
   EXPECT_NE(channel_name_error(std::string(256, 'x')), "");

@@ -11,7 +11,7 @@
 namespace gsmq::store::format {
 namespace {
 
-TEST(StoreLogFormat, SegmentFileNames) {
+TEST(LogFormatTest, SegmentFileNames) {
   EXPECT_EQ(segment_file_name(1), "00000000000000000001.seg");
   EXPECT_EQ(segment_file_name(4294967295u), "00000000004294967295.seg");
   EXPECT_EQ(parse_segment_file_name("00000000000000000042.seg"), 42u);
@@ -23,7 +23,7 @@ TEST(StoreLogFormat, SegmentFileNames) {
   EXPECT_EQ(parse_segment_file_name("LOCK"), std::nullopt);
 }
 
-TEST(StoreLogFormat, SegmentHeaderLayout) {
+TEST(LogFormatTest, SegmentHeaderLayout) {
   char h[kSegmentHeaderSize];
   const SegmentHeader made = encode_segment_header(h);
   EXPECT_EQ(std::string_view(h, 8), "GSMQSEG1");
@@ -44,7 +44,7 @@ TEST(StoreLogFormat, SegmentHeaderLayout) {
   EXPECT_NE(std::string_view(other + 12, 4), std::string_view(h + 12, 4));
 }
 
-TEST(StoreLogFormat, Version1SegmentHeader) {
+TEST(LogFormatTest, Version1SegmentHeader) {
   char h[kSegmentHeaderSizeV1];
   std::memcpy(h, "GSMQSEG1", 8);
   put_u32(h + 8, 1);
@@ -58,7 +58,7 @@ TEST(StoreLogFormat, Version1SegmentHeader) {
   EXPECT_TRUE(segment_header_incomplete(std::string_view(h, 15)));
 }
 
-TEST(StoreLogFormat, SegmentHeaderDamage) {
+TEST(LogFormatTest, SegmentHeaderDamage) {
   char h[kSegmentHeaderSize];
   encode_segment_header(h);
   SegmentHeader read;
@@ -79,7 +79,7 @@ TEST(StoreLogFormat, SegmentHeaderDamage) {
                "unsupported segment format version");
 }
 
-TEST(StoreLogFormat, RecordHeaderLayout) {
+TEST(LogFormatTest, RecordHeaderLayout) {
   char h[kRecordHeaderSize];
   encode_record_header(h, 0, 7, "hello");  // version 1: unsalted
   EXPECT_EQ(get_u32(h), crc32c_mask(crc32c("\x07hello", 6)));
@@ -92,7 +92,7 @@ TEST(StoreLogFormat, RecordHeaderLayout) {
   EXPECT_FALSE(record_checksum_matches(0, {d.masked_crc, d.length, 8}, "hello"));
 }
 
-TEST(StoreLogFormat, RecordChecksumIsSaltedPerSegment) {
+TEST(LogFormatTest, RecordChecksumIsSaltedPerSegment) {
   // Version 2: the CRC-32C of the segment's 4 salt bytes, the type byte and the payload.
   const char salted[] = "\x11\x22\x33\x44\x07hello";
   const uint32_t seed = crc32c(salted, 4);
@@ -105,7 +105,7 @@ TEST(StoreLogFormat, RecordChecksumIsSaltedPerSegment) {
   EXPECT_FALSE(record_checksum_matches(crc32c("\x11\x22\x33\x45", 4), d, "hello"));  // nor in another segment
 }
 
-TEST(StoreLogFormat, RecordFieldLimits) {
+TEST(LogFormatTest, RecordFieldLimits) {
   EXPECT_EQ(check_record_fields(1, 0), nullptr);
   EXPECT_EQ(check_record_fields(255, kMaxRecordPayload), nullptr);
   EXPECT_NE(check_record_fields(kInvalidRecordType, 1), nullptr);

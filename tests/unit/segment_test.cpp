@@ -28,7 +28,7 @@ struct Rec {
   std::string payload;
 };
 
-class StoreSegment : public ::testing::Test {
+class SegmentTest : public ::testing::Test {
  protected:
   fs::path path() const { return dir_.path() / "00000000000000000001.seg"; }
 
@@ -100,7 +100,7 @@ class StoreSegment : public ::testing::Test {
   std::mt19937_64 rng_{42};
 };
 
-TEST_F(StoreSegment, RoundTripOfRandomRecordsUpTo1MiB) {
+TEST_F(SegmentTest, RoundTripOfRandomRecordsUpTo1MiB) {
   std::vector<size_t> sizes{0, 1, 8, 9, 1 << 20};
   for (int i = 0; i < 200; ++i) sizes.push_back(static_cast<size_t>(1) << (rng_() % 21) >> (rng_() % 4));
   const std::vector<Rec> want = write_records(sizes);
@@ -123,7 +123,7 @@ TEST_F(StoreSegment, RoundTripOfRandomRecordsUpTo1MiB) {
   }
 }
 
-TEST_F(StoreSegment, ReadAtAnOffsetThatIsNoRecordStart) {
+TEST_F(SegmentTest, ReadAtAnOffsetThatIsNoRecordStart) {
   const std::vector<Rec> want = write_records({100, 100});
   const SegmentReader r = reader();
   uint8_t type = 0;
@@ -135,7 +135,7 @@ TEST_F(StoreSegment, ReadAtAnOffsetThatIsNoRecordStart) {
   EXPECT_FALSE(r.read(1ull << 40, &type, &payload, &why));
 }
 
-TEST_F(StoreSegment, RejectsRecordsTheFormatCannotHold) {
+TEST_F(SegmentTest, RejectsRecordsTheFormatCannotHold) {
   auto w = SegmentWriter::create(path());
   EXPECT_THROW(w->append(format::kInvalidRecordType, "x"), std::invalid_argument);
   EXPECT_THROW(w->append(1, std::string(format::kMaxRecordPayload + 1, 'x')), std::invalid_argument);
@@ -143,12 +143,12 @@ TEST_F(StoreSegment, RejectsRecordsTheFormatCannotHold) {
   EXPECT_EQ(w->append(1, std::string(format::kMaxRecordPayload, 'x')), format::kSegmentHeaderSize);
 }
 
-TEST_F(StoreSegment, CreateRefusesAnExistingFile) {
+TEST_F(SegmentTest, CreateRefusesAnExistingFile) {
   write_records({1});
   EXPECT_THROW(SegmentWriter::create(path()), std::system_error);
 }
 
-TEST_F(StoreSegment, TornTailAtEveryLengthStopsAfterTheLastWholeRecord) {
+TEST_F(SegmentTest, TornTailAtEveryLengthStopsAfterTheLastWholeRecord) {
   const std::vector<Rec> want = write_records({30, 40, 50});
   const uint64_t full = fs::file_size(path());
   const uint64_t last = want.back().offset;
@@ -162,7 +162,7 @@ TEST_F(StoreSegment, TornTailAtEveryLengthStopsAfterTheLastWholeRecord) {
   }
 }
 
-TEST_F(StoreSegment, CorruptRecordInTheMiddleIsSkipped) {
+TEST_F(SegmentTest, CorruptRecordInTheMiddleIsSkipped) {
   const std::vector<Rec> want = write_records({10, 20, 30, 40, 50});
   flip_bit(want[2].offset + format::kRecordHeaderSize + 5, 3);
 
@@ -180,7 +180,7 @@ TEST_F(StoreSegment, CorruptRecordInTheMiddleIsSkipped) {
   EXPECT_TRUE(reader().read(want[3].offset, &type, &payload));
 }
 
-TEST_F(StoreSegment, CorruptTypeByteIsSkipped) {
+TEST_F(SegmentTest, CorruptTypeByteIsSkipped) {
   const std::vector<Rec> want = write_records({10, 20, 30});
   flip_bit(want[1].offset + 8, 0);
   SegmentScan scan;
@@ -188,7 +188,7 @@ TEST_F(StoreSegment, CorruptTypeByteIsSkipped) {
   EXPECT_EQ(scan.skipped.size(), 1u);
 }
 
-TEST_F(StoreSegment, CorruptLengthIsSkippedByFindingTheNextIntactRecord) {
+TEST_F(SegmentTest, CorruptLengthIsSkippedByFindingTheNextIntactRecord) {
   const std::vector<Rec> want = write_records({10, 20, 30, 40});
   flip_bit(want[1].offset + 4 + 3, 7);  // length becomes > 64 MiB: it cannot be stepped over
   SegmentScan scan;
@@ -202,7 +202,7 @@ TEST_F(StoreSegment, CorruptLengthIsSkippedByFindingTheNextIntactRecord) {
   EXPECT_EQ(scan.valid_end, fs::file_size(path()));
 }
 
-TEST_F(StoreSegment, CorruptLengthPastTheEndIsNotMistakenForATornTail) {
+TEST_F(SegmentTest, CorruptLengthPastTheEndIsNotMistakenForATornTail) {
   const std::vector<Rec> want = write_records({100, 100, 100, 100, 100});
   flip_bit(want[2].offset + 4 + 2, 3);  // length now runs past the end of the segment
   SegmentScan scan;
@@ -212,7 +212,7 @@ TEST_F(StoreSegment, CorruptLengthPastTheEndIsNotMistakenForATornTail) {
   EXPECT_FALSE(scan.tail.has_value());
 }
 
-TEST_F(StoreSegment, EveryDamagedLengthByteLosesOnlyItsOwnRecord) {
+TEST_F(SegmentTest, EveryDamagedLengthByteLosesOnlyItsOwnRecord) {
   const std::vector<Rec> want = write_records({30, 40, 50, 60, 70});
   for (int byte = 0; byte < 4; ++byte) {
     for (int bit = 0; bit < 8; ++bit) {
@@ -227,7 +227,7 @@ TEST_F(StoreSegment, EveryDamagedLengthByteLosesOnlyItsOwnRecord) {
   }
 }
 
-TEST_F(StoreSegment, CorruptLastRecordIsATornTail) {
+TEST_F(SegmentTest, CorruptLastRecordIsATornTail) {
   const std::vector<Rec> want = write_records({10, 20});
   flip_bit(want[1].offset + format::kRecordHeaderSize, 0);
   SegmentScan scan;
@@ -236,7 +236,7 @@ TEST_F(StoreSegment, CorruptLastRecordIsATornTail) {
   EXPECT_EQ(scan.tail->reason, "record checksum mismatch");
 }
 
-TEST_F(StoreSegment, ZeroFilledTailIsATornTail) {
+TEST_F(SegmentTest, ZeroFilledTailIsATornTail) {
   const std::vector<Rec> want = write_records({10, 20});
   const uint64_t end = fs::file_size(path());
   fs::resize_file(path(), end + 4096);  // what a crash after a size update can leave
@@ -247,7 +247,7 @@ TEST_F(StoreSegment, ZeroFilledTailIsATornTail) {
   EXPECT_EQ(scan.valid_end, end);
 }
 
-TEST_F(StoreSegment, DamagedHeaderIsReported) {
+TEST_F(SegmentTest, DamagedHeaderIsReported) {
   write_records({10});
   EXPECT_EQ(header_error(), nullptr);
   flip_bit(2, 1);
@@ -259,7 +259,7 @@ TEST_F(StoreSegment, DamagedHeaderIsReported) {
   EXPECT_STREQ(header_error(), "segment header incomplete");
 }
 
-TEST_F(StoreSegment, ResumeCutsOffTheTornTailAndAppends) {
+TEST_F(SegmentTest, ResumeCutsOffTheTornTailAndAppends) {
   std::vector<Rec> want = write_records({10, 20, 30});
   fs::resize_file(path(), want[2].offset + 12);
   auto w = SegmentWriter::resume(path(), header(), want[2].offset);
@@ -275,7 +275,7 @@ TEST_F(StoreSegment, ResumeCutsOffTheTornTailAndAppends) {
 // record of another segment (a message that carries a segment file, or a crafted one);
 // then the middle record's header is damaged, so that the reader searches through that
 // payload for the next intact record. It must find the next real one.
-TEST_F(StoreSegment, AFrameInsideAPayloadIsNotTakenForARecordAfterDamage) {
+TEST_F(SegmentTest, AFrameInsideAPayloadIsNotTakenForARecordAfterDamage) {
   char other_segment[format::kSegmentHeaderSize];
   const std::string inner =
       testing::record_frame(0, 1, "from a payload, unsalted") +
@@ -297,7 +297,7 @@ TEST_F(StoreSegment, AFrameInsideAPayloadIsNotTakenForARecordAfterDamage) {
 }
 
 // A version 1 segment (no salt), as gsmq wrote before: still read, and resumed.
-TEST_F(StoreSegment, Version1SegmentsAreRead) {
+TEST_F(SegmentTest, Version1SegmentsAreRead) {
   std::string bytes = testing::version1_segment_header();
   const std::vector<Rec> v1{{16, 7, "one"}, {16 + 9 + 3, 8, "two"}};
   for (const Rec& r : v1) bytes += testing::record_frame(0, r.type, r.payload);
@@ -319,7 +319,7 @@ TEST_F(StoreSegment, Version1SegmentsAreRead) {
   expect_same(scan_all(&scan), {v1[0], v1[1], three});
 }
 
-TEST_F(StoreSegment, FailedWriteIsNotCountedAndIsCutOffByTheNextFlush) {
+TEST_F(SegmentTest, FailedWriteIsNotCountedAndIsCutOffByTheNextFlush) {
   auto w = SegmentWriter::create(path());
   const Rec first{w->append(1, "first"), 1, "first"};
   w->flush();

@@ -27,7 +27,7 @@ v1::Message msg(const std::string& channel, const std::string& body, uint32_t pr
   return m;
 }
 
-class ServerBroker : public ::testing::Test {
+class BrokerTest : public ::testing::Test {
  protected:
   void open() {
     BrokerOptions o;
@@ -80,7 +80,7 @@ class ServerBroker : public ::testing::Test {
   std::unique_ptr<Broker> broker_;
 };
 
-TEST_F(ServerBroker, SendReceiveAck) {
+TEST_F(BrokerTest, SendReceiveAck) {
   open();
   const auto results = send({msg("jobs", "a"), msg("jobs", "b"), msg("other", "c")});
   ASSERT_EQ(results.size(), 3u);
@@ -104,7 +104,7 @@ TEST_F(ServerBroker, SendReceiveAck) {
   EXPECT_EQ(bodies(receive("other", 10, 30s)), std::vector<std::string>{"c"});
 }
 
-TEST_F(ServerBroker, ABatchOfSettlementsAcksPerChannelAndAnswersEachInOrder) {
+TEST_F(BrokerTest, ABatchOfSettlementsAcksPerChannelAndAnswersEachInOrder) {
   open();
   send({msg("a", "a1"), msg("a", "a2"), msg("a", "a3"), msg("b", "b1")});
   const auto a = receive("a", 10, 30s);
@@ -141,7 +141,7 @@ TEST_F(ServerBroker, ABatchOfSettlementsAcksPerChannelAndAnswersEachInOrder) {
   EXPECT_TRUE(receive("b", 10, 30s).empty());
 }
 
-TEST_F(ServerBroker, MessagesWithoutAChannelOrWithAnUnstorableOneAreRefused) {
+TEST_F(BrokerTest, MessagesWithoutAChannelOrWithAnUnstorableOneAreRefused) {
   open();
   const auto results = send({msg("", "x"), msg(std::string(300, 'c'), "y"), msg("fine", "z")});
   ASSERT_EQ(results.size(), 3u);
@@ -150,7 +150,7 @@ TEST_F(ServerBroker, MessagesWithoutAChannelOrWithAnUnstorableOneAreRefused) {
   EXPECT_EQ(results[2].error(), "");
 }
 
-TEST_F(ServerBroker, AMessageTooLargeToStoreIsRefusedAloneNotItsBatch) {
+TEST_F(BrokerTest, AMessageTooLargeToStoreIsRefusedAloneNotItsBatch) {
   open();
   const auto results = send({msg("q", "small"), msg("q", std::string(65u << 20, 'x')), msg("q", "also small")});
   ASSERT_EQ(results.size(), 3u);
@@ -161,7 +161,7 @@ TEST_F(ServerBroker, AMessageTooLargeToStoreIsRefusedAloneNotItsBatch) {
   EXPECT_NE(send({msg("q", std::string(65u << 20, 'x'))}, v1::EVENTS_STORE, false)[0].error(), "");
 }
 
-TEST_F(ServerBroker, StateSurvivesARestart) {
+TEST_F(BrokerTest, StateSurvivesARestart) {
   open();
   send({msg("q", "acked"), msg("q", "in-flight"), msg("q", "short-lease"), msg("q", "waiting"),
         msg("q", "urgent", 9)});
@@ -200,7 +200,7 @@ TEST_F(ServerBroker, StateSurvivesARestart) {
   EXPECT_EQ(send({msg("q", "later")})[0].seq(), 6u);
 }
 
-TEST_F(ServerBroker, RequeueAndExtendSurviveARestart) {
+TEST_F(BrokerTest, RequeueAndExtendSurviveARestart) {
   open();
   send({msg("q", "requeued"), msg("q", "extended")});
   auto got = receive("q", 2, 30s);
@@ -219,7 +219,7 @@ TEST_F(ServerBroker, RequeueAndExtendSurviveARestart) {
   EXPECT_TRUE(receive("q", 10, 30s).empty());  // "extended" is still in flight
 }
 
-TEST_F(ServerBroker, AStaleReceiptIsRefusedAndLeavesTheNewDeliveryAlone) {
+TEST_F(BrokerTest, AStaleReceiptIsRefusedAndLeavesTheNewDeliveryAlone) {
   open();
   send({msg("q", "contested")});
   auto first = receive("q", 1, 100ms);
@@ -237,7 +237,7 @@ TEST_F(ServerBroker, AStaleReceiptIsRefusedAndLeavesTheNewDeliveryAlone) {
   EXPECT_EQ(broker_->list_channels()[0].depth(), 0u);
 }
 
-TEST_F(ServerBroker, MalformedReceiptsAreRefused) {
+TEST_F(BrokerTest, MalformedReceiptsAreRefused) {
   open();
   for (const char* bad : {"", "1@q", "x:1@q", "1:x@q", "1:0@q", "1:70000@q", "99999999999999999999999:1@q", "1:1"}) {
     v1::Settlement s;
@@ -246,7 +246,7 @@ TEST_F(ServerBroker, MalformedReceiptsAreRefused) {
   }
 }
 
-TEST_F(ServerBroker, UnreceivedMessagesComeBackAtOnceUncountedAlsoAfterARestart) {
+TEST_F(BrokerTest, UnreceivedMessagesComeBackAtOnceUncountedAlsoAfterARestart) {
   open();
   v1::Message m = msg("q", "prefetched");
   m.set_max_receives(1);
@@ -268,7 +268,7 @@ TEST_F(ServerBroker, UnreceivedMessagesComeBackAtOnceUncountedAlsoAfterARestart)
   EXPECT_TRUE(receive("dlq", 10, 30s).empty());
 }
 
-TEST_F(ServerBroker, PeekTakesNothing) {
+TEST_F(BrokerTest, PeekTakesNothing) {
   open();
   send({msg("q", "a"), msg("q", "b")});
   EXPECT_EQ(bodies(receive("q", 10, 30s, 0us, true)), (std::vector<std::string>{"a", "b"}));
@@ -277,7 +277,7 @@ TEST_F(ServerBroker, PeekTakesNothing) {
   EXPECT_EQ(got[0].receive_count(), 1u);
 }
 
-TEST_F(ServerBroker, EventsStoreStartPositions) {
+TEST_F(BrokerTest, EventsStoreStartPositions) {
   open();
   auto start = [&](v1::StartAt at, uint64_t seq = 0, int64_t time_us = 0, int64_t delta_ms = 0) {
     v1::SubscribeRequest r;
@@ -331,7 +331,7 @@ TEST_F(ServerBroker, EventsStoreStartPositions) {
   EXPECT_EQ(read_from(start(v1::START_LAST)), (V{"s6"}));
 }
 
-TEST_F(ServerBroker, DeadLetteringAfterMaxReceivesMovesTheMessage) {
+TEST_F(BrokerTest, DeadLetteringAfterMaxReceivesMovesTheMessage) {
   open();
   v1::Message m = msg("work", "poison");
   m.set_max_receives(1);
@@ -352,7 +352,7 @@ TEST_F(ServerBroker, DeadLetteringAfterMaxReceivesMovesTheMessage) {
   EXPECT_EQ(again[0].receive_count(), 2u);
 }
 
-TEST_F(ServerBroker, ASecondBrokerOnTheSameDirectoryIsRefused) {
+TEST_F(BrokerTest, ASecondBrokerOnTheSameDirectoryIsRefused) {
   open();
   BrokerOptions o;
   o.data_dir = dir_.path() / "data";

@@ -33,7 +33,7 @@ v1::Message full_message() {
   return m;
 }
 
-TEST(ServerRecordCodec, MessageRecordRoundTrips) {
+TEST(RecordCodecTest, MessageRecordRoundTrips) {
   const v1::Message m = full_message();
   const std::string payload = encode_message_record(42, 1764000000999999, m);
 
@@ -55,7 +55,7 @@ TEST(ServerRecordCodec, MessageRecordRoundTrips) {
   EXPECT_EQ(record.message.meta().at("mqtt.qos"), "1");
 }
 
-TEST(ServerRecordCodec, ExtremeHeaderValuesRoundTrip) {
+TEST(RecordCodecTest, ExtremeHeaderValuesRoundTrip) {
   for (uint64_t seq : {uint64_t{0}, uint64_t{1}, std::numeric_limits<uint64_t>::max()}) {
     for (int64_t arrival : {int64_t{0}, int64_t{-1}, std::numeric_limits<int64_t>::max()}) {
       MessageRecord record;
@@ -66,7 +66,7 @@ TEST(ServerRecordCodec, ExtremeHeaderValuesRoundTrip) {
   }
 }
 
-TEST(ServerRecordCodec, ShortOrGarbledMessageRecordsAreRefused) {
+TEST(RecordCodecTest, ShortOrGarbledMessageRecordsAreRefused) {
   const std::string payload = encode_message_record(9, 123, full_message());
   uint64_t seq = 0;
   int64_t arrival = 0;
@@ -82,7 +82,7 @@ TEST(ServerRecordCodec, ShortOrGarbledMessageRecordsAreRefused) {
   EXPECT_FALSE(decode_message_record(payload.substr(0, 16) + std::string("\x00\x01", 2), record));
 }
 
-TEST(ServerRecordCodec, RemovedRecordRoundTrips) {
+TEST(RecordCodecTest, RemovedRecordRoundTrips) {
   for (const std::vector<uint64_t>& seqs :
        {std::vector<uint64_t>{}, std::vector<uint64_t>{1}, std::vector<uint64_t>{3, 1, 2, 1ull << 63},
         std::vector<uint64_t>(1000, std::numeric_limits<uint64_t>::max())}) {
@@ -92,7 +92,7 @@ TEST(ServerRecordCodec, RemovedRecordRoundTrips) {
   }
 }
 
-TEST(ServerRecordCodec, ShortOrGarbledRemovedRecordsAreRefused) {
+TEST(RecordCodecTest, ShortOrGarbledRemovedRecordsAreRefused) {
   const std::string payload = encode_removed({1, 2, 3});
   std::vector<uint64_t> got;
   for (size_t n = 0; n < payload.size(); ++n) EXPECT_FALSE(decode_removed(payload.substr(0, n), got)) << n;
@@ -102,7 +102,7 @@ TEST(ServerRecordCodec, ShortOrGarbledRemovedRecordsAreRefused) {
   EXPECT_FALSE(decode_removed(huge, got));
 }
 
-TEST(ServerRecordCodec, DeliveredRecordRoundTrips) {
+TEST(RecordCodecTest, DeliveredRecordRoundTrips) {
   const std::vector<Delivered> items = {{1, 1}, {7, 3}, {std::numeric_limits<uint64_t>::max(), 65535}};
   int64_t until = 0;
   std::vector<Delivered> got;
@@ -118,7 +118,7 @@ TEST(ServerRecordCodec, DeliveredRecordRoundTrips) {
   EXPECT_TRUE(got.empty());
 }
 
-TEST(ServerRecordCodec, ShortOrGarbledDeliveredRecordsAreRefused) {
+TEST(RecordCodecTest, ShortOrGarbledDeliveredRecordsAreRefused) {
   const std::string payload = encode_delivered(10, {{1, 1}, {2, 2}});
   int64_t until = 0;
   std::vector<Delivered> got;

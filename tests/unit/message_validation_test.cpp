@@ -13,7 +13,7 @@ v1::Message message() {
   return m;
 }
 
-TEST(ServerMessageValidation, AValidMessagePasses) {
+TEST(MessageValidationTest, AValidMessagePasses) {
   v1::Message m = message();
   m.set_priority(9);
   m.set_ttl_ms(5);
@@ -22,7 +22,7 @@ TEST(ServerMessageValidation, AValidMessagePasses) {
   EXPECT_EQ(invalid_field(m), "");
 }
 
-TEST(ServerMessageValidation, EachBadFieldIsNamed) {
+TEST(MessageValidationTest, EachBadFieldIsNamed) {
   auto why = [](auto set) {
     v1::Message m = message();
     set(m);

@@ -1,5 +1,5 @@
-// The JSON-lines envelope (gsmq(7) THE ENVELOPE): lossless round trip of any message,
-// and bad input rejected with an error that names the field.
+// The JSON-lines envelope codec (envelope/codec.h; gsmq(7) THE ENVELOPE): lossless round trip
+// of any message, and bad input rejected with an error that names the field.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +7,6 @@
 #include <cstring>
 #include <limits>
 #include <random>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -164,7 +163,7 @@ std::string parse_error(const std::string& line, const CodecLimits& limits = {})
 
 // ---- round trip ----------------------------------------------------------------------
 
-TEST(Envelope, RoundTripOfRandomMessagesIsLossless) {
+TEST(CodecTest, RoundTripOfRandomMessagesIsLossless) {
   for (const uint64_t seed : {1u, 2u, 3u, 42u, 20251124u}) {
     Generator gen(seed);
     for (int i = 0; i < 400; ++i) {
@@ -205,7 +204,7 @@ std::string format_by_nlohmann(const Message& m) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-TEST(Envelope, FormattingIsTheTextNlohmannWrote) {
+TEST(CodecTest, FormattingIsTheTextNlohmannWrote) {
   for (const uint64_t seed : {5u, 6u, 7u}) {
     Generator gen(seed);
     for (int i = 0; i < 400; ++i) {
@@ -219,7 +218,7 @@ TEST(Envelope, FormattingIsTheTextNlohmannWrote) {
   }
 }
 
-TEST(Envelope, BinaryBodyGoesOutAsBase64AndTextBodyAsString) {
+TEST(CodecTest, BinaryBodyGoesOutAsBase64AndTextBodyAsString) {
   Message binary;
   binary.body = std::string("\xff\x00\xfe", 3);
   EXPECT_EQ(format_envelope(binary), R"({"body_b64":"/wD+"})");
@@ -234,7 +233,7 @@ TEST(Envelope, BinaryBodyGoesOutAsBase64AndTextBodyAsString) {
   EXPECT_EQ(format_envelope(parse_ok(R"({"body_b64":"b3Blbg=="})")), R"({"body":"open"})");
 }
 
-TEST(Envelope, JsonValuedBodyIsItsTextAsWritten) {
+TEST(CodecTest, JsonValuedBodyIsItsTextAsWritten) {
   const Message m = parse_ok(R"({"body": {"door": "open", "n": [1, 2.50, null, true]} , "id":"i"})");
   EXPECT_TRUE(m.body_is_json);
   EXPECT_EQ(m.body, R"({"door": "open", "n": [1, 2.50, null, true]})") << "without the spaces around it";
@@ -244,7 +243,7 @@ TEST(Envelope, JsonValuedBodyIsItsTextAsWritten) {
   EXPECT_FALSE(parse_ok(R"({"body":"42"})").body_is_json) << "a string body is its own bytes";
 }
 
-TEST(Envelope, JsonBodyKeepsKeyOrderAndNumberSpellingThroughARoundTrip) {
+TEST(CodecTest, JsonBodyKeepsKeyOrderAndNumberSpellingThroughARoundTrip) {
   // A signature or hash over the body must still hold after a hop.
   for (const std::string_view body : {R"({"b":2,"a":12.50})", "1E+2", "-0", "1e-400", "100000000000000000000000",
                                  "[0.10, -1.5e3,\t{\"z\":[],\"y\":{}}]", R"({"\u00e9":"\ud83d\ude00","a\/b":1})"}) {
@@ -258,7 +257,7 @@ TEST(Envelope, JsonBodyKeepsKeyOrderAndNumberSpellingThroughARoundTrip) {
   }
 }
 
-TEST(Envelope, TheBodyIsTheLastTopLevelMemberNamedBodyEscapesDecoded) {
+TEST(CodecTest, TheBodyIsTheLastTopLevelMemberNamedBodyEscapesDecoded) {
   // As nlohmann resolves duplicates: the last one wins, whatever the earlier ones were.
   const char* cases[][2] = {
       {R"({"bo\u0064y":[1]})", "[1]"},
@@ -278,7 +277,7 @@ TEST(Envelope, TheBodyIsTheLastTopLevelMemberNamedBodyEscapesDecoded) {
   EXPECT_EQ(parse_ok(R"({"body":[1],"body":"last"})").body, "last");
 }
 
-TEST(Envelope, AJsonBodyThatCannotGoOutAsItIsGoesOutAsAStringOfTheSameBytes) {
+TEST(CodecTest, AJsonBodyThatCannotGoOutAsItIsGoesOutAsAStringOfTheSameBytes) {
   // Bodies flagged as JSON by other endpoints (HTTP, CoAP, gRPC clients).
   for (const std::string& body : {std::string("  [1]"), std::string("[1] "), std::string("{\"t\":1}\n"),
                                  std::string("[1,\r2]"), std::string("\"a string\""), std::string("\xEF\xBB\xBF[1]"),
@@ -303,7 +302,7 @@ TEST(Envelope, AJsonBodyThatCannotGoOutAsItIsGoesOutAsAStringOfTheSameBytes) {
   EXPECT_EQ(format_envelope(with_cr), R"({"body":"[1,\r2]"})");
 }
 
-TEST(Envelope, TheConventionsExampleParses) {
+TEST(CodecTest, TheConventionsExampleParses) {
   const Message m = parse_ok(
       R"({"channel":"sensors/door","body":"open","id":"5f1c","ts":1764000000123456,)"
       R"("priority":0,"meta":{"content-type":"text/plain","mqtt.qos":"1"},"seq":42})");
@@ -317,13 +316,13 @@ TEST(Envelope, TheConventionsExampleParses) {
   EXPECT_EQ(m.seq, 42u);
 }
 
-TEST(Envelope, DefaultsAreLeftOutAndKnownFieldsComeFirst) {
+TEST(CodecTest, DefaultsAreLeftOutAndKnownFieldsComeFirst) {
   EXPECT_EQ(format_envelope(Message{}), R"({"body":""})");
   Message m = parse_ok(R"({"zzz":1,"body":"b","channel":"c","priority":3,"ttl_ms":0})");
   EXPECT_EQ(format_envelope(m), R"({"channel":"c","body":"b","priority":3,"ttl_ms":0,"zzz":1})");
 }
 
-TEST(Envelope, UnknownFieldsOfEveryJsonTypeAreKept) {
+TEST(CodecTest, UnknownFieldsOfEveryJsonTypeAreKept) {
   const std::string line =
       R"({"body":"x","a":null,"b":true,"c":-7,"d":18446744073709551615,"e":0.1,"f":"s","g":[1,{"h":[]}],"i":{}})";
   const Message m = parse_ok(line);
@@ -332,7 +331,7 @@ TEST(Envelope, UnknownFieldsOfEveryJsonTypeAreKept) {
   EXPECT_EQ(json::parse(format_envelope(m)), json::parse(line));
 }
 
-TEST(Envelope, IntegerFieldsAcceptTheirWholeRange) {
+TEST(CodecTest, IntegerFieldsAcceptTheirWholeRange) {
   const Message m = parse_ok(
       R"({"ts":9223372036854775807,"priority":9,"seq":18446744073709551615,"ttl_ms":0,)"
       R"("delay_ms":9223372036854775807,"max_receives":4294967295,"receive_count":0})");
@@ -348,7 +347,7 @@ TEST(Envelope, IntegerFieldsAcceptTheirWholeRange) {
 
 // ---- body size limit -----------------------------------------------------------------
 
-TEST(Envelope, BodyExactlyAtTheLimitIsAcceptedOneMoreByteIsNot) {
+TEST(CodecTest, BodyExactlyAtTheLimitIsAcceptedOneMoreByteIsNot) {
   const CodecLimits limits{1u << 20};
   Generator gen(7);
   for (const bool binary : {false, true}) {
@@ -374,7 +373,7 @@ TEST(Envelope, BodyExactlyAtTheLimitIsAcceptedOneMoreByteIsNot) {
   }
 }
 
-TEST(Envelope, JsonBodyCountsItsBytesAsWrittenAgainstTheLimit) {
+TEST(CodecTest, JsonBodyCountsItsBytesAsWrittenAgainstTheLimit) {
   const std::string line = R"({"body": [1, 2,   3] })";  // the body is "[1, 2,   3]": 11 bytes
   EXPECT_EQ(parse_ok(line, CodecLimits{11}).body, "[1, 2,   3]");
   EXPECT_NE(parse_error(line, CodecLimits{10}).find("11 bytes"), std::string::npos);
@@ -385,7 +384,7 @@ TEST(Envelope, JsonBodyCountsItsBytesAsWrittenAgainstTheLimit) {
 // `depth` nested arrays around 1: nested_array(2) is [[1]].
 std::string nested_array(size_t depth) { return std::string(depth, '[') + "1" + std::string(depth, ']'); }
 
-TEST(Envelope, ALineNestsAtMost128LevelsTheEnvelopeCountingAsOne) {
+TEST(CodecTest, ALineNestsAtMost128LevelsTheEnvelopeCountingAsOne) {
   const std::string deepest_body = nested_array(kMaxLineDepth - 1);
   const Message m = parse_ok(R"({"body":)" + deepest_body + "}");
   EXPECT_TRUE(m.body_is_json);
@@ -401,7 +400,7 @@ TEST(Envelope, ALineNestsAtMost128LevelsTheEnvelopeCountingAsOne) {
   EXPECT_EQ(parse_ok(R"({"body":")" + std::string(1000, '[') + R"("})").body, std::string(1000, '['));
 }
 
-TEST(Envelope, AJsonBodyTooDeepOrNotJsonIsWrittenAsAString) {
+TEST(CodecTest, AJsonBodyTooDeepOrNotJsonIsWrittenAsAString) {
   Message deep;
   deep.body = nested_array(100000);  // e.g. from gsmqd: stored by another client
   deep.body_is_json = true;
@@ -425,7 +424,7 @@ TEST(Envelope, AJsonBodyTooDeepOrNotJsonIsWrittenAsAString) {
   EXPECT_EQ(format_envelope(not_json), R"({"body_b64":"W/8="})");
 }
 
-TEST(Envelope, AnUnknownFieldNeverOverridesAnEnvelopeField) {
+TEST(CodecTest, AnUnknownFieldNeverOverridesAnEnvelopeField) {
   Message m;
   m.channel = "real";
   m.body = "real body";
@@ -441,7 +440,7 @@ TEST(Envelope, AnUnknownFieldNeverOverridesAnEnvelopeField) {
   EXPECT_FALSE(is_envelope_field("Channel"));
 }
 
-TEST(Envelope, AReceiptInALineIsNotKept) {
+TEST(CodecTest, AReceiptInALineIsNotKept) {
   // gsmqd's settle handle: meaningful only on the gRPC stream it came with.
   const Message m = parse_ok(R"({"body":"x","receipt":"1:2@jobs","other":1})");
   EXPECT_EQ(m.extra, json::parse(R"({"other":1})"));
@@ -454,7 +453,7 @@ struct BadLine {
   const char* error;  // expected at the start of the error text
 };
 
-TEST(Envelope, NullInAKnownFieldMeansNotSet) {
+TEST(CodecTest, NullInAKnownFieldMeansNotSet) {
   // jq writes null for a missing key: {priority: .priority} on a line without one.
   const Message m = parse_ok(R"({"channel":null,"body":"x","priority":null,"meta":null,"ttl_ms":null,"id":null})");
   EXPECT_EQ(m.channel, "");
@@ -465,7 +464,7 @@ TEST(Envelope, NullInAKnownFieldMeansNotSet) {
   EXPECT_TRUE(m.extra.is_null());  // not kept as unknown fields either
 }
 
-TEST(Envelope, EveryFieldOfTheWrongTypeIsRejectedByName) {
+TEST(CodecTest, EveryFieldOfTheWrongTypeIsRejectedByName) {
   const BadLine cases[] = {
       {R"({"channel":1})", R"(field "channel": expected a string)"},
       {R"({"body_b64":7})", R"(field "body_b64": expected a string)"},
@@ -498,7 +497,7 @@ TEST(Envelope, EveryFieldOfTheWrongTypeIsRejectedByName) {
   }
 }
 
-TEST(Envelope, LinesThatAreNotJsonObjectsAreRejected) {
+TEST(CodecTest, LinesThatAreNotJsonObjectsAreRejected) {
   const BadLine cases[] = {
       {"[1,2]", "expected a JSON object, got array"},
       {R"("open")", "expected a JSON object, got string"},
@@ -518,7 +517,7 @@ TEST(Envelope, LinesThatAreNotJsonObjectsAreRejected) {
   }
 }
 
-TEST(Envelope, ANumberTooLargeForADoubleIsBadInputNotAnException) {
+TEST(CodecTest, ANumberTooLargeForADoubleIsBadInputNotAnException) {
   // nlohmann reports these as out_of_range 406, not as a parse_error.
   const std::string huge_integer = std::string(400, '9');
   for (const std::string& line : {std::string(R"({"body":1e400})"), std::string(R"({"body":[1,-1E+999]})"),
@@ -531,13 +530,13 @@ TEST(Envelope, ANumberTooLargeForADoubleIsBadInputNotAnException) {
   EXPECT_TRUE(parse_ok(R"({"body":1e-400})").body_is_json) << "underflow is a number (0) for nlohmann";
 }
 
-TEST(Envelope, BodyAndBodyB64TogetherAreRejected) {
+TEST(CodecTest, BodyAndBodyB64TogetherAreRejected) {
   const std::string error = parse_error(R"({"body":"a","body_b64":"YQ=="})");
   EXPECT_NE(error.find(R"("body")"), std::string::npos) << error;
   EXPECT_NE(error.find(R"("body_b64")"), std::string::npos) << error;
 }
 
-TEST(Envelope, ARejectedLineLeavesTheMessageUntouched) {
+TEST(CodecTest, ARejectedLineLeavesTheMessageUntouched) {
   Message out;
   out.channel = "before";
   out.body = "kept";
@@ -547,40 +546,11 @@ TEST(Envelope, ARejectedLineLeavesTheMessageUntouched) {
   EXPECT_EQ(out, before) << "never half-filled";
 }
 
-TEST(Envelope, RawLineIsTheBody) {
+TEST(CodecTest, RawLineIsTheBody) {
   const Message m = message_from_raw_line("{\"not\":\"parsed\"}\r");
   EXPECT_EQ(m.body, "{\"not\":\"parsed\"}\r");
   EXPECT_FALSE(m.body_is_json);
   EXPECT_TRUE(m.channel.empty());
-}
-
-// ---- ids and stamps --------------------------------------------------------------------
-
-TEST(Envelope, NewIdsAreUniqueUuidV7) {
-  std::set<std::string> seen;
-  for (int i = 0; i < 2000; ++i) {
-    const std::string id = new_message_id();
-    ASSERT_EQ(id.size(), 36u) << id;
-    ASSERT_EQ(id[8], '-');
-    ASSERT_EQ(id[13], '-');
-    ASSERT_EQ(id[14], '7') << "version 7: " << id;
-    ASSERT_NE(std::string("89ab").find(id[19]), std::string::npos) << "RFC 9562 variant: " << id;
-    ASSERT_TRUE(seen.insert(id).second) << "duplicate id " << id;
-  }
-}
-
-TEST(Envelope, StampFillsOnlyWhatIsMissing) {
-  Message fresh;
-  stamp(fresh);
-  EXPECT_FALSE(fresh.id.empty());
-  EXPECT_GT(fresh.ts, 0);
-
-  Message given;
-  given.id = "mine";
-  given.ts = 5;
-  stamp(given);
-  EXPECT_EQ(given.id, "mine");
-  EXPECT_EQ(given.ts, 5);
 }
 
 }  // namespace

@@ -71,12 +71,12 @@ size_t count_kept(const SegmentedLog& log, const std::vector<Acked>& acked) {
   return kept;
 }
 
-class StorePowerCut : public ::testing::TestWithParam<FsyncPolicy> {
+class CommitterPowerCutTest : public ::testing::TestWithParam<FsyncPolicy> {
  protected:
   testing::TempDir dir_;
 };
 
-TEST_P(StorePowerCut, EveryAcknowledgedRecordSurvivesAndRecoveryStarts) {
+TEST_P(CommitterPowerCutTest, EveryAcknowledgedRecordSurvivesAndRecoveryStarts) {
   testing::SimulatedPowerCut power(dir_.path());
   const std::vector<Acked> acked = write_then_cut_power(dir_.path(), GetParam(), power);
   ASSERT_GT(acked.size(), 40u);
@@ -97,10 +97,10 @@ TEST_P(StorePowerCut, EveryAcknowledgedRecordSurvivesAndRecoveryStarts) {
   EXPECT_EQ(count_kept(*log, {{next, 7, "after the cut"}}), 1u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Policies, StorePowerCut, ::testing::Values(FsyncPolicy::always, FsyncPolicy::batch),
+INSTANTIATE_TEST_SUITE_P(Policies, CommitterPowerCutTest, ::testing::Values(FsyncPolicy::always, FsyncPolicy::batch),
                          [](const auto& policy) { return std::string(to_string(policy.param)); });
 
-TEST(StorePowerCutNever, AcknowledgedRecordsAreLostWithoutFsync) {
+TEST(CommitterPowerCutNeverTest, AcknowledgedRecordsAreLostWithoutFsync) {
   testing::TempDir dir;
   testing::SimulatedPowerCut power(dir.path());
   const std::vector<Acked> acked = write_then_cut_power(dir.path(), FsyncPolicy::never, power);
