@@ -15,10 +15,10 @@
 #include "gsmq/v1/broker.pb.h"
 #include "server/durable_queue.h"
 #include "server/event_store.h"
-#include "server/mailbox.h"
 #include "server/request_router.h"
 #include "server/subscriber_groups.h"
 #include "store/committer.h"
+#include "util/mailbox.h"
 
 namespace gsmq::server {
 

@@ -10,8 +10,8 @@
 #include <string>
 
 #include "gsmq/v1/broker.pb.h"
-#include "server/mailbox.h"
 #include "server/subscriber_groups.h"
+#include "util/mailbox.h"
 
 namespace gsmq::server {
 

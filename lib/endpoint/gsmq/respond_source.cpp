@@ -5,7 +5,7 @@
 
 #include "endpoint/gsmq/sources.h"
 #include "rpc/message_convert.h"
-#include "server/mailbox.h"
+#include "util/mailbox.h"
 #include "util/signals.h"
 
 namespace gsmq::gsmqd {

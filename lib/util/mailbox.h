@@ -1,4 +1,5 @@
-// A bounded, blocking hand-off of items to one consumer thread (a gRPC stream writer).
+// Mailbox: a bounded, blocking hand-off of items to one consumer thread (a gRPC stream
+// writer in gsmqd, the reader of a gsmq:// subscription in the clients).
 // Full means the consumer is too slow: push() refuses instead of growing memory.
 #pragma once
 
