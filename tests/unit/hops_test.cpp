@@ -6,7 +6,7 @@
 namespace gsmq::federation {
 namespace {
 
-TEST(FederationHops, AMessageRecordsTheDaemonsItPassed) {
+TEST(HopsTest, AMessageRecordsTheDaemonsItPassed) {
   std::map<std::string, std::string> meta;
   EXPECT_FALSE(crossed_a_link(meta));
   EXPECT_TRUE(hops_of(meta).empty());
@@ -17,7 +17,7 @@ TEST(FederationHops, AMessageRecordsTheDaemonsItPassed) {
   EXPECT_EQ(hops_of(meta), (std::vector<std::string>{"node1", "cluster1"}));
 }
 
-TEST(FederationHops, NoEchoNoRingAndAMaximumOfHops) {
+TEST(HopsTest, NoEchoNoRingAndAMaximumOfHops) {
   const std::vector<std::string> hops{"a", "b"};
   EXPECT_FALSE(may_forward(hops, "c", "a", 8));  // back to where it came from
   EXPECT_FALSE(may_forward(hops, "a", "d", 8));  // it has been here before: a ring

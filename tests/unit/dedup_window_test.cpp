@@ -18,7 +18,7 @@ bool commit(DedupWindow& w, const std::vector<std::string_view>& ids, bool ok = 
   return done.get_future().get();
 }
 
-TEST(FederationDedupWindow, AnIdIsTakenOnceAndARetryWhileInFlightWaits) {
+TEST(DedupWindowTest, AnIdIsTakenOnceAndARetryWhileInFlightWaits) {
   store::testing::TempDir dir;
   store::Committer committer;
   DedupWindow w(dir.path() / "dedup", committer, 100);
@@ -30,7 +30,7 @@ TEST(FederationDedupWindow, AnIdIsTakenOnceAndARetryWhileInFlightWaits) {
   EXPECT_EQ(w.check("b"), Verdict::fresh);
 }
 
-TEST(FederationDedupWindow, AnArrivalThatWasNotStoredIsTakenAgain) {
+TEST(DedupWindowTest, AnArrivalThatWasNotStoredIsTakenAgain) {
   store::testing::TempDir dir;
   store::Committer committer;
   DedupWindow w(dir.path() / "dedup", committer, 100);
@@ -39,7 +39,7 @@ TEST(FederationDedupWindow, AnArrivalThatWasNotStoredIsTakenAgain) {
   EXPECT_EQ(w.check("a"), Verdict::fresh);
 }
 
-TEST(FederationDedupWindow, TheWindowSurvivesARestartAndKeepsTheNewestIds) {
+TEST(DedupWindowTest, TheWindowSurvivesARestartAndKeepsTheNewestIds) {
   store::testing::TempDir dir;
   std::vector<std::string> ids;
   for (int i = 0; i < 50; ++i) ids.push_back("id-" + std::to_string(i));

@@ -19,7 +19,7 @@ std::string refused(std::string_view text) {
   return error;
 }
 
-TEST(FederationForwardRule, FiltersMatchLikeMqtt) {
+TEST(ForwardRuleTest, FiltersMatchLikeMqtt) {
   std::vector<std::string> levels;
   std::string rest;
   EXPECT_TRUE(filter_matches("sensors/#", "sensors/door/1", &levels, &rest));
@@ -35,7 +35,7 @@ TEST(FederationForwardRule, FiltersMatchLikeMqtt) {
   EXPECT_TRUE(filter_matches("#", "anything/at/all"));
 }
 
-TEST(FederationForwardRule, UpWithAPrefix) {
+TEST(ForwardRuleTest, UpWithAPrefix) {
   const ForwardRule r = rule("up sensors/# as site1/{channel}");
   EXPECT_EQ(r.direction, Direction::up);
   EXPECT_EQ(r.kind, Kind::queue);
@@ -47,7 +47,7 @@ TEST(FederationForwardRule, UpWithAPrefix) {
   EXPECT_FALSE(apply(r, Kind::store, "sensors/door"));  // another kind
 }
 
-TEST(FederationForwardRule, DownToTheChildNamedInTheChannel) {
+TEST(ForwardRuleTest, DownToTheChildNamedInTheChannel) {
   const ForwardRule r = rule("down cmd/+/# to {1} as cmd/{rest}");
   const auto f = apply(r, Kind::queue, "cmd/node7/reboot/now");
   ASSERT_TRUE(f);
@@ -55,7 +55,7 @@ TEST(FederationForwardRule, DownToTheChildNamedInTheChannel) {
   EXPECT_EQ(f->channel, "cmd/reboot/now");
 }
 
-TEST(FederationForwardRule, PeerStoreRuleToOneNeighbour) {
+TEST(ForwardRuleTest, PeerStoreRuleToOneNeighbour) {
   const ForwardRule r = rule("peer:store alerts/# to node-b");
   EXPECT_EQ(r.direction, Direction::peer);
   EXPECT_EQ(r.kind, Kind::store);
@@ -65,7 +65,7 @@ TEST(FederationForwardRule, PeerStoreRuleToOneNeighbour) {
   EXPECT_EQ(f->channel, "alerts/fire");
 }
 
-TEST(FederationForwardRule, BadRulesNameWhatIsWrong) {
+TEST(ForwardRuleTest, BadRulesNameWhatIsWrong) {
   EXPECT_EQ(refused("sideways a/#"), "\"sideways\": expected up, down or peer");
   EXPECT_EQ(refused("up:events a/#"), "\"events\": expected the kind queue or store");
   EXPECT_EQ(refused("up"), "expected DIRECTION FILTER [to NAME] [as TEMPLATE]");
