@@ -24,7 +24,8 @@ _gsmq_flags() {
         "--channel --priority-mix --stamp-in-body --drain --seed --json --csv --histogram -q --quiet" ;;
     gsmqd)
       echo "-h --help -V --version --config -l --listen -d --data-dir --fsync --commit-window --visibility" \
-        "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" ;;
+        "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \
+        "--name --role --upstream --peer --forward --max-hops --link-backlog --link-overflow --dedup-window" ;;
   esac
 }
 
@@ -40,7 +41,9 @@ _gsmq_takes_value() {
     gsmqd)
       case $2 in
         --config | -l | --listen | -d | --data-dir | --fsync | --commit-window | --visibility | --max-depth | \
-          --segment-size | --store-retention-bytes | --store-retention-age | --port-file | --log-level) return 0 ;;
+          --segment-size | --store-retention-bytes | --store-retention-age | --port-file | --log-level | --name | \
+          --role | --upstream | --peer | --forward | --max-hops | --link-backlog | --link-overflow | \
+          --dedup-window) return 0 ;;
       esac ;;
     *)
       case $2 in
@@ -90,7 +93,7 @@ _gsmq() {
   if [[ $tool == gsmqd ]]; then
     for ((i = 1; i < ${#words[@]} - 1; i++)); do
       case ${words[i]} in
-        channels | ping)
+        channels | ping | links)
           _gsmq_takes_value gsmqd "${words[i-1]}" || { subcommand=${words[i]}; break; } ;;
       esac
     done
@@ -115,6 +118,10 @@ _gsmq() {
       gsmqd:-d | gsmqd:--data-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
       gsmqd:--fsync) COMPREPLY=($(compgen -W "always batch never" -- "$cur")) ;;
       gsmqd:--log-level) COMPREPLY=($(compgen -W "debug info warn error" -- "$cur")) ;;
+      gsmqd:--role) COMPREPLY=($(compgen -W "node cluster core" -- "$cur")) ;;
+      gsmqd:--link-overflow) COMPREPLY=($(compgen -W "refuse drop-oldest" -- "$cur")) ;;
+      gsmqd:--upstream | gsmqd:--peer) _gsmq_complete_url "$cur" "gsmq://" ;;
+      gsmqd:--forward) COMPREPLY=($(compgen -W "up down peer up:store down:store peer:store" -- "$cur")) ;;
       gsmqd:-l | gsmqd:--listen) COMPREPLY=($(compgen -W "127.0.0.1:7878 0.0.0.0:7878 127.0.0.1:0" -- "$cur")) ;;
       gsmqd:--commit-window) COMPREPLY=($(compgen -W "0 1ms 2ms 5ms 10ms" -- "$cur")) ;;
       gsmqd:--visibility) COMPREPLY=($(compgen -W "10s 30s 1m 5m 1h" -- "$cur")) ;;
@@ -132,7 +139,7 @@ _gsmq() {
   elif [[ $cur == -* && ( $cur != - || $tool == gsmqd ) ]]; then
     COMPREPLY=($(compgen -W "$(_gsmq_flags "$tool")" -- "$cur"))
   elif [[ $tool == gsmqd ]]; then
-    COMPREPLY=($(compgen -W "channels ping" -- "$cur"))
+    COMPREPLY=($(compgen -W "channels ping links" -- "$cur"))
   else
     _gsmq_complete_url "$cur"
   fi

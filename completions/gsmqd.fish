@@ -1,8 +1,9 @@
-# fish completion for gsmqd(8): the daemon's options and its subcommands channels, ping.
+# fish completion for gsmqd(8): the daemon's options and its subcommands channels, ping, links.
 complete -c gsmqd -f
 complete -c gsmqd -n __fish_use_subcommand -a channels -d 'List the channels of a running gsmqd as JSON lines'
 complete -c gsmqd -n __fish_use_subcommand -a ping -d 'Check that a gsmqd answers'
-complete -c gsmqd -n '__fish_seen_subcommand_from channels ping' -a 'gsmq://' -d 'daemon URL'
+complete -c gsmqd -n __fish_use_subcommand -a links -d 'List the federation links of a running gsmqd as JSON lines'
+complete -c gsmqd -n '__fish_seen_subcommand_from channels ping links' -a 'gsmq://' -d 'daemon URL'
 complete -c gsmqd -s h -l help -d 'Print the options and examples'
 complete -c gsmqd -n __fish_use_subcommand -s V -l version -d 'Print the version'
 complete -c gsmqd -n __fish_use_subcommand -l config -r -F -d 'Read options from a TOML/INI file'
@@ -17,3 +18,12 @@ complete -c gsmqd -n __fish_use_subcommand -l store-retention-bytes -x -d 'Event
 complete -c gsmqd -n __fish_use_subcommand -l store-retention-age -x -d 'Events-store: drop segments older than this'
 complete -c gsmqd -n __fish_use_subcommand -l port-file -r -F -d 'Write the bound port to FILE once serving'
 complete -c gsmqd -n __fish_use_subcommand -l log-level -x -a 'debug info warn error' -d 'Least important log line written'
+complete -c gsmqd -n __fish_use_subcommand -l name -x -d "This daemon's name in a federation"
+complete -c gsmqd -n __fish_use_subcommand -l role -x -a 'node cluster core' -d 'Its tier'
+complete -c gsmqd -n __fish_use_subcommand -l upstream -x -a 'gsmq://' -d "The parent tier's daemon, [NAME=]gsmq://HOST:PORT"
+complete -c gsmqd -n __fish_use_subcommand -l peer -x -d 'A peer, NAME=gsmq://HOST:PORT'
+complete -c gsmqd -n __fish_use_subcommand -l forward -x -a 'up down peer up:store down:store peer:store' -d 'A forwarding rule'
+complete -c gsmqd -n __fish_use_subcommand -l max-hops -x -d 'Most links one message may cross'
+complete -c gsmqd -n __fish_use_subcommand -l link-backlog -x -d 'Most messages waiting for one link'
+complete -c gsmqd -n __fish_use_subcommand -l link-overflow -x -a 'refuse drop-oldest' -d 'What a full link does'
+complete -c gsmqd -n __fish_use_subcommand -l dedup-window -x -d 'Ids of messages that came over links, remembered'

@@ -10,7 +10,7 @@ packages=(
   # tests: runners and the real peers the tests start on loopback
   libgtest-dev googletest bats bats-assert bats-support jq curl man-db groff-base procps psmisc openssl
   python3 python3-grpcio python3-grpc-tools python3-paho-mqtt python3-zmq
-  mosquitto mosquitto-clients libcoap3-bin
+  mosquitto mosquitto-clients libcoap3-bin iproute2
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -32,4 +32,11 @@ void add_hop(std::map<std::string, std::string>& meta, std::string_view self) {
   hops += self;
 }
 
+void restore_forwarded_channel(std::string& channel, std::map<std::string, std::string>& meta) {
+  const auto it = meta.find(std::string(kChannelKey));
+  if (it == meta.end()) return;
+  channel = it->second;
+  meta.erase(it);
+}
+
 }  // namespace gsmq::federation

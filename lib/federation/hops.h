@@ -12,6 +12,10 @@
 namespace gsmq::federation {
 
 inline constexpr std::string_view kHopsKey = "gsmq.hops";  // "node1,cluster1": daemons passed, in order
+// On a message that crosses a link for the far side's events-store rather than its queue.
+inline constexpr std::string_view kKindKey = "gsmq.kind";  // "store"
+// On a message in a link's outbox: the channel it goes to on the far side.
+inline constexpr std::string_view kChannelKey = "gsmq.channel";
 
 // The daemons `meta` says the message passed through (empty: it never crossed a link).
 std::vector<std::string> hops_of(const std::map<std::string, std::string>& meta);
@@ -23,5 +27,7 @@ bool may_forward(const std::vector<std::string>& hops, std::string_view self, st
                  size_t max_hops);
 // `self` appended to the hops in `meta` (done by the sending daemon, once per hop).
 void add_hop(std::map<std::string, std::string>& meta, std::string_view self);
+// A message taken from an outbox gets the channel it goes to on the far side back.
+void restore_forwarded_channel(std::string& channel, std::map<std::string, std::string>& meta);
 
 }  // namespace gsmq::federation

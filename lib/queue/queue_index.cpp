@@ -168,6 +168,17 @@ TickResult QueueIndex::tick(Micros now) {
   return r;
 }
 
+size_t QueueIndex::drop_oldest(size_t n, std::vector<QueuedMessage>& removed) {
+  size_t done = 0;
+  for (ReadyLane& lane : lanes_) {  // lowest priority first
+    while (done < n && !lane.empty()) {
+      drop(take_ready(lane), removed, counters_.dropped);
+      ++done;
+    }
+  }
+  return done;
+}
+
 size_t QueueIndex::purge(std::vector<QueuedMessage>* removed) {
   const size_t n = ready() + delayed();
   const auto remove = [&](const Entry& e) {

@@ -66,6 +66,7 @@ struct QueueCounters {  // since this QueueIndex was created (restore() counts n
   uint64_t rejected = 0;
   uint64_t purged = 0;
   uint64_t unreceived = 0;   // deliveries given back uncounted (prefetched, never handed on)
+  uint64_t dropped = 0;      // removed by drop_oldest to make room
 
   friend bool operator==(const QueueCounters&, const QueueCounters&) = default;
 };
@@ -117,6 +118,11 @@ class QueueIndex {
   // them there (for the daemon to record). In-flight messages stay: their consumers may still
   // ack them (as RabbitMQ's queue.purge does). Time stands still: nothing is ticked.
   size_t purge(std::vector<QueuedMessage>* removed = nullptr);
+
+  // Makes room: removes up to `n` ready messages, the oldest of the lowest priority first
+  // (what matters least and has waited longest), appending them to `removed`; returns how
+  // many it removed. In-flight and delayed messages stay.
+  size_t drop_oldest(size_t n, std::vector<QueuedMessage>& removed);
 
   // Recovery after a restart: puts a message back in flight until visible_until (due-work
   // hands it back, or dead-letters it, once that has passed; so a handed-out message whose

@@ -114,8 +114,13 @@ DurableQueue& Broker::queue(const std::string& channel) {
   auto it = queues_.find(channel);
   if (it != queues_.end()) return *it->second;
   // Opening may throw (file system errors): then nothing is registered.
+  QueueOptions o = options_.queue;
+  if (channel.rfind(kOutboxPrefix, 0) == 0) {
+    o = options_.outbox;
+    o.outbox = true;
+  }
   auto q = std::make_unique<DurableQueue>(channel, options_.data_dir / "queues" / channel_dir_name(channel), committer_,
-                                          options_.queue,
+                                          o,
                                           [this](std::vector<v1::Message> m, std::function<void(bool)> committed) {
                                             forward(std::move(m), std::move(committed));
                                           });
@@ -136,85 +141,144 @@ namespace {
 struct BatchJoin {
   std::mutex mutex;
   std::vector<v1::SendResult> results;
-  size_t remaining;
+  size_t remaining = 0;
   std::function<void(std::vector<v1::SendResult>)> done;
 };
 
-// Splits a batch by channel, keeping each message's position for the results. A message
-// too large for one log record is refused here, on its own, instead of failing the
-// whole group it would be written with.
-std::map<std::string, std::vector<size_t>> group_by_channel(const std::vector<v1::Message>& messages,
-                                                            std::vector<v1::SendResult>& results) {
-  std::map<std::string, std::vector<size_t>> groups;
-  for (size_t i = 0; i < messages.size(); ++i) {
-    if (std::string why = invalid_field(messages[i]); !why.empty()) {
-      results[i].set_error(why);
-      continue;
-    }
-    const size_t size = message_record_size(messages[i]);
-    if (size > store::format::kMaxRecordPayload) {
-      results[i].set_error("message too large to store: " + std::to_string(size) +
-                           " bytes with its envelope, at most " + std::to_string(store::format::kMaxRecordPayload));
-      continue;
-    }
-    groups[messages[i].channel()].push_back(i);
-  }
-  return groups;
+// Why a message cannot be stored at all ("" when it can): the envelope's rules, and a
+// size that fits one log record (refused on its own, not failing the group it would be
+// written with).
+std::string refusal(const v1::Message& m) {
+  if (std::string why = invalid_field(m); !why.empty()) return why;
+  const size_t size = message_record_size(m);
+  if (size > store::format::kMaxRecordPayload)
+    return "message too large to store: " + std::to_string(size) + " bytes with its envelope, at most " +
+           std::to_string(store::format::kMaxRecordPayload);
+  return "";
 }
 
-template <typename Channel, typename Fn>
-void send_grouped(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done,
-                  Fn channel_for) {
+// One message to write: to a queue or an events-store channel; `origin` is the position
+// of the message it was accepted as (a link's outbox copy shares its original's result).
+struct Write {
+  size_t origin;
+  bool to_store;
+  bool copy;
+  v1::Message message;
+};
+}  // namespace
+
+// Accepting a batch: each message is validated and stamped; federation (when there is
+// one) recognises arrivals over links that were kept already and adds the copies its
+// links forward; every channel's part is written with one commit; and the batch is
+// answered, one result per message in order, once everything it wrote is durable. A
+// message counts as stored only when its copies are too.
+void Broker::accept(std::vector<v1::Message> messages, bool to_store,
+                    std::function<void(std::vector<v1::SendResult>)> done) {
   auto join = std::make_shared<BatchJoin>();
   join->results.resize(messages.size());
-  join->done = std::move(done);
+  std::vector<Write> writes;
+  std::vector<std::string> fresh;  // ids of arrivals over links, kept once
+  std::map<std::string, size_t> outbox_counts;  // copies of this batch per outbox so far
+  writes.reserve(messages.size());
   for (size_t i = 0; i < messages.size(); ++i) {
-    if (messages[i].id().empty()) messages[i].set_id(new_message_id());
-    if (messages[i].ts() == 0) messages[i].set_ts(now_micros());
-    join->results[i].set_id(messages[i].id());
-    join->results[i].set_channel(messages[i].channel());
-  }
-  auto groups = group_by_channel(messages, join->results);
-  join->remaining = groups.size();
-  if (groups.empty()) return join->done(std::move(join->results));
-  for (auto& [channel, positions] : groups) {
-    std::vector<v1::Message> part;
-    part.reserve(positions.size());
-    for (auto p : positions) part.push_back(std::move(messages[p]));
-    Channel* target = nullptr;
-    std::string refused = channel_name_error(channel);
-    if (refused.empty()) {
-      try {
-        target = &channel_for(channel);
-      } catch (const std::exception& e) {
-        refused = "cannot open channel " + channel + ": " + e.what();
-        log::error("cannot open channel", {{"channel", channel}, {"error", e.what()}});
-      }
-    }
-    if (!target) {
-      std::lock_guard lock(join->mutex);
-      for (auto p : positions) join->results[p].set_error(refused);
-      if (--join->remaining == 0) join->done(std::move(join->results));
+    auto& m = messages[i];
+    if (m.id().empty()) m.set_id(new_message_id());
+    if (m.ts() == 0) m.set_ts(now_micros());
+    auto& r = join->results[i];
+    r.set_id(m.id());
+    r.set_channel(m.channel());
+    if (std::string why = refusal(m); !why.empty()) {
+      r.set_error(why);
       continue;
     }
-    auto on_done = [join, positions](const std::string& error, const std::vector<uint64_t>& seqs) {
+    bool store_it = to_store;
+    if (forwarding_) {
+      switch (forwarding_->arrival(m, store_it)) {
+        case Forwarding::Arrival::duplicate:
+          r.set_duplicate(true);
+          continue;
+        case Forwarding::Arrival::in_flight:
+          r.set_error("an earlier copy of message " + m.id() + " is still being stored; send it again");
+          continue;
+        case Forwarding::Arrival::fresh:
+          fresh.push_back(m.id());
+          break;
+        case Forwarding::Arrival::local:
+          break;
+      }
+      std::vector<v1::Message> copies;
+      forwarding_->copies(m, store_it, copies);
+      // A link whose backlog is full (and refuses rather than drops) refuses the message
+      // here, before anything of it is stored: the sender sees it and nothing is half done.
+      std::string full;
+      for (const auto& c : copies)
+        if (full.empty() && !queue(c.channel()).has_room(outbox_counts[c.channel()] + 1))
+          full = "the link's backlog " + c.channel() + " is full";
+      if (!full.empty()) {
+        r.set_error(full);
+        continue;
+      }
+      for (auto& c : copies) {
+        ++outbox_counts[c.channel()];
+        writes.push_back({i, false, true, std::move(c)});
+      }
+    }
+    writes.push_back({i, store_it, false, std::move(m)});
+  }
+
+  // With arrivals over links, the answer waits until the record that they were kept is
+  // durable too: a sender that retries after a lost answer is then recognised.
+  join->done = [this, fresh = std::move(fresh), done = std::move(done)](std::vector<v1::SendResult> results) mutable {
+    if (fresh.empty() || !forwarding_) return done(std::move(results));
+    std::vector<std::string> kept, lost;
+    std::map<std::string, bool> ok;
+    for (const auto& r : results) ok[r.id()] = r.error().empty();
+    for (auto& id : fresh) (ok[id] ? kept : lost).push_back(std::move(id));
+    if (!lost.empty()) forwarding_->arrived(std::move(lost), false, [] {});
+    auto answer = std::make_shared<std::vector<v1::SendResult>>(std::move(results));
+    forwarding_->arrived(std::move(kept), true, [answer, done = std::move(done)] { done(std::move(*answer)); });
+  };
+
+  std::map<std::pair<bool, std::string>, std::vector<size_t>> groups;  // (to_store, channel) -> writes
+  for (size_t w = 0; w < writes.size(); ++w) groups[{writes[w].to_store, writes[w].message.channel()}].push_back(w);
+  join->remaining = groups.size();
+  if (groups.empty()) return join->done(std::move(join->results));
+  auto shared_writes = std::make_shared<std::vector<Write>>(std::move(writes));
+  for (auto& [key, members] : groups) {
+    const auto& [store_group, channel] = key;
+    std::vector<v1::Message> part;
+    part.reserve(members.size());
+    for (auto w : members) part.push_back((*shared_writes)[w].message);
+    auto on_done = [join, shared_writes, members, channel](const std::string& error, const std::vector<uint64_t>& seqs) {
       std::lock_guard lock(join->mutex);
-      for (size_t k = 0; k < positions.size(); ++k) {
-        if (error.empty()) join->results[positions[k]].set_seq(seqs[k]);
-        else join->results[positions[k]].set_error(error);
+      for (size_t k = 0; k < members.size(); ++k) {
+        const Write& w = (*shared_writes)[members[k]];
+        auto& r = join->results[w.origin];
+        if (!error.empty()) {
+          if (r.error().empty()) r.set_error(w.copy ? "cannot forward it (" + channel + "): " + error : error);
+        } else if (!w.copy) {
+          r.set_seq(seqs[k]);
+        }
       }
       if (--join->remaining == 0) join->done(std::move(join->results));
     };
-    if constexpr (std::is_same_v<Channel, DurableQueue>) target->send(std::move(part), std::move(on_done));
-    else target->publish(std::move(part), std::move(on_done));
+    std::string refused = channel_name_error(channel);
+    try {
+      if (refused.empty()) {
+        if (store_group) store(channel).publish(std::move(part), std::move(on_done));
+        else queue(channel).send(std::move(part), std::move(on_done));
+        continue;
+      }
+    } catch (const std::exception& e) {
+      refused = "cannot open channel " + channel + ": " + e.what();
+      log::error("cannot open channel", {{"channel", channel}, {"error", e.what()}});
+    }
+    on_done(refused, {});
   }
 }
-}  // namespace
 
 void Broker::send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done) {
-  send_grouped<DurableQueue>(std::move(messages), std::move(done), [this](const std::string& c) -> DurableQueue& {
-    return queue(c);
-  });
+  accept(std::move(messages), false, std::move(done));
 }
 
 void Broker::forward(std::vector<v1::Message> messages, std::function<void(bool)> committed) {
@@ -308,12 +372,7 @@ std::vector<std::string> Broker::settle(const google::protobuf::RepeatedPtrField
 
 void Broker::publish(v1::EventKind kind, std::vector<v1::Message> messages,
                      std::function<void(std::vector<v1::SendResult>)> done) {
-  if (kind == v1::EVENTS_STORE) {
-    send_grouped<EventStore>(std::move(messages), std::move(done), [this](const std::string& c) -> EventStore& {
-      return store(c);
-    });
-    return;
-  }
+  if (kind == v1::EVENTS_STORE) return accept(std::move(messages), true, std::move(done));
   // Real time: hand to whoever is subscribed now; nobody subscribed means nobody gets it.
   std::vector<v1::SendResult> results(messages.size());
   std::map<std::string, std::pair<uint64_t, uint64_t>> counts;  // published, dropped
@@ -404,6 +463,7 @@ std::vector<v1::ChannelInfo> Broker::list_channels() {
     info.set_in_flight(f.in_flight);
     info.set_delayed(f.delayed);
     info.set_dead_lettered(f.dead_lettered);
+    info.set_dropped(f.dropped);
     info.set_expired(f.expired);
     info.set_sent(f.enqueued);
     info.set_delivered(f.delivered);

@@ -15,6 +15,7 @@
 #include "gsmq/v1/broker.pb.h"
 #include "server/durable_queue.h"
 #include "server/event_store.h"
+#include "server/forwarding.h"
 #include "server/request_router.h"
 #include "server/subscriber_groups.h"
 #include "store/committer.h"
@@ -27,6 +28,9 @@ struct BrokerOptions {
   store::FsyncPolicy fsync = store::FsyncPolicy::batch;
   Duration commit_window{0};
   QueueOptions queue;
+  // The queues whose names begin with kOutboxPrefix: federation links' outboxes, with the
+  // links' backlog limit and overflow policy (outbox is set for them).
+  QueueOptions outbox;
   StoreOptions store;
   size_t subscriber_buffer = 100000;  // real-time events waiting for a slow subscriber
 };
@@ -57,6 +61,11 @@ class Broker {
 
   RequestRouter& requests() { return requests_; }
 
+  // Federation's part in accepting messages (server/forwarding.h); nullptr: none. Set
+  // before serving; the Forwarding must outlive the Broker's use of it.
+  void set_forwarding(Forwarding* forwarding) { forwarding_ = forwarding; }
+  store::Committer& committer() { return committer_; }
+
   std::vector<v1::ChannelInfo> list_channels();
   void stop();
 
@@ -65,6 +74,9 @@ class Broker {
   DurableQueue* existing_queue(const std::string& channel);  // nullptr when not open
   void housekeeping();
   void forward(std::vector<v1::Message> messages, std::function<void(bool)> committed);
+  // The one path by which messages are stored (queue sends, events-store publishes,
+  // arrivals over links): see broker.cpp.
+  void accept(std::vector<v1::Message> messages, bool to_store, std::function<void(std::vector<v1::SendResult>)> done);
 
   BrokerOptions options_;
   int lock_fd_ = -1;
@@ -82,6 +94,7 @@ class Broker {
   };
   std::map<std::string, Rate> rates_;
 
+  Forwarding* forwarding_ = nullptr;
   std::atomic<bool> stopping_{false};
   std::thread housekeeper_;
 };

@@ -294,6 +294,13 @@ Status BrokerService::Ping(grpc::ServerContext*, const v1::PingRequest*, v1::Pin
   response->set_uptime_us(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count());
   response->set_data_dir(broker_.options().data_dir.string());
+  response->set_name(name_);
+  response->set_role(role_);
+  return Status::OK;
+}
+
+Status BrokerService::ListLinks(grpc::ServerContext*, const v1::ListLinksRequest*, v1::ListLinksResponse* response) {
+  if (links_) *response = links_();
   return Status::OK;
 }
 

@@ -3,6 +3,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
+#include <string>
 
 #include "gsmq/v1/broker.grpc.pb.h"
 #include "server/broker.h"
@@ -18,6 +20,14 @@ class BrokerService final : public v1::Broker::Service {
   // so that grpc::Server::Shutdown need not wait for its deadline.
   void shutdown() { stopping_ = true; }
 
+  // A federated daemon's name and role (Ping says them) and its links (ListLinks); set
+  // before serving. Without, Ping leaves them empty and ListLinks lists none.
+  void set_federation(std::string name, std::string role, std::function<v1::ListLinksResponse()> links) {
+    name_ = std::move(name);
+    role_ = std::move(role);
+    links_ = std::move(links);
+  }
+
   grpc::Status Send(grpc::ServerContext*, const v1::SendRequest*, v1::SendResponse*) override;
   grpc::Status SendStream(grpc::ServerContext*, grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>*) override;
   grpc::Status Receive(grpc::ServerContext*, const v1::ReceiveRequest*, v1::ReceiveResponse*) override;
@@ -32,10 +42,13 @@ class BrokerService final : public v1::Broker::Service {
   grpc::Status Respond(grpc::ServerContext*, grpc::ServerReaderWriter<v1::RespondResponse, v1::RespondRequest>*) override;
   grpc::Status ListChannels(grpc::ServerContext*, const v1::ListChannelsRequest*, v1::ListChannelsResponse*) override;
   grpc::Status Ping(grpc::ServerContext*, const v1::PingRequest*, v1::PingResponse*) override;
+  grpc::Status ListLinks(grpc::ServerContext*, const v1::ListLinksRequest*, v1::ListLinksResponse*) override;
 
  private:
   Broker& broker_;
   std::atomic<bool> stopping_{false};
+  std::string name_, role_;
+  std::function<v1::ListLinksResponse()> links_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

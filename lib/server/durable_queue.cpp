@@ -18,15 +18,16 @@ namespace {
 // nothing but failures at 800k messages a second. Memory does not depend on it (LiveSeqs).
 constexpr uint64_t kMaxQueueSeqStep = uint64_t{1} << 32;
 
-queue::QueuedMessage index_entry(const v1::Message& m, uint64_t seq, int64_t arrival_us) {
+queue::QueuedMessage index_entry(const v1::Message& m, uint64_t seq, int64_t arrival_us, bool outbox) {
   queue::QueuedMessage e{};
   e.seq = seq;
+  e.size = static_cast<uint32_t>(std::min<size_t>(m.body().size(), UINT32_MAX));
+  e.priority = static_cast<uint8_t>(std::min<uint32_t>(m.priority(), 9));
+  if (outbox) return e;  // the message's policies apply where it is going
   e.deliver_at = m.delay_ms() > 0 ? arrival_us + m.delay_ms() * 1000 : 0;
   e.expire_at = m.ttl_ms() > 0 ? arrival_us + m.ttl_ms() * 1000 : 0;
-  e.size = static_cast<uint32_t>(std::min<size_t>(m.body().size(), UINT32_MAX));
   e.receive_count = 0;
   e.max_receives = static_cast<uint16_t>(std::min<uint32_t>(m.max_receives(), UINT16_MAX));
-  e.priority = static_cast<uint8_t>(std::min<uint32_t>(m.priority(), 9));
   e.has_dead_letter = !m.dead_letter().empty();
   return e;
 }
@@ -84,7 +85,7 @@ void DurableQueue::recover() {
       return;
     }
     judged(continuity.offer(record.seq));
-    pending = index_entry(record.message, record.seq, record.arrival_us);
+    pending = index_entry(record.message, record.seq, record.arrival_us, options_.outbox);
     pending->location = loc.to_u64();
   });
   judged(continuity.finish());
@@ -148,6 +149,12 @@ void DurableQueue::recover() {
                                   {"next_seq", std::to_string(next_seq_)}});
 }
 
+bool DurableQueue::has_room(size_t n) {
+  if (options_.max_depth == 0 || options_.drop_oldest) return true;  // dropping makes room, if need be of n itself
+  std::lock_guard lock(mutex_);
+  return index_.depth() + pending_ + n <= options_.max_depth;
+}
+
 void DurableQueue::send(std::vector<v1::Message> messages, SendDone done) {
   const size_t n = messages.size();
   if (n == 0) return done("", {});
@@ -157,21 +164,55 @@ void DurableQueue::send(std::vector<v1::Message> messages, SendDone done) {
   auto entries = std::make_shared<std::vector<queue::QueuedMessage>>(n);
   for (size_t i = 0; i < n; ++i) {
     records[i] = {kMessageRecord, encode_message_record(0, arrival, messages[i])};
-    (*entries)[i] = index_entry(messages[i], 0, arrival);
+    (*entries)[i] = index_entry(messages[i], 0, arrival, options_.outbox);
   }
   std::unique_lock lock(mutex_);
+  size_t skipped = 0;  // with drop_oldest: the oldest of this batch itself, never written
   if (options_.max_depth > 0 && index_.depth() + pending_ + n > options_.max_depth) {
-    lock.unlock();
-    return done("channel " + name_ + " is full (" + std::to_string(options_.max_depth) + " messages)", {});
+    const size_t over = index_.depth() + pending_ + n - options_.max_depth;
+    // Waiting messages go first, then (when they are not enough) the batch's own oldest.
+    const size_t droppable = options_.drop_oldest ? index_.ready() + n : 0;
+    if (droppable < over) {
+      lock.unlock();
+      return done("channel " + name_ + " is full (" + std::to_string(options_.max_depth) + " messages)", {});
+    }
+    std::vector<queue::QueuedMessage> dropped;
+    index_.drop_oldest(over, dropped);
+    skipped = over - dropped.size();
+    dropped_unwritten_ += skipped;
+    log::warn("dropped the oldest messages to make room",
+              {{"channel", name_}, {"messages", std::to_string(over)}});
+    if (!dropped.empty()) {
+      std::vector<uint64_t> seqs;
+      for (const auto& e : dropped) seqs.push_back(e.seq);
+      lock.unlock();
+      record_removed(seqs);
+      lock.lock();
+    }
+    if (skipped > 0) {
+      records.erase(records.begin(), records.begin() + static_cast<std::ptrdiff_t>(skipped));
+      entries->erase(entries->begin(), entries->begin() + static_cast<std::ptrdiff_t>(skipped));
+      if (records.empty()) {
+        lock.unlock();
+        return done("", std::vector<uint64_t>(n, 0));
+      }
+    }
   }
+  const size_t kept = n - skipped;
   const uint64_t first = next_seq_;
-  next_seq_ += n;
-  pending_ += n;
-  for (size_t i = 0; i < n; ++i) {
+  next_seq_ += kept;
+  pending_ += kept;
+  for (size_t i = 0; i < kept; ++i) {
     const uint64_t seq = first + i;
     set_record_seq(records[i].second, seq);
     (*entries)[i].seq = seq;
   }
+  if (skipped > 0)  // the dropped ones answer with seq 0
+    done = [skipped, done = std::move(done)](const std::string& error, const std::vector<uint64_t>& seqs) {
+      std::vector<uint64_t> all(skipped, 0);
+      all.insert(all.end(), seqs.begin(), seqs.end());
+      done(error, error.empty() ? all : seqs);
+    };
   committer_.submit(data_.get(), std::move(records),
                     [this, entries, done = std::move(done)](std::error_code ec, std::vector<store::Location> locs) {
                       std::vector<uint64_t> seqs;
@@ -533,6 +574,7 @@ QueueFigures DurableQueue::figures() {
   f.acked = c.acked;
   f.expired = c.expired;
   f.dead_lettered = dead_lettered_;
+  f.dropped = c.dropped + dropped_unwritten_;
   f.receivers = receivers_;
   return f;
 }

@@ -26,6 +26,12 @@ struct QueueOptions {
   Duration default_visibility = std::chrono::seconds(30);
   uint64_t max_depth = 0;        // waiting + in flight, 0 = unlimited
   uint64_t segment_bytes = 64ull << 20;
+  // At max_depth: drop the oldest waiting messages of the lowest priority to make room
+  // (counted as dropped), instead of refusing the send.
+  bool drop_oldest = false;
+  // A federation link's outbox: it holds messages for another daemon, where their delivery
+  // policies (delay, TTL, max receives, dead-letter channel) apply; here none does.
+  bool outbox = false;
 };
 
 // Where a queue hands messages it must move to another channel (dead-letter, requeue).
@@ -34,7 +40,7 @@ using ForwardFn = std::function<void(std::vector<v1::Message> messages, std::fun
 
 struct QueueFigures {
   uint64_t ready = 0, delayed = 0, in_flight = 0, bytes_on_disk = 0, last_seq = 0;
-  uint64_t enqueued = 0, delivered = 0, acked = 0, expired = 0, dead_lettered = 0;
+  uint64_t enqueued = 0, delivered = 0, acked = 0, expired = 0, dead_lettered = 0, dropped = 0;
   uint32_t receivers = 0;
 };
 
@@ -50,6 +56,8 @@ class DurableQueue {
   // Appends messages (their channel is this one); `done` runs once they are durable, or
   // with an error (disk full, channel full). Never blocks on I/O.
   void send(std::vector<v1::Message> messages, SendDone done);
+  // Whether a send of `n` more would be taken now: there is room, or drop_oldest makes it.
+  bool has_room(size_t n);
 
   struct ReceiveRequest {
     size_t max = 1;
@@ -117,6 +125,7 @@ class DurableQueue {
   std::multiset<uint64_t> pinned_;
   uint32_t receivers_ = 0;
   uint64_t dead_lettered_ = 0;
+  uint64_t dropped_unwritten_ = 0;  // drop_oldest: messages of a send dropped before they were written
 };
 
 }  // namespace gsmq::server

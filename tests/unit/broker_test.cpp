@@ -268,6 +268,67 @@ TEST_F(BrokerTest, UnreceivedMessagesComeBackAtOnceUncountedAlsoAfterARestart) {
   EXPECT_TRUE(receive("dlq", 10, 30s).empty());
 }
 
+// A Forwarding that copies every message on channel "up/..." to the outbox "$out/x", and
+// treats messages whose meta has "via" as arrivals over a link: "seen" ones as duplicates,
+// "busy" ones as in flight.
+class StubForwarding : public Forwarding {
+ public:
+  Arrival arrival(v1::Message& m, bool& to_store) override {
+    to_store = false;
+    const auto via = m.meta().find("via");
+    if (via == m.meta().end()) return Arrival::local;
+    if (via->second == "seen") return Arrival::duplicate;
+    if (via->second == "busy") return Arrival::in_flight;
+    return Arrival::fresh;
+  }
+  void arrived(std::vector<std::string> ids, bool ok, std::function<void()> done) override {
+    for (auto& id : ids) (ok ? kept : lost).push_back(id);
+    done();
+  }
+  void copies(const v1::Message& m, bool, std::vector<v1::Message>& out) override {
+    if (m.channel().rfind("up/", 0) != 0) return;
+    v1::Message c = m;
+    c.set_channel("$out/x");
+    out.push_back(c);
+  }
+  std::vector<std::string> kept, lost;
+};
+
+TEST_F(BrokerTest, AForwardedMessageIsStoredWithItsOutboxCopyAndArrivalsAreKeptOnce) {
+  BrokerOptions o;
+  o.data_dir = dir_.path() / "data";
+  o.fsync = store::FsyncPolicy::never;
+  o.outbox.max_depth = 2;
+  broker_ = std::make_unique<Broker>(o);
+  StubForwarding forwarding;
+  broker_->set_forwarding(&forwarding);
+  auto results = send({msg("up/a", "1"), msg("local", "2")});
+  EXPECT_EQ(results[0].error(), "");
+  EXPECT_EQ(bodies(receive("$out/x", 10, 30s)), std::vector<std::string>{"1"});
+  EXPECT_EQ(bodies(receive("up/a", 10, 30s)), std::vector<std::string>{"1"});
+
+  v1::Message seen = msg("in", "dup"), busy = msg("in", "busy"), fresh = msg("in", "new");
+  (*seen.mutable_meta())["via"] = "seen";
+  (*busy.mutable_meta())["via"] = "busy";
+  (*fresh.mutable_meta())["via"] = "link";
+  fresh.set_id("fresh-1");
+  results = send({seen, busy, fresh});
+  EXPECT_EQ(results[0].error(), "");
+  EXPECT_TRUE(results[0].duplicate());
+  EXPECT_NE(results[1].error().find("still being stored"), std::string::npos);
+  EXPECT_EQ(results[2].error(), "");
+  EXPECT_EQ(bodies(receive("in", 10, 30s)), std::vector<std::string>{"new"});  // the duplicate was not stored
+  EXPECT_EQ(forwarding.kept, std::vector<std::string>{"fresh-1"});
+
+  // The outbox holds two (it has one, in flight): a batch that would overflow it is
+  // refused whole, nothing of it stored.
+  results = send({msg("up/b", "3"), msg("up/b", "4")});
+  EXPECT_EQ(results[0].error(), "");
+  EXPECT_NE(results[1].error().find("the link's backlog $out/x is full"), std::string::npos);
+  EXPECT_EQ(bodies(receive("up/b", 10, 30s)), std::vector<std::string>{"3"});
+  broker_->set_forwarding(nullptr);
+}
+
 TEST_F(BrokerTest, PeekTakesNothing) {
   open();
   send({msg("q", "a"), msg("q", "b")});

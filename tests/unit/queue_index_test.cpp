@@ -441,3 +441,23 @@ TEST(QueueIndexTest, LongBacklogWithScatteredExpiriesStaysInOrder) {
 
 }  // namespace
 }  // namespace gsmq::queue
+
+namespace gsmq::queue {
+namespace {
+
+TEST(QueueIndexTest, DropOldestTakesTheLowestPriorityOldestWaitingFirst) {
+  QueueIndex q;
+  const uint8_t priorities[] = {5, 0, 9, 0, 5};
+  for (uint64_t seq = 1; seq <= 5; ++seq) ASSERT_TRUE(q.enqueue(msg(seq, priorities[seq - 1])));
+  q.take(1, 0, kVisibility);  // seq 3 (priority 9) is in flight: not droppable
+  std::vector<QueuedMessage> dropped;
+  EXPECT_EQ(q.drop_oldest(3, dropped), 3u);
+  EXPECT_EQ(seqs(dropped), (Seqs{2, 4, 1}));
+  EXPECT_EQ(q.counters().dropped, 3u);
+  EXPECT_EQ(q.drop_oldest(5, dropped), 1u);  // only seq 5 is left waiting
+  EXPECT_EQ(q.in_flight(), 1u);
+  EXPECT_EQ(q.ready(), 0u);
+}
+
+}  // namespace
+}  // namespace gsmq::queue

@@ -3,7 +3,8 @@
 
 #include "cli/tool.h"
 #include "endpoint/gsmq/admin.h"
-#include "server/daemon.h"
+#include "daemon/daemon.h"
+#include "federation/federation.h"
 #include "util/log.h"
 
 int main(int argc, char** argv) {
@@ -13,8 +14,8 @@ int main(int argc, char** argv) {
                "gsmqd"};
   app.set_version_flag("-V,--version", version_text("gsmqd"));
   app.set_config("--config", "", "Read options from a TOML/INI file (keys are the long flag names)");
-  server::DaemonOptions options;
-  std::string data_dir = server::default_data_dir();
+  daemon::DaemonOptions options;
+  std::string data_dir = daemon::default_data_dir();
   std::string fsync = "batch", commit_window = "0", visibility = "30s", segment_size = "64MiB";
   std::string retention_bytes = "0", retention_age = "0", log_level = "info";
   app.add_option("-l,--listen", options.listen, "Address to serve gRPC on, HOST:PORT (port 0 picks a free one)")
@@ -39,11 +40,30 @@ int main(int argc, char** argv) {
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
+  // Federation (docs/federation.md).
+  std::string name, role, upstream, link_backlog = "1000000", link_overflow = "refuse";
+  std::vector<std::string> peers, forward_rules;
+  size_t max_hops = 8, dedup_window = 1000000;
+  app.add_option("--name", name, "This daemon's name in a federation (unique; joins the federation)");
+  app.add_option("--role", role, "Its tier: node, cluster or core")->check(CLI::IsMember({"node", "cluster", "core"}));
+  app.add_option("--upstream", upstream, "The parent tier's daemon, [NAME=]gsmq://HOST:PORT (this daemon dials it)");
+  app.add_option("--peer", peers, "A peer, NAME=gsmq://HOST:PORT (repeatable; the name that sorts first dials)");
+  app.add_option("--forward", forward_rules,
+                 "A forwarding rule, 'up|down|peer[:store] FILTER [to NAME] [as TEMPLATE]' (repeatable)");
+  app.add_option("--max-hops", max_hops, "Most links one message may cross")->capture_default_str()->check(CLI::Range(1, 64));
+  app.add_option("--link-backlog", link_backlog, "Most messages waiting for one link (its outbox)")->capture_default_str();
+  app.add_option("--link-overflow", link_overflow, "A full link: refuse new messages for it, or drop its oldest")
+      ->check(CLI::IsMember({"refuse", "drop-oldest"}))
+      ->capture_default_str();
+  app.add_option("--dedup-window", dedup_window, "Ids of messages that came over links, remembered to drop repeats")
+      ->capture_default_str();
   std::string admin_url = "gsmq://127.0.0.1:7878";
   auto* channels = app.add_subcommand("channels", "List the channels of a running gsmqd as JSON lines, then exit");
   channels->add_option("URL", admin_url, "The daemon, gsmq://HOST:PORT")->capture_default_str();
   auto* ping = app.add_subcommand("ping", "Check that a gsmqd answers (JSON on stdout; exit 4 if not), then exit");
   ping->add_option("URL", admin_url, "The daemon, gsmq://HOST:PORT")->capture_default_str();
+  auto* links = app.add_subcommand("links", "List the federation links of a running gsmqd as JSON lines, then exit");
+  links->add_option("URL", admin_url, "The daemon, gsmq://HOST:PORT")->capture_default_str();
   app.require_subcommand(0, 1);
   app.footer(
       "Examples:\n"
@@ -52,13 +72,16 @@ int main(int argc, char** argv) {
       "  gsmqd ping                              # is it up?\n"
       "  gsmqd --listen 0.0.0.0:7878 --data-dir /srv/gsmq --fsync always\n"
       "  gsmqd --listen 127.0.0.1:0 --port-file /tmp/gsmqd.port --data-dir /tmp/q\n"
+      "  gsmqd --name site1 --role node --upstream gsmq://cluster:7878 --forward 'up sensors/# as site1/{channel}'\n"
+      "  gsmqd links | jq -c '{link, state, backlog}'\n"
       "Exit status: 0 stopped cleanly, 2 usage, 4 cannot listen or data directory in use, 7 internal.\n"
       "See gsmqd(8) and gsmq(7).");
 
   return run_tool(app, argc, argv, [&] {
-    if (channels->parsed() || ping->parsed()) {
+    if (channels->parsed() || ping->parsed() || links->parsed()) {
       std::vector<nlohmann::ordered_json> lines;
       if (channels->parsed()) lines = gsmqd::list_channels(admin_url);
+      else if (links->parsed()) lines = gsmqd::list_links(admin_url);
       else lines.push_back(gsmqd::ping(admin_url));
       for (const auto& j : lines) std::printf("%s\n", j.dump().c_str());
       return static_cast<int>(kExitOk);
@@ -84,8 +107,37 @@ int main(int argc, char** argv) {
     options.broker.store.segment_bytes = options.broker.queue.segment_bytes;
     options.broker.store.retention_bytes = size("--store-retention-bytes", retention_bytes);
     options.broker.store.retention_age = duration("--store-retention-age", retention_age);
+    options.broker.outbox = options.broker.queue;
+    options.broker.outbox.max_depth = size("--link-backlog", link_backlog);
+    options.broker.outbox.drop_oldest = link_overflow == "drop-oldest";
+    if (!name.empty()) {
+      federation::FederationOptions f;
+      f.name = name;
+      f.role = role.empty() ? "node" : role;
+      f.max_hops = max_hops;
+      f.dedup_window = dedup_window;
+      std::string error;
+      if (!upstream.empty()) {
+        f.upstream = federation::parse_neighbour(upstream, false, error);
+        if (!f.upstream) throw ToolError(kExitUsage, "--upstream: " + error);
+      }
+      for (const auto& p : peers) {
+        auto n = federation::parse_neighbour(p, true, error);
+        if (!n) throw ToolError(kExitUsage, "--peer: " + error);
+        if (n->name == name) throw ToolError(kExitUsage, "--peer " + p + ": that is this daemon's own name");
+        f.peers.push_back(*n);
+      }
+      for (const auto& text : forward_rules) {
+        auto rule = federation::parse_forward_rule(text, error);
+        if (!rule) throw ToolError(kExitUsage, "--forward '" + text + "': " + error);
+        f.rules.push_back(*rule);
+      }
+      options.federation = std::move(f);
+    } else if (!upstream.empty() || !peers.empty() || !forward_rules.empty()) {
+      throw ToolError(kExitUsage, "--upstream, --peer and --forward need --name (this daemon's name in the federation)");
+    }
     try {
-      return server::run_daemon(options);
+      return daemon::run_daemon(options);
     } catch (const std::runtime_error& e) {
       if (dynamic_cast<const ToolError*>(&e)) throw;
       throw ToolError(kExitUnavailable, e.what());

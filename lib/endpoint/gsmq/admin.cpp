@@ -42,6 +42,7 @@ std::vector<nlohmann::ordered_json> list_channels(const std::string& url) {
     j["consumers"] = ch.consumers();
     j["bytes"] = ch.bytes();
     j["last_seq"] = ch.last_seq();
+    if (ch.dropped() > 0) j["dropped"] = ch.dropped();
     out.push_back(std::move(j));
   }
   return out;
@@ -58,7 +59,36 @@ nlohmann::ordered_json ping(const std::string& url) {
   j["uptime_us"] = response.uptime_us();
   j["data_dir"] = response.data_dir();
   j["address"] = c->target;
+  if (!response.name().empty()) j["name"] = response.name();
+  if (!response.role().empty()) j["role"] = response.role();
   return j;
+}
+
+std::vector<nlohmann::ordered_json> list_links(const std::string& url) {
+  auto c = connect_url(url);
+  grpc::ClientContext context;
+  v1::ListLinksResponse response;
+  const auto status = c->stub->ListLinks(with_deadline(context), v1::ListLinksRequest{}, &response);
+  if (!status.ok()) throw ToolError(kExitUnavailable, describe(*c, status));
+  std::vector<nlohmann::ordered_json> out;
+  for (const auto& l : response.links()) {
+    nlohmann::ordered_json j;
+    j["link"] = l.name();
+    j["direction"] = l.direction();
+    j["state"] = l.state();
+    if (!l.url().empty()) j["url"] = l.url();
+    j["backlog"] = l.backlog();
+    j["forwarded"] = l.forwarded();
+    j["received"] = l.received();
+    j["dropped"] = l.dropped();
+    j["looped"] = l.looped();
+    j["deduplicated"] = response.deduplicated();
+    j["rtt_us"] = l.rtt_us();
+    j["consumers"] = l.consumers();
+    if (!l.last_error().empty()) j["last_error"] = l.last_error();
+    out.push_back(std::move(j));
+  }
+  return out;
 }
 
 }  // namespace gsmq::gsmqd

@@ -1,4 +1,4 @@
-// Administrative calls to a running gsmqd (gsmqd channels / gsmqd ping): the answers as
+// Administrative calls to a running gsmqd (gsmqd channels / ping / links): the answers as
 // JSON objects, ready to print as JSON lines.
 #pragma once
 
@@ -12,5 +12,7 @@ namespace gsmq::gsmqd {
 // ToolError(kExitUnavailable) when the daemon cannot be reached.
 std::vector<nlohmann::ordered_json> list_channels(const std::string& url);
 nlohmann::ordered_json ping(const std::string& url);
+// One object per federation link (gsmqd links).
+std::vector<nlohmann::ordered_json> list_links(const std::string& url);
 
 }  // namespace gsmq::gsmqd

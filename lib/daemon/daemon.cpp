@@ -1,4 +1,4 @@
-#include "server/daemon.h"
+#include "daemon/daemon.h"
 
 #include <cstdlib>
 #include <fstream>
@@ -14,7 +14,7 @@
 #include "util/log.h"
 #include "util/signals.h"
 
-namespace gsmq::server {
+namespace gsmq::daemon {
 
 std::string default_data_dir() {
   if (const char* env = std::getenv("GSMQ_DATA_DIR"); env && *env) return env;
@@ -25,8 +25,13 @@ std::string default_data_dir() {
 }
 
 int run_daemon(const DaemonOptions& options) {
-  Broker broker(options.broker);
-  BrokerService service(broker);
+  server::Broker broker(options.broker);
+  server::BrokerService service(broker);
+  std::unique_ptr<federation::Federation> federated;
+  if (options.federation) {
+    federated = std::make_unique<federation::Federation>(broker, *options.federation);
+    service.set_federation(options.federation->name, options.federation->role, [&] { return federated->links(); });
+  }
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
@@ -48,16 +53,23 @@ int run_daemon(const DaemonOptions& options) {
                           {"data_dir", options.broker.data_dir.string()},
                           {"fsync", std::string(store::to_string(options.broker.fsync))},
                           {"version", GSMQ_VERSION}});
+  if (federated) {
+    log::info("federated", {{"name", options.federation->name}, {"role", options.federation->role},
+                            {"rules", std::to_string(options.federation->rules.size())}});
+    federated->start();
+  }
 
   pollfd p{stop_fd(), POLLIN, 0};
   while (!stop_requested()) ::poll(&p, 1, 1000);
   log::info("stopping: finishing requests in flight");
+  if (federated) federated->stop();  // the links' pumps drain first, while the broker serves
   service.shutdown();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
   server->Wait();
   broker.stop();
+  federated.reset();
   log::info("stopped");
   return kExitOk;
 }
 
-}  // namespace gsmq::server
+}  // namespace gsmq::daemon

@@ -1,0 +1,28 @@
+// Runs gsmqd: opens the Broker on the data directory, joins the federation when it has a
+// name, serves gRPC until SIGINT/SIGTERM, then stops its links and taking requests,
+// finishes what is in flight and commits everything.
+#pragma once
+
+#include <string>
+
+#include <optional>
+
+#include "federation/federation.h"
+#include "server/broker.h"
+
+namespace gsmq::daemon {
+
+struct DaemonOptions {
+  std::string listen = "127.0.0.1:7878";
+  std::string port_file;  // written with the bound port once serving (for --listen HOST:0)
+  server::BrokerOptions broker;
+  std::optional<federation::FederationOptions> federation;  // set: a federated daemon
+};
+
+// The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else
+// $XDG_DATA_HOME/gsmq, else ~/.local/share/gsmq.
+std::string default_data_dir();
+
+int run_daemon(const DaemonOptions& options);
+
+}  // namespace gsmq::daemon
