@@ -1,5 +1,6 @@
 #include "gen/load_run.h"
 
+#include <random>
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -15,6 +16,14 @@ namespace {
 constexpr size_t kMaxErrorExamples = 5;
 
 // What the run shares between producers, consumers and the reporter.
+std::string random_run_id() {
+  static constexpr char hex[] = "0123456789abcdef";
+  uint64_t r = std::random_device{}() | uint64_t{std::random_device{}()} << 32;
+  std::string id;
+  for (int i = 0; i < 12; ++i, r >>= 4) id.push_back(hex[r & 15]);
+  return id;
+}
+
 struct Run {
   const LoadOptions& options;
   Clock::time_point start;
@@ -25,6 +34,10 @@ struct Run {
   std::atomic<bool> stop_sending{false}, stop_consuming{false};
   std::mutex errors_mutex;
   std::vector<std::string> first_errors;
+
+  // Ids are unique across runs and generators ("gen-RUN-CLIENT-SEQ"): receivers that keep a
+  // message once per id (federated gsmqd) must not take two generators' messages for one.
+  const std::string id_prefix = "gen-" + random_run_id() + "-";
 
   explicit Run(const LoadOptions& o) : options(o) {}
   int64_t system_us(Clock::time_point t) const {
@@ -126,7 +139,7 @@ void produce(Run& run, Producer& p, const PayloadTemplate* body, const PayloadTe
     if (channel) m.channel = channel->render(ctx, rng);
     m.priority = pick_priority(o.priority_mix, rng);
     m.ts = ctx.ts_us;
-    m.id = "gen-" + std::to_string(o.seed) + "-" + std::to_string(p.client) + "-" + std::to_string(seq);
+    m.id = run.id_prefix + std::to_string(p.client) + "-" + std::to_string(seq);
     // Figures per channel as generated ("" = the URL's own channel); the consumer reads it
     // back, since the sink fills in the URL's channel on the way. One meta entry keeps the
     // generator's own cost per message low: "gen" = "CLIENT:SEQ:TS_US:CHANNEL".
