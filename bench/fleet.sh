@@ -38,8 +38,9 @@ start() {  # name [flags...]: starts gsmqd NAME; its port is then $(port_of NAME
 }
 port_of() { cat "$work/$1.port"; }
 pid_of() { cat "$work/$1.pid"; }
-depth() {  # port channel
-  gsmqd channels "gsmq://127.0.0.1:$1" | jq -r --arg c "$2" 'select(.channel == $c) | .depth + .in_flight' | head -1
+depth() {  # port channel: waiting + in flight (0 while the channel does not exist)
+  gsmqd channels "gsmq://127.0.0.1:$1" 2>/dev/null |
+    jq -s --arg c "$2" '[.[] | select(.channel == $c) | .depth + .in_flight] | add // 0'
 }
 backlogs() {  # port: the sum of the backlogs of the links a daemon dials
   gsmqd links "gsmq://127.0.0.1:$1" | jq -s '[.[] | select(.url != null) | .backlog] | add // 0'
@@ -108,7 +109,7 @@ restarted=$(date +%s.%N)
 expected=$(( per_node * nodes ))
 for _ in $(seq 3000); do
   got=0
-  for i in $(seq "$nodes"); do got=$(( got + $(depth "$core" "fleet/node$i/outage" || echo 0) )); done
+  for i in $(seq "$nodes"); do got=$(( got + $(depth "$core" "fleet/node$i/outage") )); done
   [ "$got" -ge "$expected" ] && break
   sleep 0.2
 done
