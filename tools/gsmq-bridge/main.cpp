@@ -2,7 +2,7 @@
 #include <cstdio>
 
 #include "cli/tool.h"
-#include "endpoint/tee_sink.h"
+#include "pipeline/tee_sink.h"
 #include "envelope/output_template.h"
 #include "pipeline/filter.h"
 

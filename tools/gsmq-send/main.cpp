@@ -3,7 +3,7 @@
 #include <mutex>
 
 #include "cli/tool.h"
-#include "endpoint/list_source.h"
+#include "pipeline/list_source.h"
 
 int main(int argc, char** argv) {
   using namespace gsmq;

@@ -1,4 +1,4 @@
-#include "endpoint/exec_sink.h"
+#include "pipeline/exec_sink.h"
 
 #include <cerrno>
 #include <cstring>

@@ -1,4 +1,4 @@
-#include "endpoint/tee_sink.h"
+#include "pipeline/tee_sink.h"
 
 #include <mutex>
 
