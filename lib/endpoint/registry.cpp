@@ -5,7 +5,7 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/coap_endpoint.h"
 #include "endpoint/file_endpoint.h"
-#include "endpoint/gsmq_endpoint.h"
+#include "endpoint/gsmqd_client/registration.h"
 #include "endpoint/http_endpoint.h"
 #include "endpoint/mqtt_endpoint.h"
 #include "endpoint/stdio_endpoint.h"
@@ -23,7 +23,7 @@ struct Adapter {
 constexpr std::array kAdapters = {
     Adapter{"-", open_stdio_source, open_stdio_sink},
     Adapter{"file", open_file_source, open_file_sink},
-    Adapter{"gsmq", open_gsmq_source, open_gsmq_sink},
+    Adapter{"gsmq", endpoint::gsmqd_client::open_source, endpoint::gsmqd_client::open_sink},
     Adapter{"coap", open_coap_source, open_coap_sink},
     Adapter{"coaps", open_coap_source, open_coap_sink},
     Adapter{"http", open_http_source, open_http_sink},

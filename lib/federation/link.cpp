@@ -3,7 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "endpoint/backoff.h"
-#include "endpoint/gsmq_endpoint.h"
+#include "endpoint/gsmqd_client/registration.h"
 #include "federation/hops.h"
 #include "federation/local_endpoints.h"
 #include "gsmq/v1/broker.grpc.pb.h"
@@ -109,7 +109,7 @@ void Link::run_push() {
     EndpointOptions o;
     o.kind = "queue";
     // No channel in the URL: each message goes to its own (rewritten by its rule).
-    auto sink = open_gsmq_sink(parse(with_channel(spec_.url, "", kRetryWindow)), o);
+    auto sink = endpoint::gsmqd_client::open_sink(parse(with_channel(spec_.url, "", kRetryWindow)), o);
     LocalQueueSource outbox(broker_, spec_.outbox, stopping_);
     PumpOptions p;
     p.max_in_flight = 4096;
@@ -141,7 +141,7 @@ void Link::run_pull() {
     o.follow = true;
     o.prefetch = 1024;
     StopAwareSource source(
-        open_gsmq_source(parse(with_channel(spec_.url, "$out/" + self_, kRetryWindow)), o),
+        endpoint::gsmqd_client::open_source(parse(with_channel(spec_.url, "$out/" + self_, kRetryWindow)), o),
         stopping_);
     LocalSink local(broker_);
     PumpOptions p;

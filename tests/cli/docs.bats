@@ -106,10 +106,10 @@ render() {
   text=$(render "$GSMQ_MAN_DIR/gsmq.7")
   section=$(sed -n '/^   gsmq:\/\//,/^   [a-z]*:\/\/, /p' <<<"$text")
   for key in $(grep -oE 'url\.(param|flag)\("[a-z_]+"|duration_param\("[a-z_]+"' \
-    "$GSMQ_SOURCE_DIR/lib/endpoint/gsmq/connection.cpp" | sed 's/.*("//; s/"//' | sort -u); do
+    "$GSMQ_SOURCE_DIR/lib/endpoint/gsmqd_client/connection.cpp" | sed 's/.*("//; s/"//' | sort -u); do
     grep -qE "^ {7}$key(=|\[|\$)" <<<"$section" || fail "?$key is not documented in gsmq(7) gsmq://"
   done
-  assert_equal "$(grep -c 'kDefaultPort = 7878' "$GSMQ_SOURCE_DIR/lib/endpoint/gsmq/connection.h")" 1
+  assert_equal "$(grep -c 'kDefaultPort = 7878' "$GSMQ_SOURCE_DIR/lib/endpoint/gsmqd_client/connection.h")" 1
   grep -q "port defaults to 7878" <<<"$section" || fail "the default port is not in gsmq(7) gsmq://"
 }
 

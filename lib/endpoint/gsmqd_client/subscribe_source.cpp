@@ -7,12 +7,12 @@
 #include <optional>
 #include <thread>
 
-#include "endpoint/gsmq/sources.h"
+#include "endpoint/gsmqd_client/sources.h"
 #include "rpc/message_convert.h"
 #include "util/mailbox.h"
 #include "util/signals.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 namespace {
 
 // --from: new | first | last | seq:N | time:T (µs since the epoch, or 2026-11-24T10:00:00Z) | since:DURATION
@@ -162,4 +162,4 @@ std::unique_ptr<Source> open_subscribe_source(std::shared_ptr<Connection> c) {
   return std::make_unique<SubscribeSource>(std::move(c));
 }
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

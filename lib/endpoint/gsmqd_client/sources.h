@@ -2,12 +2,12 @@
 // an events / events-store subscriber, or a request responder.
 #pragma once
 
-#include "endpoint/gsmq/connection.h"
+#include "endpoint/gsmqd_client/connection.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 
 std::unique_ptr<Source> open_queue_source(std::shared_ptr<Connection> connection);
 std::unique_ptr<Source> open_subscribe_source(std::shared_ptr<Connection> connection);
 std::unique_ptr<Source> open_respond_source(std::shared_ptr<Connection> connection);
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

@@ -1,8 +1,8 @@
-#include "endpoint/gsmq/admin.h"
+#include "endpoint/gsmqd_client/admin.h"
 
-#include "endpoint/gsmq/connection.h"
+#include "endpoint/gsmqd_client/connection.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 namespace {
 std::shared_ptr<Connection> connect_url(const std::string& text) {
   std::string error;
@@ -91,4 +91,4 @@ std::vector<nlohmann::ordered_json> list_links(const std::string& url) {
   return out;
 }
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

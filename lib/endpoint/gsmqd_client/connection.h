@@ -10,7 +10,7 @@
 #include "endpoint/endpoint.h"
 #include "gsmq/v1/broker.grpc.pb.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 
 constexpr uint16_t kDefaultPort = 7878;
 
@@ -51,4 +51,4 @@ std::string describe(const Connection& c, const grpc::Status& status);
 // name in the URL) is a usage error (2), a refused permission 6, anything else 4.
 ExitStatus exit_status_for(const grpc::Status& status);
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

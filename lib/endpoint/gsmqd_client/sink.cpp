@@ -1,4 +1,4 @@
-#include "endpoint/gsmq/sink.h"
+#include "endpoint/gsmqd_client/sink.h"
 
 #include <condition_variable>
 #include <deque>
@@ -10,7 +10,7 @@
 #include "util/program_name.h"
 #include "endpoint/sink_channel.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 namespace {
 
 constexpr size_t kMaxBatchMessages = 1024;
@@ -264,4 +264,4 @@ std::unique_ptr<Sink> open_sink(std::shared_ptr<Connection> c) {
       kind == "store" ? v1::EVENTS_STORE : v1::EVENTS);
 }
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 
 // ToolError(kExitUnavailable) when the daemon cannot be reached.
 std::vector<nlohmann::ordered_json> list_channels(const std::string& url);
@@ -15,4 +15,4 @@ nlohmann::ordered_json ping(const std::string& url);
 // One object per federation link (gsmqd links).
 std::vector<nlohmann::ordered_json> list_links(const std::string& url);
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

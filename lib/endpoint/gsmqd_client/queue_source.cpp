@@ -7,12 +7,12 @@
 #include <mutex>
 #include <thread>
 
-#include "endpoint/gsmq/sources.h"
+#include "endpoint/gsmqd_client/sources.h"
 #include "rpc/message_convert.h"
 #include "util/signals.h"
 #include "util/program_name.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 namespace {
 
 constexpr int kSettleBatch = 256;  // settlements sent at once when this many are pending
@@ -205,4 +205,4 @@ class QueueSource : public Source {
 
 std::unique_ptr<Source> open_queue_source(std::shared_ptr<Connection> c) { return std::make_unique<QueueSource>(std::move(c)); }
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

@@ -4,10 +4,10 @@
 // as a request and confirms it with the reply.
 #pragma once
 
-#include "endpoint/gsmq/connection.h"
+#include "endpoint/gsmqd_client/connection.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 
 std::unique_ptr<Sink> open_sink(std::shared_ptr<Connection> connection);
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

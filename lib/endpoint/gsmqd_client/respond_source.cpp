@@ -3,12 +3,12 @@
 #include <map>
 #include <thread>
 
-#include "endpoint/gsmq/sources.h"
+#include "endpoint/gsmqd_client/sources.h"
 #include "rpc/message_convert.h"
 #include "util/mailbox.h"
 #include "util/signals.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 namespace {
 
 class RespondSource : public Source {
@@ -92,4 +92,4 @@ std::unique_ptr<Source> open_respond_source(std::shared_ptr<Connection> c) {
   return std::make_unique<RespondSource>(std::move(c));
 }
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client

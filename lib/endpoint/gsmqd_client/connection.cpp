@@ -1,4 +1,4 @@
-#include "endpoint/gsmq/connection.h"
+#include "endpoint/gsmqd_client/connection.h"
 
 #include <cstdio>
 #include <thread>
@@ -7,7 +7,7 @@
 #include "util/signals.h"
 #include "util/program_name.h"
 
-namespace gsmq::gsmqd {
+namespace gsmq::endpoint::gsmqd_client {
 
 std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOptions& options) {
   auto c = std::make_shared<Connection>();
@@ -109,4 +109,4 @@ ExitStatus exit_status_for(const grpc::Status& status) {
   }
 }
 
-}  // namespace gsmq::gsmqd
+}  // namespace gsmq::endpoint::gsmqd_client
