@@ -3,13 +3,13 @@
 #include <functional>
 
 #include "endpoint/endpoint.h"
-#include "endpoint/coap_endpoint.h"
-#include "endpoint/file_endpoint.h"
+#include "endpoint/coap/registration.h"
+#include "endpoint/file/registration.h"
 #include "endpoint/gsmqd_client/registration.h"
-#include "endpoint/http_endpoint.h"
-#include "endpoint/mqtt_endpoint.h"
-#include "endpoint/stdio_endpoint.h"
-#include "endpoint/zmq_endpoint.h"
+#include "endpoint/http/registration.h"
+#include "endpoint/mqtt/registration.h"
+#include "endpoint/stdio/registration.h"
+#include "endpoint/zmq/registration.h"
 
 namespace gsmq {
 namespace {
@@ -21,19 +21,19 @@ struct Adapter {
 };
 
 constexpr std::array kAdapters = {
-    Adapter{"-", open_stdio_source, open_stdio_sink},
-    Adapter{"file", open_file_source, open_file_sink},
+    Adapter{"-", endpoint::stdio::open_source, endpoint::stdio::open_sink},
+    Adapter{"file", endpoint::file::open_source, endpoint::file::open_sink},
     Adapter{"gsmq", endpoint::gsmqd_client::open_source, endpoint::gsmqd_client::open_sink},
-    Adapter{"coap", open_coap_source, open_coap_sink},
-    Adapter{"coaps", open_coap_source, open_coap_sink},
-    Adapter{"http", open_http_source, open_http_sink},
-    Adapter{"https", open_http_source, open_http_sink},
-    Adapter{"mqtt", open_mqtt_source, open_mqtt_sink},
-    Adapter{"mqtts", open_mqtt_source, open_mqtt_sink},
-    Adapter{"ws", open_mqtt_source, open_mqtt_sink},
-    Adapter{"wss", open_mqtt_source, open_mqtt_sink},
-    Adapter{"zmq+tcp", open_zmq_source, open_zmq_sink},
-    Adapter{"zmq+ipc", open_zmq_source, open_zmq_sink},
+    Adapter{"coap", endpoint::coap::open_source, endpoint::coap::open_sink},
+    Adapter{"coaps", endpoint::coap::open_source, endpoint::coap::open_sink},
+    Adapter{"http", endpoint::http::open_source, endpoint::http::open_sink},
+    Adapter{"https", endpoint::http::open_source, endpoint::http::open_sink},
+    Adapter{"mqtt", endpoint::mqtt::open_source, endpoint::mqtt::open_sink},
+    Adapter{"mqtts", endpoint::mqtt::open_source, endpoint::mqtt::open_sink},
+    Adapter{"ws", endpoint::mqtt::open_source, endpoint::mqtt::open_sink},
+    Adapter{"wss", endpoint::mqtt::open_source, endpoint::mqtt::open_sink},
+    Adapter{"zmq+tcp", endpoint::zmq::open_source, endpoint::zmq::open_sink},
+    Adapter{"zmq+ipc", endpoint::zmq::open_source, endpoint::zmq::open_sink},
 };
 
 const Adapter& find_adapter(const EndpointUrl& url) {

@@ -6,7 +6,7 @@
 #include "endpoint/coap/settings.h"
 #include "util/exit_status.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 EndpointUrl url_of(const std::string& text) {
@@ -156,4 +156,4 @@ TEST(CoapMapping, CodesAndOutcomes) {
 }
 
 }  // namespace
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

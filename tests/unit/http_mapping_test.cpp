@@ -10,7 +10,7 @@
 #include "endpoint/http/sink_config.h"
 #include "envelope/codec.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 namespace {
 
 EndpointUrl url_of(const std::string& text) {
@@ -383,4 +383,4 @@ TEST(HttpRequestResponse, MediaTypes) {
 }
 
 }  // namespace
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

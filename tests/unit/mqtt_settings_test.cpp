@@ -5,7 +5,7 @@
 #include <gtest/gtest.h>
 
 using namespace gsmq;
-using namespace gsmq::mqtt_adapter;
+using namespace gsmq::endpoint::mqtt;
 
 namespace {
 

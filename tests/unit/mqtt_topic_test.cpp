@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-using namespace gsmq::mqtt_adapter;
+using namespace gsmq::endpoint::mqtt;
 
 TEST(MqttTopic, NamesHaveNoWildcards) {
   EXPECT_TRUE(valid_topic_name("sensors/door"));

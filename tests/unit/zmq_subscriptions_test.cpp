@@ -6,7 +6,7 @@
 
 #include "endpoint/zmq/subscriptions.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 namespace {
 
 using namespace std::string_literals;
@@ -57,4 +57,4 @@ TEST(ZmqSubscriptions, OtherMessagesChangeNothing) {
 }
 
 }  // namespace
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

@@ -7,10 +7,10 @@
 #include "endpoint/coap/settings.h"
 #include "endpoint/endpoint.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 std::unique_ptr<Source> open_ingest_source(const Settings& settings, const EndpointOptions& options);
 std::unique_ptr<Source> open_observe_source(const Settings& settings, const EndpointOptions& options);
 std::unique_ptr<Sink> open_client_sink(const Settings& settings, const EndpointOptions& options);
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

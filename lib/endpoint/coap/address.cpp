@@ -10,7 +10,7 @@
 
 #include "util/exit_status.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 coap_address_t resolve_address(const std::string& host, uint16_t port) {
   coap_address_t out;
@@ -55,4 +55,4 @@ std::string address_text(const coap_address_t& address) {
   return host;
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

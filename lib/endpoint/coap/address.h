@@ -6,7 +6,7 @@
 
 #include <coap3/coap.h>
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 // Resolves `host` (empty: every IPv4 interface, for listening) and `port`;
 // ToolError(kExitUnavailable) when the name does not resolve.
@@ -19,4 +19,4 @@ bool udp_address_free(const coap_address_t& address, std::string& error);
 // "127.0.0.1:5683", "[::1]:5683".
 std::string address_text(const coap_address_t& address);
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

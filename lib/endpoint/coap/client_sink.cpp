@@ -14,7 +14,7 @@
 #include "endpoint/coap/pdu_text.h"
 #include "endpoint/coap/peer.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 // Exchanges open at once. libcoap itself sends one confirmable request at a time
@@ -266,4 +266,4 @@ std::unique_ptr<Sink> open_client_sink(const Settings& settings, const EndpointO
   return std::make_unique<ClientSink>(settings, options);
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

@@ -16,7 +16,7 @@
 #include "endpoint/coap/security.h"
 #include "util/signals.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 constexpr auto kWaitSlice = std::chrono::milliseconds(100);
@@ -224,4 +224,4 @@ std::unique_ptr<Source> open_ingest_source(const Settings& settings, const Endpo
   return std::make_unique<IngestSource>(settings, options);
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

@@ -8,7 +8,7 @@
 #include <cstring>
 #include "util/program_name.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 thread_local Loop* t_loop = nullptr;
@@ -173,4 +173,4 @@ void Loop::run() {
   t_loop = nullptr;
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

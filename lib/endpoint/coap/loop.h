@@ -17,7 +17,7 @@
 
 #include "endpoint/endpoint.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 // `options` with diagnostics pointing at `fallback` when the caller gave none (gsmq-gen
 // opens endpoints without them).
@@ -93,4 +93,4 @@ class Loop {
   std::thread thread_;
 };
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

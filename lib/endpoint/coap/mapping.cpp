@@ -10,7 +10,7 @@
 #include <cstdio>
 #include <utility>
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 // The commonly used entries of the CoAP Content-Formats registry (RFC 7252 12.3 and later).
@@ -128,4 +128,4 @@ Outcome classify(uint8_t code) {
   }
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

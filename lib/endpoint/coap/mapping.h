@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 // A Content-Format given as a number (0-65535) or a registered media type name
 // ("application/json"); nullopt when it is neither.
@@ -45,4 +45,4 @@ std::string code_text(uint8_t code);
 enum class Outcome { confirmed, refused, retry };
 Outcome classify(uint8_t code);
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

@@ -15,7 +15,7 @@
 #include "endpoint/coap/peer.h"
 #include "util/signals.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 constexpr auto kWaitSlice = std::chrono::milliseconds(100);
@@ -207,4 +207,4 @@ std::unique_ptr<Source> open_observe_source(const Settings& settings, const Endp
   return std::make_unique<ObserveSource>(settings, options);
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

@@ -1,6 +1,6 @@
 #include "endpoint/coap/pdu_text.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 std::optional<uint32_t> uint_option(const coap_pdu_t* pdu, uint16_t number) {
   coap_opt_iterator_t iterator;
@@ -37,4 +37,4 @@ std::string uri_query_of(const coap_pdu_t* pdu) {
   return out;
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

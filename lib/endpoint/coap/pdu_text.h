@@ -8,7 +8,7 @@
 
 #include <coap3/coap.h>
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 std::optional<uint32_t> uint_option(const coap_pdu_t* pdu, uint16_t number);
 std::string token_of(const coap_pdu_t* pdu);
@@ -16,4 +16,4 @@ std::string body_of(const coap_pdu_t* pdu);
 std::string uri_path_of(const coap_pdu_t* pdu);
 std::string uri_query_of(const coap_pdu_t* pdu);
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

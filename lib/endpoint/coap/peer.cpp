@@ -5,7 +5,7 @@
 #include "endpoint/coap/security.h"
 #include "util/signals.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 Peer* peer_of(coap_session_t* session) {
@@ -123,4 +123,4 @@ int Peer::on_event(coap_session_t* session, coap_event_t event) {
   return 0;
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

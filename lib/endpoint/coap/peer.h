@@ -9,7 +9,7 @@
 #include "endpoint/coap/loop.h"
 #include "endpoint/coap/settings.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 class Peer {
  public:
@@ -50,4 +50,4 @@ class Peer {
   std::string dtls_error_;            // loop thread
 };
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

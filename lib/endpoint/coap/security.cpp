@@ -4,7 +4,7 @@
 
 #include "util/exit_status.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 coap_bin_const_t bytes(const std::string& s) {
@@ -88,4 +88,4 @@ coap_session_t* open_client_session(coap_context_t* ctx, const coap_address_t& a
   return coap_new_client_session_pki(ctx, nullptr, &address, COAP_PROTO_DTLS, &pki);
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

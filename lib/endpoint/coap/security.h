@@ -7,7 +7,7 @@
 
 #include "endpoint/coap/settings.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 // Loop thread: sets up the server side; returns the protocol to listen with.
 // `settings` must outlive the context (libcoap keeps pointers into it).
@@ -17,4 +17,4 @@ coap_proto_t setup_server_security(coap_context_t* ctx, const Settings& settings
 // TLS settings, nullptr if libcoap cannot create it.
 coap_session_t* open_client_session(coap_context_t* ctx, const coap_address_t& address, const Settings& settings);
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

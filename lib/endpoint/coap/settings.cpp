@@ -6,7 +6,7 @@
 #include "endpoint/coap/mapping.h"
 #include "util/exit_status.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 namespace {
 
 const std::set<std::string> kKnownParameters = {
@@ -83,4 +83,4 @@ Settings parse_settings(const EndpointUrl& url) {
   return s;
 }
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

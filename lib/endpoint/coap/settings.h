@@ -11,7 +11,7 @@
 #include "endpoint/url.h"
 #include "util/duration.h"
 
-namespace gsmq::coap {
+namespace gsmq::endpoint::coap {
 
 constexpr uint16_t kDefaultPort = 5683;
 constexpr uint16_t kDefaultSecurePort = 5684;
@@ -51,4 +51,4 @@ struct Settings {
 // parameter for anything malformed or unknown.
 Settings parse_settings(const EndpointUrl& url);
 
-}  // namespace gsmq::coap
+}  // namespace gsmq::endpoint::coap

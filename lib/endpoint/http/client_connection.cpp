@@ -8,7 +8,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
@@ -162,4 +162,4 @@ ClientConnection::~ClientConnection() = default;
 ClientConnection::Result ClientConnection::connect() { return impl_->connect(); }
 ClientConnection::Result ClientConnection::exchange(const Request& request) { return impl_->exchange(request); }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

@@ -9,7 +9,7 @@
 #include "endpoint/http/request_response.h"
 #include "endpoint/http/sink_config.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 class ClientConnection {
  public:
@@ -36,4 +36,4 @@ class ClientConnection {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

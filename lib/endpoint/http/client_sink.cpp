@@ -10,7 +10,7 @@
 #include "endpoint/http/client_connection.h"
 #include "endpoint/http/outgoing_request.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 namespace {
 
 constexpr Duration kMaxRetryAfter = std::chrono::seconds(10);
@@ -207,4 +207,4 @@ std::unique_ptr<Sink> open_client_sink(const SinkConfig& config, const EndpointO
   return std::make_unique<ClientSink>(config, options);
 }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

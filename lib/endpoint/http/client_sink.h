@@ -8,10 +8,10 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/http/sink_config.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 // Connects once before returning (retrying like a request): ToolError(kExitUnavailable)
 // when the target cannot be reached.
 std::unique_ptr<Sink> open_client_sink(const SinkConfig& config, const EndpointOptions& options);
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

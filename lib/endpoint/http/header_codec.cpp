@@ -6,7 +6,7 @@
 #include "endpoint/http/request_response.h"
 #include "endpoint/url.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
@@ -63,4 +63,4 @@ std::string encode_path(std::string_view path) {
   return out;
 }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

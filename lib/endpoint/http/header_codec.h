@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 inline constexpr std::string_view kChannelHeader = "X-Gsmq-Channel";
 inline constexpr std::string_view kIdHeader = "X-Gsmq-Id";
@@ -31,4 +31,4 @@ std::string decode_header_value(std::string_view value);
 // Percent-encodes a URL path (keeping '/' and RFC 3986 unreserved characters and sub-delims).
 std::string encode_path(std::string_view path);
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

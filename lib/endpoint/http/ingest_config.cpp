@@ -4,7 +4,7 @@
 #include <charconv>
 #include <set>
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 namespace {
 
 const std::set<std::string> kIngestParams = {"listen",  "channel", "envelope", "max-connections", "headers",
@@ -69,4 +69,4 @@ IngestConfig parse_ingest_config(const EndpointUrl& url, const EndpointOptions& 
   return c;
 }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

@@ -9,7 +9,7 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/tls_options.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 struct IngestConfig {
   std::string scheme;                  // "http" or "https"
@@ -33,4 +33,4 @@ struct IngestConfig {
 // Reads the listen URL; ToolError(kExitUsage) on a bad or unknown parameter.
 IngestConfig parse_ingest_config(const EndpointUrl& url, const EndpointOptions& options);
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

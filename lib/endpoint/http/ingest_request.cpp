@@ -11,7 +11,7 @@
 #include "envelope/codec.h"
 #include "io/blank_line.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 namespace {
 
 std::map<std::string, std::string> parse_query(std::string_view q) {
@@ -197,4 +197,4 @@ IngestDecision decide_ingest(const IngestConfig& config, const Request& request)
   return d;
 }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

@@ -11,7 +11,7 @@
 #include "endpoint/http/request_response.h"
 #include "envelope/message.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 struct IngestDecision {
   std::optional<Response> answer;  // set: answer this now, take nothing
@@ -28,4 +28,4 @@ Response answer_reply(const Message& reply);
 // STATUS {"error":TEXT}; 503 also carries Retry-After: 1.
 Response answer_error(int status, std::string_view text);
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

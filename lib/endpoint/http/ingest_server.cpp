@@ -18,7 +18,7 @@
 
 #include "endpoint/http/ingest_request.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 namespace net = boost::asio;
 namespace ssl = boost::asio::ssl;
@@ -385,4 +385,4 @@ IngestServer::~IngestServer() { stop(Clock::now()); }
 
 void IngestServer::stop(Clock::time_point deadline) { impl_->stop(deadline); }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

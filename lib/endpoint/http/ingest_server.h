@@ -12,7 +12,7 @@
 #include "endpoint/http/ingest_config.h"
 #include "endpoint/http/request_response.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 class IngestServer {
  public:
@@ -37,4 +37,4 @@ class IngestServer {
   std::shared_ptr<Impl> impl_;
 };
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

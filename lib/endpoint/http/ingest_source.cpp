@@ -9,7 +9,7 @@
 #include "endpoint/http/ingest_server.h"
 #include "util/signals.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 namespace {
 
 constexpr auto kPollStop = std::chrono::milliseconds(100);
@@ -150,4 +150,4 @@ std::unique_ptr<Source> open_ingest_source(const IngestConfig& config, const End
   return std::make_unique<IngestSource>(config, options);
 }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

@@ -8,9 +8,9 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/http/ingest_config.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 // Listens before returning: ToolError(kExitUnavailable) when the address cannot be used.
 std::unique_ptr<Source> open_ingest_source(const IngestConfig& config, const EndpointOptions& options);
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

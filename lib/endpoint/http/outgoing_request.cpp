@@ -5,7 +5,7 @@
 #include "envelope/codec.h"
 #include "endpoint/sink_channel.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 namespace {
 
 void common_headers(const SinkConfig& config, Request& r) {
@@ -72,4 +72,4 @@ Message message_from_response(const Response& response) {
   return m;
 }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

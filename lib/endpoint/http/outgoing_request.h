@@ -8,7 +8,7 @@
 #include "endpoint/http/sink_config.h"
 #include "envelope/message.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 // The request target for a message on `channel`: the URL's path with {channel} replaced
 // (percent-encoded, '/' kept), plus the forwarded query.
@@ -26,4 +26,4 @@ Request request_for_batch(const SinkConfig& config, const std::vector<const Mess
 // http.content-type, X-Gsmq-* headers as for the ingest server, http.status.
 Message message_from_response(const Response& response);
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

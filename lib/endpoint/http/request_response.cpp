@@ -5,7 +5,7 @@
 
 #include "envelope/json_body.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 bool iequals(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
@@ -58,4 +58,4 @@ std::string_view reason_phrase(int status) {
   }
 }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

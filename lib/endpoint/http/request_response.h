@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
@@ -45,4 +45,4 @@ bool body_is_json(std::string_view content_type, std::string_view body);
 // The standard reason phrase for a status ("Not Found"), or "" when unknown.
 std::string_view reason_phrase(int status);
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

@@ -4,7 +4,7 @@
 #include <charconv>
 #include <set>
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 namespace {
 
 // Query parameters the sink takes for itself; every other one goes on to the target.
@@ -90,4 +90,4 @@ StatusVerdict judge_status(int status) {
   return StatusVerdict::fail;
 }
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

@@ -8,7 +8,7 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/tls_options.h"
 
-namespace gsmq::http {
+namespace gsmq::endpoint::http {
 
 struct SinkConfig {
   std::string scheme;            // "http" or "https"
@@ -40,4 +40,4 @@ SinkConfig parse_sink_config(const EndpointUrl& url, const EndpointOptions& opti
 enum class StatusVerdict { delivered, retry, fail };
 StatusVerdict judge_status(int status);
 
-}  // namespace gsmq::http
+}  // namespace gsmq::endpoint::http

@@ -8,16 +8,16 @@
 #include "util/signals.h"
 #include "util/program_name.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 namespace {
 
-mqtt::connect_options build_connect_options(const Settings& s) {
-  mqtt::connect_options_builder b;
+::mqtt::connect_options build_connect_options(const Settings& s) {
+  ::mqtt::connect_options_builder b;
   b.mqtt_version(s.version == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1);
   if (s.version == 5) {
     b.clean_start(s.clean);
-    mqtt::properties props;
-    props.add(mqtt::property(mqtt::property::SESSION_EXPIRY_INTERVAL,
+    ::mqtt::properties props;
+    props.add(::mqtt::property(::mqtt::property::SESSION_EXPIRY_INTERVAL,
                              static_cast<int32_t>(s.session_expiry_s.value_or(0))));
     b.properties(props);
   } else {
@@ -30,7 +30,7 @@ mqtt::connect_options build_connect_options(const Settings& s) {
   if (!s.user.empty()) b.user_name(s.user);
   if (!s.password.empty()) b.password(s.password);
   if (s.tls.enabled) {
-    mqtt::ssl_options_builder ssl;
+    ::mqtt::ssl_options_builder ssl;
     if (!s.tls.ca_file.empty()) ssl.trust_store(s.tls.ca_file);
     if (!s.tls.cert_file.empty()) ssl.key_store(s.tls.cert_file);
     if (!s.tls.key_file.empty()) ssl.private_key(s.tls.key_file);
@@ -63,11 +63,11 @@ std::string refusal(int rc, int reason, ExitStatus& status) {
 Connection::Connection(Settings settings, Diagnostics* diagnostics)
     : settings_(std::move(settings)), diagnostics_(diagnostics) {
   // No paho persistence: what is not confirmed yet is held by the adapter, and sessions by the broker.
-  client_ = std::make_unique<mqtt::async_client>(
+  client_ = std::make_unique<::mqtt::async_client>(
       settings_.server_uri, settings_.client_id,
-      mqtt::create_options(settings_.version == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1), nullptr);
+      ::mqtt::create_options(settings_.version == 5 ? MQTTVERSION_5 : MQTTVERSION_3_1_1), nullptr);
   client_->set_connection_lost_handler([this](const std::string& cause) { on_lost(cause); });
-  client_->set_disconnected_handler([this](const mqtt::properties&, mqtt::ReasonCode reason) {
+  client_->set_disconnected_handler([this](const ::mqtt::properties&, ::mqtt::ReasonCode reason) {
     on_lost("the broker disconnected (reason " + std::to_string(static_cast<int>(reason)) + ")");
   });
 }
@@ -93,7 +93,7 @@ Connection::Attempt Connection::attempt() {
     }
     a.session_present = token->get_connect_response().is_session_present();
     a.ok = true;
-  } catch (const mqtt::exception& e) {
+  } catch (const ::mqtt::exception& e) {
     const int reason = settings_.version == 5 && e.get_reason_code() != 255 ? e.get_reason_code() : 0;
     a.why = refusal(e.get_return_code(), reason, a.status);
     if (a.why.empty()) {
@@ -208,8 +208,8 @@ bool Connection::stop() {
   bool finished = true;
   if (connected()) {
     try {
-      finished = client_->disconnect(mqtt::disconnect_options(1000))->wait_for(std::chrono::seconds(3));
-    } catch (const mqtt::exception&) {
+      finished = client_->disconnect(::mqtt::disconnect_options(1000))->wait_for(std::chrono::seconds(3));
+    } catch (const ::mqtt::exception&) {
       // already disconnected
     }
   }
@@ -235,4 +235,4 @@ void Connection::abandon() {
   intentionally_leak(client_.release());
 }
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

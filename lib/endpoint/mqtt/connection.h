@@ -14,7 +14,7 @@
 
 #include "endpoint/mqtt/settings.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 
 class Connection {
  public:
@@ -37,7 +37,7 @@ class Connection {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  mqtt::async_client& client() { return *client_; }
+  ::mqtt::async_client& client() { return *client_; }
   const Settings& settings() const { return settings_; }
 
   // Connects for the first time and starts watching the connection. Throws ToolError:
@@ -71,7 +71,7 @@ class Connection {
 
   Settings settings_;
   Diagnostics* diagnostics_;
-  std::unique_ptr<mqtt::async_client> client_;
+  std::unique_ptr<::mqtt::async_client> client_;
   Hooks hooks_;
 
   mutable std::mutex mutex_;
@@ -83,4 +83,4 @@ class Connection {
   std::thread supervisor_;
 };
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

@@ -2,7 +2,7 @@
 
 #include <atomic>
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 namespace {
 std::atomic<int> open_sinks{0};
 }
@@ -11,4 +11,4 @@ void paho_sink_opened() { ++open_sinks; }
 void paho_sink_closed() { --open_sinks; }
 bool paho_sinks_open() { return open_sinks.load() > 0; }
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

@@ -4,10 +4,10 @@
 // acknowledgements. Sinks count themselves here so that a source knows not to wait.
 #pragma once
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 
 void paho_sink_opened();
 void paho_sink_closed();
 bool paho_sinks_open();
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

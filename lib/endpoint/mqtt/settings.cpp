@@ -7,7 +7,7 @@
 
 #include "endpoint/mqtt/topic.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 namespace {
 
 const std::set<std::string> kCommonKeys = {"topic",          "qos",      "clean",     "client_id", "version",
@@ -158,4 +158,4 @@ Settings parse_settings(const EndpointUrl& url, Role role, const EndpointOptions
   return s;
 }
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

@@ -10,7 +10,7 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/tls_options.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 
 enum class Role { source, sink };
 
@@ -39,4 +39,4 @@ struct Settings {
 // unknown option.
 Settings parse_settings(const EndpointUrl& url, Role role, const EndpointOptions& options);
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

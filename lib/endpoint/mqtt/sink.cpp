@@ -4,13 +4,13 @@
 #include <set>
 
 #include "endpoint/mqtt/connection.h"
-#include "endpoint/mqtt/message_mapping.h"
+#include "endpoint/mqtt/mapping.h"
 #include "endpoint/mqtt/paho_sinks.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 namespace {
 
-class MqttSink : public Sink, private mqtt::iaction_listener {
+class MqttSink : public Sink, private ::mqtt::iaction_listener {
  public:
   MqttSink(Settings settings, const EndpointOptions& options) : settings_(settings) {
     paho_sink_opened();
@@ -74,7 +74,7 @@ class MqttSink : public Sink, private mqtt::iaction_listener {
 
  private:
   struct Entry {
-    mqtt::const_message_ptr publish;
+    ::mqtt::const_message_ptr publish;
     std::string id;
     Done done;
   };
@@ -93,12 +93,12 @@ class MqttSink : public Sink, private mqtt::iaction_listener {
       waiting_.erase(waiting_.begin());
       const uint64_t attempt = ++next_attempt_;
       in_flight_[attempt] = seq;
-      mqtt::const_message_ptr publish = entries_.at(seq).publish;
+      ::mqtt::const_message_ptr publish = entries_.at(seq).publish;
       lock.unlock();
-      std::optional<mqtt::exception> error;
+      std::optional<::mqtt::exception> error;
       try {
         conn_->client().publish(publish, reinterpret_cast<void*>(static_cast<uintptr_t>(attempt)), *this);
-      } catch (const mqtt::exception& e) {
+      } catch (const ::mqtt::exception& e) {
         error = e;
       }
       lock.lock();
@@ -127,7 +127,7 @@ class MqttSink : public Sink, private mqtt::iaction_listener {
   }
 
   // paho: the broker acknowledged a publish (or, QoS 0, it was written).
-  void on_success(const mqtt::token& token) override {
+  void on_success(const ::mqtt::token& token) override {
     const auto attempt = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(token.get_user_context()));
     std::unique_lock lock(mutex_);
     auto it = in_flight_.find(attempt);
@@ -144,7 +144,7 @@ class MqttSink : public Sink, private mqtt::iaction_listener {
 
   // paho: a publish failed. A refusal by an MQTT 5 broker (reason >= 0x80) fails the
   // message; anything else (the connection dropped) publishes it again.
-  void on_failure(const mqtt::token& token) override {
+  void on_failure(const ::mqtt::token& token) override {
     const auto attempt = static_cast<uint64_t>(reinterpret_cast<uintptr_t>(token.get_user_context()));
     std::unique_lock lock(mutex_);
     auto it = in_flight_.find(attempt);
@@ -203,4 +203,4 @@ std::unique_ptr<Sink> open_sink(Settings settings, const EndpointOptions& option
   return std::make_unique<MqttSink>(std::move(settings), options);
 }
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

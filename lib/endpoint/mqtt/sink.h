@@ -6,8 +6,8 @@
 
 #include "endpoint/mqtt/settings.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 
 std::unique_ptr<Sink> open_sink(Settings settings, const EndpointOptions& options);
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

@@ -22,11 +22,11 @@
 #include <set>
 
 #include "endpoint/mqtt/connection.h"
-#include "endpoint/mqtt/message_mapping.h"
+#include "endpoint/mqtt/mapping.h"
 #include "endpoint/mqtt/paho_sinks.h"
 #include "util/signals.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 namespace {
 
 struct Entry {
@@ -68,7 +68,7 @@ void park(std::unique_lock<std::mutex>& lock, State& st) {
   for (;;) st.changed.wait(lock);  // until the process exits: see the top of this file
 }
 
-void on_message(State& st, Connection& conn, const mqtt::const_message_ptr& publish) {
+void on_message(State& st, Connection& conn, const ::mqtt::const_message_ptr& publish) {
   Message message = message_from_publish(*publish);
   stamp(message);
   // With an MQTT sink in this process, waiting here would stop that sink's own acks.
@@ -118,15 +118,15 @@ void on_message(State& st, Connection& conn, const mqtt::const_message_ptr& publ
 }
 
 // Records a refused subscription, which ends the source with exit 6.
-class SubscribeListener : public mqtt::iaction_listener {
+class SubscribeListener : public ::mqtt::iaction_listener {
  public:
   SubscribeListener(std::shared_ptr<State> st, Connection& conn) : st_(std::move(st)), conn_(conn) {}
-  void on_success(const mqtt::token& token) override {
-    const mqtt::subscribe_response response = token.get_subscribe_response();
+  void on_success(const ::mqtt::token& token) override {
+    const ::mqtt::subscribe_response response = token.get_subscribe_response();
     for (auto code : response.get_reason_codes())
       if (code >= 0x80) refused(code);
   }
-  void on_failure(const mqtt::token& token) override {
+  void on_failure(const ::mqtt::token& token) override {
     // MQTT 3.1.1: the SUBACK's 0x80 is the return code (the reason code is paho.mqtt.cpp's placeholder 255).
     const int reason = conn_.settings().version == 5 ? token.get_reason_code() : 0;
     const int code = reason > 0 && reason != 255 ? reason : token.get_return_code();
@@ -156,7 +156,7 @@ class MqttSource : public Source {
     subscribed_ = std::make_unique<SubscribeListener>(st_, *conn_);
     auto st = st_;
     Connection* conn = conn_.get();
-    conn_->client().set_message_callback([st, conn](mqtt::const_message_ptr m) { on_message(*st, *conn, m); });
+    conn_->client().set_message_callback([st, conn](::mqtt::const_message_ptr m) { on_message(*st, *conn, m); });
     Connection::Hooks hooks;
     // Subscribing from paho's own thread: from any other thread paho would wait for its
     // global lock, which a callback holding a message of the session's backlog keeps.
@@ -263,12 +263,12 @@ class MqttSource : public Source {
   // changed); asynchronous, the SUBACK comes later on paho's thread.
   void subscribe() {
     const Settings& s = conn_->settings();
-    mqtt::subscribe_options options;
+    ::mqtt::subscribe_options options;
     if (s.version == 5 && s.persistent())
-      options.set_retain_handling(mqtt::subscribe_options::SEND_RETAINED_ON_NEW);
+      options.set_retain_handling(::mqtt::subscribe_options::SEND_RETAINED_ON_NEW);
     try {
       conn_->client().subscribe(s.topic, s.qos, nullptr, *subscribed_, options);
-    } catch (const mqtt::exception& e) {
+    } catch (const ::mqtt::exception& e) {
       conn_->warn("subscribing to " + s.topic + " failed: " + e.what());
     }
   }
@@ -284,4 +284,4 @@ std::unique_ptr<Source> open_source(Settings settings, const EndpointOptions& op
   return std::make_unique<MqttSource>(std::move(settings), options);
 }
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

@@ -7,8 +7,8 @@
 
 #include "endpoint/mqtt/settings.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 
 std::unique_ptr<Source> open_source(Settings settings, const EndpointOptions& options);
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

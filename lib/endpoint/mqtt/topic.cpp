@@ -1,6 +1,6 @@
 #include "endpoint/mqtt/topic.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 
 bool valid_topic_name(const std::string& topic) {
   if (topic.empty() || topic.size() > 65535) return false;
@@ -20,4 +20,4 @@ bool valid_topic_filter(const std::string& filter) {
   }
 }
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

@@ -4,7 +4,7 @@
 
 #include <string>
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 
 // True for a valid topic name to publish to: not empty, no wildcard, no NUL.
 bool valid_topic_name(const std::string& topic);
@@ -13,4 +13,4 @@ bool valid_topic_name(const std::string& topic);
 // '#' only as the last level.
 bool valid_topic_filter(const std::string& filter);
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

@@ -7,9 +7,9 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/zmq/settings.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 
 std::unique_ptr<Source> open_source(const Settings& settings, const EndpointOptions& options);
 std::unique_ptr<Sink> open_sink(const Settings& settings, const EndpointOptions& options);
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

@@ -5,7 +5,7 @@
 
 #include "util/exit_status.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 namespace {
 
 const std::set<std::string> kKnownParameters = {"listen", "pattern", "topic", "channel", "envelope",
@@ -102,4 +102,4 @@ Settings parse_settings(const EndpointUrl& url, Role role) {
   return s;
 }
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

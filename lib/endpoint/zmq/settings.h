@@ -8,7 +8,7 @@
 #include "endpoint/url.h"
 #include "util/duration.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 
 enum class Pattern { push, pull, pub, sub };
 enum class Role { source, sink };
@@ -35,4 +35,4 @@ Settings parse_settings(const EndpointUrl& url, Role role);
 
 const char* pattern_name(Pattern pattern);
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

@@ -6,13 +6,13 @@
 // high-water mark is reached; PUB while no subscriber's subscription has arrived (an XPUB
 // socket underneath shows them), since a PUB socket drops what nobody subscribes to.
 #include "endpoint/zmq/adapters.h"
-#include "endpoint/zmq/frames.h"
+#include "endpoint/zmq/mapping.h"
 #include "endpoint/zmq/socket.h"
 #include "endpoint/zmq/subscriptions.h"
 #include "util/signals.h"
 #include "endpoint/sink_channel.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 namespace {
 
 constexpr auto kPollSlice = std::chrono::milliseconds(100);
@@ -66,8 +66,8 @@ class ZmqSink : public Sink {
   // subscription is known. PUSH: always true (libzmq refuses the send instead).
   bool ready_to_send() {
     if (settings_.pattern != Pattern::pub) return true;
-    zmq::message_t m;
-    while (socket_->socket.recv(m, zmq::recv_flags::dontwait)) subscriptions_.apply(m.to_string_view());
+    ::zmq::message_t m;
+    while (socket_->socket.recv(m, ::zmq::recv_flags::dontwait)) subscriptions_.apply(m.to_string_view());
     return subscriptions_.any();
   }
 
@@ -84,9 +84,9 @@ class ZmqSink : public Sink {
   bool try_send(const std::vector<std::string>& frames) {
     for (size_t i = 0; i < frames.size(); ++i) {
       const bool last = i + 1 == frames.size();
-      auto flags = last ? zmq::send_flags::none : zmq::send_flags::sndmore;
-      if (i == 0) flags = flags | zmq::send_flags::dontwait;
-      if (!socket_->socket.send(zmq::buffer(frames[i]), flags)) return false;  // only the first can be refused
+      auto flags = last ? ::zmq::send_flags::none : ::zmq::send_flags::sndmore;
+      if (i == 0) flags = flags | ::zmq::send_flags::dontwait;
+      if (!socket_->socket.send(::zmq::buffer(frames[i]), flags)) return false;  // only the first can be refused
     }
     return true;
   }
@@ -104,4 +104,4 @@ std::unique_ptr<Sink> open_sink(const Settings& settings, const EndpointOptions&
   return std::make_unique<ZmqSink>(settings, options);
 }
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

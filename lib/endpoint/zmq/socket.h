@@ -10,15 +10,15 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/zmq/settings.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 
 struct Socket {
-  zmq::context_t context{1};
-  zmq::socket_t socket;
+  ::zmq::context_t context{1};
+  ::zmq::socket_t socket;
   ~Socket();  // closes the socket, then waits up to ?linger for queued messages to leave
 };
 
-// zmq::poll that returns (nothing ready) when a signal interrupted it: the callers check
+// ::zmq::poll that returns (nothing ready) when a signal interrupted it: the callers check
 // stop_requested() next.
 void poll_for(zmq_pollitem_t* items, size_t count, Duration timeout);
 
@@ -28,4 +28,4 @@ void poll_for(zmq_pollitem_t* items, size_t count, Duration timeout);
 // waiting (libzmq reconnects with back-off) until it does or a stop is requested.
 std::unique_ptr<Socket> open_socket(const Settings& settings, Duration connect_timeout, Diagnostics* diagnostics);
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

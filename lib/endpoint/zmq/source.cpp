@@ -5,11 +5,11 @@
 #include <cerrno>
 
 #include "endpoint/zmq/adapters.h"
-#include "endpoint/zmq/frames.h"
+#include "endpoint/zmq/mapping.h"
 #include "endpoint/zmq/socket.h"
 #include "util/signals.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 namespace {
 
 constexpr auto kPollSlice = std::chrono::milliseconds(100);
@@ -55,13 +55,13 @@ class ZmqSource : public Source {
  private:
   // One whole multipart message, without waiting; false when none is there.
   bool receive(std::vector<std::string>& frames) {
-    zmq::message_t part;
-    if (!socket_->socket.recv(part, zmq::recv_flags::dontwait)) return false;
+    ::zmq::message_t part;
+    if (!socket_->socket.recv(part, ::zmq::recv_flags::dontwait)) return false;
     frames.emplace_back(static_cast<const char*>(part.data()), part.size());
     while (part.more()) {  // the rest of a multipart message is already there
       try {
         if (!socket_->socket.recv(part)) break;
-      } catch (const zmq::error_t& e) {
+      } catch (const ::zmq::error_t& e) {
         if (e.num() == EINTR) continue;
         throw;
       }
@@ -91,4 +91,4 @@ std::unique_ptr<Source> open_source(const Settings& settings, const EndpointOpti
   return std::make_unique<ZmqSource>(settings, options);
 }
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 
 bool Subscriptions::apply(std::string_view xpub_message) {
   if (xpub_message.empty()) return false;
@@ -23,4 +23,4 @@ bool Subscriptions::matches(std::string_view first_frame) const {
   return std::ranges::any_of(prefixes_, [&](const std::string& p) { return first_frame.starts_with(p); });
 }
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

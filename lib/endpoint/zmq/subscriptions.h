@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 
 class Subscriptions {
  public:
@@ -24,4 +24,4 @@ class Subscriptions {
   std::set<std::string, std::less<>> prefixes_;
 };
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

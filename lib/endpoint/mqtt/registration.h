@@ -5,9 +5,9 @@
 
 #include "endpoint/endpoint.h"
 
-namespace gsmq {
+namespace gsmq::endpoint::mqtt {
 
-std::unique_ptr<Source> open_mqtt_source(const EndpointUrl& url, const EndpointOptions& options);
-std::unique_ptr<Sink> open_mqtt_sink(const EndpointUrl& url, const EndpointOptions& options);
+std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options);
+std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options);
 
-}  // namespace gsmq
+}  // namespace gsmq::endpoint::mqtt

@@ -1,4 +1,4 @@
-#include "endpoint/file_endpoint.h"
+#include "endpoint/file/registration.h"
 
 #include <cerrno>
 #include <cstring>
@@ -6,9 +6,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "endpoint/lines_endpoint.h"
+#include "endpoint/lines/sink.h"
+#include "endpoint/lines/source.h"
 
-namespace gsmq {
+namespace gsmq::endpoint::file {
 namespace {
 int open_or_throw(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
@@ -19,19 +20,19 @@ int open_or_throw(const std::string& path, int flags) {
 }
 }  // namespace
 
-std::unique_ptr<Source> open_file_source(const EndpointUrl& url, const EndpointOptions& options) {
+std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options) {
   const int fd = open_or_throw(url.path, O_RDONLY);
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {  // open(2) allows it, read(2) would not
     ::close(fd);
     throw ToolError(kExitUnavailable, "cannot open " + url.path + ": " + std::strerror(EISDIR));
   }
-  return std::make_unique<LinesSource>(fd, true, options.follow || url.flag("follow"), options);
+  return std::make_unique<lines::LinesSource>(fd, true, options.follow || url.flag("follow"), options);
 }
 
-std::unique_ptr<Sink> open_file_sink(const EndpointUrl& url, const EndpointOptions& options) {
+std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options) {
   const int fd = open_or_throw(url.path, O_WRONLY | O_CREAT | O_APPEND);
-  return std::make_unique<LinesSink>(fd, true, url.flag("fsync"), options);
+  return std::make_unique<lines::LinesSink>(fd, true, url.flag("fsync"), options);
 }
 
-}  // namespace gsmq
+}  // namespace gsmq::endpoint::file

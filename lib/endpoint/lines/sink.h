@@ -1,33 +1,18 @@
-// JSON-lines (or --raw lines) over a file descriptor: the shared core of the stdio
-// ("-") and file: adapters.
+// Messages written to a file descriptor as JSON lines (or --raw bodies, or --format
+// text): the writing half of the JSON-lines core shared by the stdio ("-") and file:
+// adapters.
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <vector>
 
 #include "endpoint/endpoint.h"
 #include "envelope/output_template.h"
-#include "io/line_reader.h"
 #include "io/line_writer.h"
 #include "io/pipe_read_confirmer.h"
 
-namespace gsmq {
-
-class LinesSource : public Source {
- public:
-  // `follow`: at the end of the data wait for more (tail -f) instead of ending.
-  LinesSource(int fd, bool owns_fd, bool follow, const EndpointOptions& options);
-  ~LinesSource() override;
-  Status next(Delivery& out, Clock::time_point deadline) override;
-
- private:
-  int fd_;
-  bool owns_fd_;
-  bool follow_;
-  EndpointOptions options_;
-  Diagnostics fallback_diagnostics_;
-  LineReader reader_;
-  std::string line_;
-};
+namespace gsmq::endpoint::lines {
 
 class LinesSink : public Sink {
  public:
@@ -60,4 +45,4 @@ class LinesSink : public Sink {
   std::unique_ptr<PipeReadConfirmer> read_confirmer_;
 };
 
-}  // namespace gsmq
+}  // namespace gsmq::endpoint::lines

@@ -8,7 +8,7 @@
 #include "endpoint/zmq/settings.h"
 #include "envelope/codec.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 
 // The frames a sink sends for `message` (its channel, or the URL's when it has none).
 std::vector<std::string> to_frames(const Message& message, const Settings& settings);
@@ -19,4 +19,4 @@ std::vector<std::string> to_frames(const Message& message, const Settings& setti
 bool from_frames(const std::vector<std::string>& frames, const Settings& settings, const CodecLimits& limits,
                  Message& out, std::string& error);
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

@@ -2,11 +2,11 @@
 // defaults per role, and the framing rules both ways (docs/endpoints/zmq.md).
 #include <gtest/gtest.h>
 
-#include "endpoint/zmq/frames.h"
+#include "endpoint/zmq/mapping.h"
 #include "endpoint/zmq/settings.h"
 #include "util/exit_status.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 namespace {
 
 Settings settings_of(const std::string& text, Role role) {
@@ -144,4 +144,4 @@ TEST(ZmqFrames, SourceEnvelopes) {
 }
 
 }  // namespace
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq

@@ -10,7 +10,7 @@
 #include "endpoint/mqtt/settings.h"
 #include "envelope/message.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 
 inline constexpr const char* kMetaQos = "mqtt.qos";
 inline constexpr const char* kMetaRetain = "mqtt.retain";
@@ -20,7 +20,7 @@ inline constexpr const char* kMetaUserPrefix = "mqtt.user.";
 // The Message for a received PUBLISH (not stamped yet): channel = topic, body = payload,
 // meta mqtt.qos and mqtt.retain always, mqtt.content_type and mqtt.user.NAME when present.
 // A user property name that appears twice keeps its last value.
-Message message_from_publish(const mqtt::message& publish);
+Message message_from_publish(const ::mqtt::message& publish);
 
 // The PUBLISH for a message, or why it cannot be published (error set, message null).
 // Topic: the message's channel, else the URL's topic. QoS: ?qos= when given, else meta
@@ -28,9 +28,9 @@ Message message_from_publish(const mqtt::message& publish);
 // MQTT 5: content type from meta mqtt.content_type (or content-type), user properties
 // from meta mqtt.user.NAME.
 struct Publication {
-  mqtt::message_ptr message;
+  ::mqtt::message_ptr message;
   std::string error;
 };
 Publication publication_for(const Message& message, const Settings& settings);
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

@@ -1,11 +1,11 @@
-#include "endpoint/mqtt/message_mapping.h"
+#include "endpoint/mqtt/mapping.h"
 
 #include <string_view>
 
 #include "endpoint/mqtt/topic.h"
 #include "endpoint/sink_channel.h"
 
-namespace gsmq::mqtt_adapter {
+namespace gsmq::endpoint::mqtt {
 namespace {
 
 std::optional<bool> parse_flag(const std::string& v) {
@@ -16,18 +16,18 @@ std::optional<bool> parse_flag(const std::string& v) {
 
 }  // namespace
 
-Message message_from_publish(const mqtt::message& publish) {
+Message message_from_publish(const ::mqtt::message& publish) {
   Message m;
   m.channel = publish.get_topic();
   m.body = publish.get_payload_str();
   m.meta[kMetaQos] = std::to_string(publish.get_qos());
   m.meta[kMetaRetain] = std::string(1, publish.is_retained() ? '1' : '0');
-  const mqtt::properties& props = publish.get_properties();
-  if (props.contains(mqtt::property::CONTENT_TYPE))
-    m.meta[kMetaContentType] = mqtt::get<std::string>(props, mqtt::property::CONTENT_TYPE);
-  const size_t users = props.count(mqtt::property::USER_PROPERTY);
+  const ::mqtt::properties& props = publish.get_properties();
+  if (props.contains(::mqtt::property::CONTENT_TYPE))
+    m.meta[kMetaContentType] = ::mqtt::get<std::string>(props, ::mqtt::property::CONTENT_TYPE);
+  const size_t users = props.count(::mqtt::property::USER_PROPERTY);
   for (size_t i = 0; i < users; ++i) {
-    auto [name, value] = mqtt::get<mqtt::string_pair>(props, mqtt::property::USER_PROPERTY, i);
+    auto [name, value] = ::mqtt::get<::mqtt::string_pair>(props, ::mqtt::property::USER_PROPERTY, i);
     std::string key(kMetaUserPrefix);
     key.append(name);
     m.meta[key] = value;
@@ -67,19 +67,19 @@ Publication publication_for(const Message& message, const Settings& settings) {
     }
     retain = *flag;
   }
-  mqtt::properties props;
+  ::mqtt::properties props;
   if (settings.version == 5) {
     auto ct = message.meta.find(kMetaContentType);
     if (ct == message.meta.end()) ct = message.meta.find("content-type");
-    if (ct != message.meta.end()) props.add(mqtt::property(mqtt::property::CONTENT_TYPE, ct->second));
+    if (ct != message.meta.end()) props.add(::mqtt::property(::mqtt::property::CONTENT_TYPE, ct->second));
     const std::string_view prefix = kMetaUserPrefix;
     for (auto it = message.meta.lower_bound(std::string(prefix)); it != message.meta.end(); ++it) {
       if (!std::string_view(it->first).starts_with(prefix)) break;
-      props.add(mqtt::property(mqtt::property::USER_PROPERTY, it->first.substr(prefix.size()), it->second));
+      props.add(::mqtt::property(::mqtt::property::USER_PROPERTY, it->first.substr(prefix.size()), it->second));
     }
   }
-  p.message = mqtt::message::create(topic, mqtt::binary_ref(message.body), qos, retain, props);
+  p.message = ::mqtt::message::create(topic, ::mqtt::binary_ref(message.body), qos, retain, props);
   return p;
 }
 
-}  // namespace gsmq::mqtt_adapter
+}  // namespace gsmq::endpoint::mqtt

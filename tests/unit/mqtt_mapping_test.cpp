@@ -1,11 +1,11 @@
 // The Message <-> PUBLISH mapping: topic/channel, QoS and retain from the URL or meta,
 // MQTT 5 content type and user properties as mqtt.* meta keys, and the round trip.
-#include "endpoint/mqtt/message_mapping.h"
+#include "endpoint/mqtt/mapping.h"
 
 #include <gtest/gtest.h>
 
 using namespace gsmq;
-using namespace gsmq::mqtt_adapter;
+using namespace gsmq::endpoint::mqtt;
 
 namespace {
 

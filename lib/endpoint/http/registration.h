@@ -5,9 +5,9 @@
 
 #include "endpoint/endpoint.h"
 
-namespace gsmq {
+namespace gsmq::endpoint::http {
 
-std::unique_ptr<Source> open_http_source(const EndpointUrl& url, const EndpointOptions& options);
-std::unique_ptr<Sink> open_http_sink(const EndpointUrl& url, const EndpointOptions& options);
+std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options);
+std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options);
 
-}  // namespace gsmq
+}  // namespace gsmq::endpoint::http

@@ -1,7 +1,7 @@
-#include "endpoint/zmq/frames.h"
+#include "endpoint/zmq/mapping.h"
 #include "endpoint/sink_channel.h"
 
-namespace gsmq::zmq_adapter {
+namespace gsmq::endpoint::zmq {
 
 std::vector<std::string> to_frames(const Message& message, const Settings& settings) {
   const std::string channel = sink_channel(settings.channel, message.channel);
@@ -46,4 +46,4 @@ bool from_frames(const std::vector<std::string>& frames, const Settings& setting
   return true;
 }
 
-}  // namespace gsmq::zmq_adapter
+}  // namespace gsmq::endpoint::zmq
