@@ -2,32 +2,11 @@
 
 #include <cctype>
 #include <cstdio>
-#include <limits>
 #include <unistd.h>
 
 #include "util/signals.h"
 
 namespace gsmq {
-
-std::optional<size_t> parse_size(const std::string& text) {
-  size_t pos = 0;
-  unsigned long long value = 0;
-  if (text.empty() || !std::isdigit(static_cast<unsigned char>(text[0]))) return std::nullopt;  // "-1" would wrap
-  try {
-    value = std::stoull(text, &pos);
-  } catch (...) {
-    return std::nullopt;
-  }
-  const std::string unit = text.substr(pos);
-  unsigned long long scale = 1;
-  if (unit.empty() || unit == "B") scale = 1;
-  else if (unit == "k" || unit == "K" || unit == "KiB") scale = 1ull << 10;
-  else if (unit == "M" || unit == "MiB") scale = 1ull << 20;
-  else if (unit == "G" || unit == "GiB") scale = 1ull << 30;
-  else return std::nullopt;
-  if (value > std::numeric_limits<size_t>::max() / scale) return std::nullopt;
-  return static_cast<size_t>(value * scale);
-}
 
 namespace {
 // --count 0: CLI11's PositiveNumber would name its range as "0.000000 to 1.79769e+308".

@@ -10,6 +10,7 @@
 
 #include "endpoint/endpoint.h"
 #include "pipeline/pump.h"
+#include "util/size.h"
 
 namespace gsmq {
 
@@ -40,9 +41,6 @@ PumpOptions pump_options(const CommonFlags& flags);
 // A duration flag's value, or ToolError(kExitUsage) naming the flag.
 Duration parse_duration_flag(const std::string& flag, const std::string& text);
 int64_t milliseconds_flag(const std::string& flag, const std::string& text);
-
-// "64MiB", "512k", "1000" -> bytes.
-std::optional<size_t> parse_size(const std::string& text);
 
 // Runs a tool's body: installs signal handlers, maps CLI11 errors to exit 2, ToolError to
 // its status and anything else to 7, printing "<name>: <message>" on stderr.
