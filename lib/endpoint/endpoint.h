@@ -49,7 +49,6 @@ struct EndpointOptions {
   uint32_t prefetch = 1024;       // queue receive: messages taken per Receive call, at most
   Duration request_timeout = std::chrono::seconds(5);
   bool reject_to_dead_letter = false;  // a refused message is rejected (dead-letter), not requeued
-  Duration connect_timeout = std::chrono::seconds(5);
 };
 
 struct Delivery {

@@ -4,6 +4,8 @@
 // with --endpoints.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <span>
@@ -59,6 +61,16 @@ struct ParamSpec {
     return p;
   }
 };
+
+// An adapter's own parameters followed by shared ones (kTlsParams), as one table.
+template <size_t N, size_t M>
+constexpr std::array<ParamSpec, N + M> concat(const std::array<ParamSpec, N>& own,
+                                              const std::array<ParamSpec, M>& shared) {
+  std::array<ParamSpec, N + M> out{};
+  for (size_t i = 0; i < N; ++i) out[i] = own[i];
+  for (size_t i = 0; i < M; ++i) out[N + i] = shared[i];
+  return out;
+}
 
 // As --endpoints prints it: "bool", "unsigned", "duration", "size", "enum", "string", "path".
 constexpr std::string_view type_name(ParamType type) {

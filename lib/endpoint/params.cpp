@@ -42,10 +42,6 @@ Roles declared_roles(std::span<const ParamSpec> table, std::string_view key) {
   return roles;
 }
 
-[[noreturn]] void usage(const EndpointUrl& url, const std::string& what) {
-  throw ToolError(kExitUsage, url.text + ": " + what);
-}
-
 std::optional<uint64_t> whole_number(std::string_view text) {
   uint64_t v = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -91,15 +87,19 @@ std::string role_noun(Roles role) {
   return "any role";
 }
 
-// "receiving (a source) or sending (a sink)".
+// "sending (a sink) or listening (the listen form)"; "connecting (a source or a sink)".
 std::string role_uses(Roles roles) {
   std::string out;
   const auto add = [&](Roles bit, const char* text) {
     if (!(roles & bit)) return;
     out += (out.empty() ? "" : " or ") + std::string(text);
   };
-  add(kSource, "receiving (a source)");
-  add(kSink, "sending (a sink)");
+  if ((roles & kSource) && (roles & kSink)) {
+    add(kSource, "connecting (a source or a sink)");
+  } else {
+    add(kSource, "receiving (a source)");
+    add(kSink, "sending (a sink)");
+  }
   add(kListener, "listening (the listen form)");
   return out;
 }
@@ -114,7 +114,8 @@ std::string tls_schemes(const Adapter& adapter) {
 
 [[noreturn]] void unknown(const Adapter& adapter, const Scheme& scheme, const EndpointUrl& url, const std::string& key,
                           Roles role) {
-  if (key == "listen" && !(adapter.roles & kListener) && !adapter.connect_only.empty()) usage(url, std::string(adapter.connect_only));
+  if (key == "listen" && !(adapter.roles & kListener) && !adapter.connect_only.empty())
+    usage_error(url, std::string(adapter.connect_only));
   std::vector<std::string> valid;
   for (const ParamSpec& p : adapter.params)
     if ((p.roles & role) && (!p.tls || scheme.tls) && std::find(valid.begin(), valid.end(), p.name) == valid.end())
@@ -122,7 +123,7 @@ std::string tls_schemes(const Adapter& adapter) {
   std::string what = "unknown parameter ?" + key + " for " + url_prefix(scheme) + " (";
   if (valid.empty()) what += "it takes none";
   else what += (role == kAnyRole ? "valid: " : "valid for " + role_noun(role) + ": ") + join_words(valid, "");
-  usage(url, what + ")");
+  usage_error(url, what + ")");
 }
 
 }  // namespace
@@ -136,17 +137,19 @@ Params parse_params(const Adapter& adapter, const EndpointUrl& url, Roles role) 
   const bool passes_unknown = role != 0 && (role & ~adapter.passes_unknown) == 0;
   for (const auto& [key, text] : url.query) {
     const ParamSpec* p = find_param(adapter.params, key, role);
-    if (p && p->tls && !scheme->tls) usage(url, "?" + key + " needs a TLS scheme (" + tls_schemes(adapter) + ")");
+    if (p && p->tls && !scheme->tls) usage_error(url, "?" + key + " needs a TLS scheme (" + tls_schemes(adapter) + ")");
     if (!p || !(p->roles & role)) {
       if (passes_unknown) {
         out.passed_on_.emplace_back(key, text);
         continue;
       }
       if (!p) unknown(adapter, *scheme, url, key, role);
-      usage(url, "?" + key + " is for " + role_uses(declared_roles(adapter.params, key)) + ", not for " + role_noun(role));
+      const Roles declared = declared_roles(adapter.params, key);
+      const Roles roles = (declared & adapter.roles) ? declared & adapter.roles : declared;
+      usage_error(url, "?" + key + " is for " + role_uses(roles) + ", not for " + role_noun(role));
     }
     auto value = typed(*p, text);
-    if (!value) usage(url, "?" + key + "=" + text + ": expected " + accepted_form(*p));
+    if (!value) usage_error(url, "?" + key + "=" + text + ": expected " + accepted_form(*p));
     out.given_.push_back({p, std::move(*value)});
   }
   return out;

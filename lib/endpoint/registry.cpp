@@ -1,48 +1,22 @@
-// The adapter registry: one table from URL scheme to the adapter that opens it.
-#include <array>
-#include <functional>
+#include "endpoint/registry.h"
 
-#include "endpoint/endpoint.h"
+#include <array>
+
 #include "endpoint/coap/registration.h"
 #include "endpoint/file/registration.h"
 #include "endpoint/gsmqd_client/registration.h"
 #include "endpoint/http/registration.h"
 #include "endpoint/mqtt/registration.h"
+#include "endpoint/params.h"
 #include "endpoint/stdio/registration.h"
 #include "endpoint/zmq/registration.h"
 
 namespace gsmq {
+namespace endpoint {
 namespace {
 
-struct Adapter {
-  const char* scheme;
-  std::unique_ptr<Source> (*source)(const EndpointUrl&, const EndpointOptions&);
-  std::unique_ptr<Sink> (*sink)(const EndpointUrl&, const EndpointOptions&);
-};
-
-constexpr std::array kAdapters = {
-    Adapter{"-", endpoint::stdio::open_source, endpoint::stdio::open_sink},
-    Adapter{"file", endpoint::file::open_source, endpoint::file::open_sink},
-    Adapter{"gsmq", endpoint::gsmqd_client::open_source, endpoint::gsmqd_client::open_sink},
-    Adapter{"coap", endpoint::coap::open_source, endpoint::coap::open_sink},
-    Adapter{"coaps", endpoint::coap::open_source, endpoint::coap::open_sink},
-    Adapter{"http", endpoint::http::open_source, endpoint::http::open_sink},
-    Adapter{"https", endpoint::http::open_source, endpoint::http::open_sink},
-    Adapter{"mqtt", endpoint::mqtt::open_source, endpoint::mqtt::open_sink},
-    Adapter{"mqtts", endpoint::mqtt::open_source, endpoint::mqtt::open_sink},
-    Adapter{"ws", endpoint::mqtt::open_source, endpoint::mqtt::open_sink},
-    Adapter{"wss", endpoint::mqtt::open_source, endpoint::mqtt::open_sink},
-    Adapter{"zmq+tcp", endpoint::zmq::open_source, endpoint::zmq::open_sink},
-    Adapter{"zmq+ipc", endpoint::zmq::open_source, endpoint::zmq::open_sink},
-};
-
-const Adapter& find_adapter(const EndpointUrl& url) {
-  for (const auto& a : kAdapters)
-    if (url.scheme == a.scheme) return a;
-  std::string known;
-  for (const auto& a : kAdapters) known += std::string(known.empty() ? "" : ", ") + a.scheme;
-  throw ToolError(kExitUsage, "unknown endpoint kind \"" + url.scheme + "\" in " + url.text + " (known: " + known + ")");
-}
+constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_client::kAdapter, &mqtt::kAdapter,
+                                  &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter};
 
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;
@@ -51,20 +25,42 @@ EndpointUrl parse_or_throw(const std::string& text) {
   return *url;
 }
 
+const Adapter& adapter_of(const EndpointUrl& url) {
+  if (const Adapter* a = find_adapter(url.scheme)) return *a;
+  std::string known;
+  for (const Adapter* a : kAdapters)
+    for (const Scheme& s : a->schemes) known += (known.empty() ? "" : ", ") + std::string(s.name);
+  throw ToolError(kExitUsage, "unknown endpoint kind \"" + url.scheme + "\" in " + url.text + " (known: " + known + ")");
+}
+
 }  // namespace
 
+std::span<const Adapter* const> registered_adapters() { return kAdapters; }
+
+const Adapter* find_adapter(std::string_view scheme) {
+  for (const Adapter* a : kAdapters)
+    if (find_scheme(*a, scheme)) return a;
+  return nullptr;
+}
+
+}  // namespace endpoint
+
+// Parameters are checked before the adapter opens anything: a bad URL is exit 2 before
+// any connection is tried.
 std::unique_ptr<Source> open_source(const std::string& text, const EndpointOptions& options) {
+  using namespace endpoint;
   const EndpointUrl url = parse_or_throw(text);
-  const Adapter& adapter = find_adapter(url);
-  if (!adapter.source) throw ToolError(kExitUsage, url.scheme + " endpoints cannot be read from");
-  return adapter.source(url, options);
+  const Adapter& adapter = adapter_of(url);
+  if (!adapter.open_source) throw ToolError(kExitUsage, url.scheme + " endpoints cannot be read from");
+  return adapter.open_source(url, parse_params(adapter, url, opened_as(adapter, url, Role::source)), options);
 }
 
 std::unique_ptr<Sink> open_sink(const std::string& text, const EndpointOptions& options) {
+  using namespace endpoint;
   const EndpointUrl url = parse_or_throw(text);
-  const Adapter& adapter = find_adapter(url);
-  if (!adapter.sink) throw ToolError(kExitUsage, url.scheme + " endpoints cannot be written to");
-  return adapter.sink(url, options);
+  const Adapter& adapter = adapter_of(url);
+  if (!adapter.open_sink) throw ToolError(kExitUsage, url.scheme + " endpoints cannot be written to");
+  return adapter.open_sink(url, parse_params(adapter, url, opened_as(adapter, url, Role::sink)), options);
 }
 
 }  // namespace gsmq

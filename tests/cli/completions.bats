@@ -14,10 +14,10 @@ help_flags() {
     grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u
 }
 
-# The URL forms of lib/endpoint/registry.cpp as the completions offer them:
-# "-", "file:", "gsmq://", "mqtt://", ...
+# The URL forms of the adapters' schemes (lib/endpoint/*/registration.cpp) as the
+# completions offer them: "-", "file:", "gsmq://", "mqtt://", ...
 registered_url_forms() {
-  sed -n 's/^ *Adapter{"\([^"]*\)",.*/\1/p' "$GSMQ_SOURCE_DIR/lib/endpoint/registry.cpp" |
+  sed -n 's/.*Scheme{\.name = "\([^"]*\)".*/\1/p' "$GSMQ_SOURCE_DIR"/lib/endpoint/*/registration.cpp |
     while read -r scheme; do
       case $scheme in
         -) echo - ;;

@@ -313,7 +313,7 @@ teardown() {
   assert_equal "$status" 2
   run --separate-stderr gsmq-recv "$GSMQ/work?prefetch=lots"
   assert_equal "$status" 2
-  assert_equal "$stderr" "gsmq-recv: ?prefetch=lots: expected a whole number from 1 to 65536"
+  assert_equal "$stderr" "gsmq-recv: $GSMQ/work?prefetch=lots: ?prefetch=lots: expected a whole number from 1 to 65536"
 }
 
 @test "gsmq-recv --follow writes a batch's lines together, and every line is out as soon as the queue is idle" {

@@ -20,9 +20,18 @@ help_flags() {
     grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u
 }
 
-# The URL schemes of lib/endpoint/registry.cpp: "-", "file", "gsmq", "mqtt", ...
+# The URL schemes the adapters register (lib/endpoint/*/registration.cpp): "-", "file",
+# "gsmq", "mqtt", ...
 registered_schemes() {
-  sed -n 's/^ *Adapter{"\([^"]*\)",.*/\1/p' "$GSMQ_SOURCE_DIR/lib/endpoint/registry.cpp"
+  sed -n 's/.*Scheme{\.name = "\([^"]*\)".*/\1/p' "$GSMQ_SOURCE_DIR"/lib/endpoint/*/registration.cpp
+}
+
+# The name of each shared parameter ($@: kCa, kRetry, ...) of lib/endpoint/shared_params.h.
+shared_param_names() {
+  local k
+  for k in "$@"; do
+    sed -n "s/.*ParamSpec $k{\.name = \"\([a-z_]*\)\".*/\1/p" "$GSMQ_SOURCE_DIR/lib/endpoint/shared_params.h"
+  done
 }
 
 # A page rendered as text, wide enough that no heading or table row wraps.
@@ -77,7 +86,7 @@ render() {
   text=$(render "$GSMQ_MAN_DIR/gsmq.7")
   # the subsection headings of ENDPOINTS (three spaces in, in the rendered page)
   headings=$(sed -n '/^ENDPOINTS/,/^EXIT STATUS/p' <<<"$text" | grep -E '^ {3}[^ ]')
-  [[ $(registered_schemes | wc -l) -ge 13 ]] || fail "no schemes read from registry.cpp"
+  [[ $(registered_schemes | wc -l) -ge 13 ]] || fail "no schemes read from the registrations"
   for scheme in $(registered_schemes); do
     case $scheme in
       -) grep -qE '^ {3}- ' <<<"$headings" || missing+=" -" ;;
@@ -91,12 +100,12 @@ render() {
   done
 }
 
-@test "gsmq(7) documents the shared TLS options of lib/endpoint/tls_options.h once" {
+@test "gsmq(7) documents the shared TLS options of lib/endpoint/shared_params.h once" {
   local text tls option
   text=$(render "$GSMQ_MAN_DIR/gsmq.7")
   tls=$(sed -n '/^   TLS$/,/^   [^ ]/p' <<<"$text")
-  for option in $(grep -oE 'url\.(param|flag)\("[a-z]+"' "$GSMQ_SOURCE_DIR/lib/endpoint/tls_options.h" |
-    sed 's/.*("//; s/"//'); do
+  for option in $(shared_param_names $(sed -n 's/.*kTlsParams = {\(.*\)};/\1/p' \
+    "$GSMQ_SOURCE_DIR/lib/endpoint/shared_params.h" | tr -d ,)); do
     grep -qE "^ {7}([a-z]+=[A-Z]+, )?$option(=|\$)" <<<"$tls" || fail "?$option is not an option heading in gsmq(7) TLS"
   done
 }
@@ -105,11 +114,12 @@ render() {
   local text section key
   text=$(render "$GSMQ_MAN_DIR/gsmq.7")
   section=$(sed -n '/^   gsmq:\/\//,/^   [a-z]*:\/\/, /p' <<<"$text")
-  for key in $(grep -oE 'url\.(param|flag)\("[a-z_]+"|duration_param\("[a-z_]+"' \
-    "$GSMQ_SOURCE_DIR/lib/endpoint/gsmqd_client/connection.cpp" | sed 's/.*("//; s/"//' | sort -u); do
+  local table="$GSMQ_SOURCE_DIR/lib/endpoint/gsmqd_client/registration.cpp"
+  for key in $(sed -n 's/.*ParamSpec{\.name = "\([a-z_]*\)".*/\1/p' "$table") \
+    $(shared_param_names $(grep -oE '^ +k[A-Z][A-Za-z]+,$' "$table" | tr -d ' ,')); do
     grep -qE "^ {7}$key(=|\[|\$)" <<<"$section" || fail "?$key is not documented in gsmq(7) gsmq://"
   done
-  assert_equal "$(grep -c 'kDefaultPort = 7878' "$GSMQ_SOURCE_DIR/lib/endpoint/gsmqd_client/connection.h")" 1
+  assert_equal "$(grep -c 'kDefaultPort = 7878' "$GSMQ_SOURCE_DIR/lib/endpoint/gsmqd_client/settings.h")" 1
   grep -q "port defaults to 7878" <<<"$section" || fail "the default port is not in gsmq(7) gsmq://"
 }
 

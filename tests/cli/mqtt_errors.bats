@@ -52,7 +52,7 @@ teardown() {
   done <<EOF2
 $MQTT/t?qos=3|?qos=3
 $MQTT/t?qos=one|?qos=one
-$MQTT/t?bogus=1|unknown option ?bogus
+$MQTT/t?bogus=1|unknown parameter ?bogus for mqtt://
 $MQTT/t?clean=0|?clean=0 needs ?client_id
 $MQTT/t?clean=maybe|?clean=maybe
 $MQTT/t?version=4.5|?version=4.5

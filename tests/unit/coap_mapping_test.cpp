@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "endpoint/coap/mapping.h"
+#include "endpoint/coap/registration.h"
 #include "endpoint/coap/settings.h"
 #include "util/exit_status.h"
 
@@ -15,6 +16,11 @@ EndpointUrl url_of(const std::string& text) {
   EXPECT_TRUE(url) << error;
   return url.value_or(EndpointUrl{});
 }
+
+// The settings of `url` with its parameters checked against the adapter's table, as the
+// registry does; for names and values only (any role), since one URL here may carry the
+// parameters of the ingest server and of the sink together.
+Settings parse_settings(const EndpointUrl& url) { return read_settings(url, parse_params(kAdapter, url, kAnyRole)); }
 
 int usage_error(const std::string& text) {
   try {

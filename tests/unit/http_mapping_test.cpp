@@ -7,7 +7,8 @@
 #include "endpoint/http/header_codec.h"
 #include "endpoint/http/ingest_request.h"
 #include "endpoint/http/outgoing_request.h"
-#include "endpoint/http/sink_config.h"
+#include "endpoint/http/registration.h"
+#include "endpoint/http/sink_settings.h"
 #include "envelope/codec.h"
 
 namespace gsmq::endpoint::http {
@@ -20,9 +21,15 @@ EndpointUrl url_of(const std::string& text) {
   return *url;
 }
 
-SinkConfig sink(const std::string& text, EndpointOptions options = {}) { return parse_sink_config(url_of(text), options); }
-IngestConfig ingest(const std::string& text, EndpointOptions options = {}) {
-  return parse_ingest_config(url_of(text), options);
+// The settings with the URL's parameters checked against the adapter's table for the
+// role, as the registry does.
+SinkSettings sink(const std::string& text, EndpointOptions options = {}) {
+  const EndpointUrl url = url_of(text);
+  return read_sink_settings(url, parse_params(kAdapter, url, opened_as(kAdapter, url, Role::sink)), options);
+}
+IngestSettings ingest(const std::string& text, EndpointOptions options = {}) {
+  const EndpointUrl url = url_of(text);
+  return read_ingest_settings(url, parse_params(kAdapter, url, opened_as(kAdapter, url, Role::source)), options);
 }
 
 std::string header(const Headers& headers, std::string_view name) { return find_header(headers, name).value_or("<none>"); }

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "endpoint/mqtt/registration.h"
+
 using namespace gsmq;
 using namespace gsmq::endpoint::mqtt;
 
@@ -12,7 +14,8 @@ namespace {
 Settings sink_settings(const std::string& text) {
   std::string error;
   auto url = parse_endpoint_url(text, error);
-  return parse_settings(*url, Role::sink, EndpointOptions{});
+  const auto params = endpoint::parse_params(kAdapter, *url, endpoint::kSink);
+  return read_settings(*url, params, endpoint::Role::sink, EndpointOptions{});
 }
 
 std::string user_property(const mqtt::message& m, const std::string& name) {

@@ -1,10 +1,14 @@
 // MQTT URL settings: schemes, ports, the WebSocket path versus the topic, session,
-// retry and TLS options, and every malformed option as a usage error.
+// retry and TLS options, and every malformed option as a usage error (the parameters
+// checked against the adapter's table first, as the registry does).
 #include "endpoint/mqtt/settings.h"
+
+#include "endpoint/mqtt/registration.h"
 
 #include <gtest/gtest.h>
 
 using namespace gsmq;
+using namespace gsmq::endpoint;
 using namespace gsmq::endpoint::mqtt;
 
 namespace {
@@ -13,7 +17,7 @@ Settings parse(const std::string& text, Role role = Role::source, EndpointOption
   std::string error;
   auto url = parse_endpoint_url(text, error);
   EXPECT_TRUE(url) << error;
-  return parse_settings(*url, role, options);
+  return read_settings(*url, parse_params(kAdapter, *url, opened_as(kAdapter, *url, role)), role, options);
 }
 
 // The usage error's message, or "" when the URL was accepted.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "endpoint/zmq/mapping.h"
+#include "endpoint/zmq/registration.h"
 #include "endpoint/zmq/settings.h"
 #include "util/exit_status.h"
 
@@ -13,7 +14,8 @@ Settings settings_of(const std::string& text, Role role) {
   std::string error;
   auto url = parse_endpoint_url(text, error);
   EXPECT_TRUE(url) << error;
-  return parse_settings(url.value_or(EndpointUrl{}), role);
+  const EndpointUrl u = url.value_or(EndpointUrl{});
+  return read_settings(u, parse_params(kAdapter, u, opened_as(kAdapter, u, role)), role);
 }
 
 int usage_error(const std::string& text, Role role) {

@@ -31,7 +31,7 @@ class ClientSink : public Sink {
         *loop_, settings_,
         Peer::Callbacks{[this](const coap_pdu_t* sent, const coap_pdu_t* received) { on_response(sent, received); },
                         [this](const coap_pdu_t* sent, coap_nack_reason_t reason) { on_nack(sent, reason); }});
-    peer_->check_reachable(options.connect_timeout, *options_.diagnostics);
+    peer_->check_reachable(*options_.diagnostics);
   }
 
   ~ClientSink() override {

@@ -30,7 +30,7 @@ class ObserveSource : public Source {
         *loop_, settings_,
         Peer::Callbacks{[this](const coap_pdu_t*, const coap_pdu_t* received) { on_response(received); },
                         [this](const coap_pdu_t* sent, coap_nack_reason_t reason) { on_nack(sent, reason); }});
-    peer_->check_reachable(options.connect_timeout, *options_.diagnostics);
+    peer_->check_reachable(*options_.diagnostics);
     loop_->call([&](coap_context_t*) { subscribe(); });
   }
 

@@ -74,11 +74,11 @@ bool Peer::ping_once(Duration timeout, std::string& why) {
   return false;
 }
 
-void Peer::check_reachable(Duration timeout, Diagnostics& diagnostics) {
+void Peer::check_reachable(Diagnostics& diagnostics) {
   Backoff backoff;
   for (;;) {
     std::string why;
-    if (ping_once(timeout, why)) return;
+    if (ping_once(settings_.connect_timeout, why)) return;
     if (!settings_.retry) throw ToolError(kExitUnavailable, settings_.url + ": " + why);
     if (stop_requested()) throw ToolError(kExitUnavailable, settings_.url + ": " + why + "; stopped");
     const auto wait = backoff.next();

@@ -22,10 +22,10 @@ class Peer {
   // outlive the Peer. ToolError(kExitUnavailable) when the host does not resolve.
   Peer(Loop& loop, const Settings& settings, Callbacks callbacks);
 
-  // Pings the peer until it answers. Without ?retry gives up after `timeout` (or at once
-  // when the port is refused) with ToolError(kExitUnavailable); with ?retry keeps trying
-  // with back-off until a stop was requested.
-  void check_reachable(Duration timeout, Diagnostics& diagnostics);
+  // Pings the peer until it answers. Without ?retry gives up after ?connect_timeout (or
+  // at once when the port is refused) with ToolError(kExitUnavailable); with ?retry keeps
+  // trying with back-off until a stop was requested.
+  void check_reachable(Diagnostics& diagnostics);
 
   // Loop thread only.
   coap_session_t* session() const { return session_; }

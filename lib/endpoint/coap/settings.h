@@ -1,5 +1,6 @@
 // What a coap:// URL asks for (docs/endpoints/coap.md): the peer or listen address, the
-// resource path and the query parameters, checked once so the adapters never re-parse.
+// resource path and the URL's checked parameters (registration.cpp declares them), read
+// once so the adapters never re-parse.
 #pragma once
 
 #include <cstdint>
@@ -7,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "endpoint/tls_options.h"
-#include "endpoint/url.h"
+#include "endpoint/params.h"
+#include "endpoint/tls.h"
 #include "util/duration.h"
 
 namespace gsmq::endpoint::coap {
@@ -33,6 +34,7 @@ struct Settings {
   Duration ack_timeout = std::chrono::seconds(2);   // ?ack_timeout=: RFC 7252 ACK_TIMEOUT
   unsigned max_retransmit = 4;         // ?max_retransmit=N: RFC 7252 MAX_RETRANSMIT
   bool retry = false;                  // ?retry: wait for an unreachable peer instead of failing
+  Duration connect_timeout = std::chrono::seconds(5);  // ?connect_timeout: for the ping at the start
 
   // Both: the body is a JSON envelope (keeps id, meta, channel across the CoAP hop).
   bool envelope = false;
@@ -47,8 +49,8 @@ struct Settings {
   TlsOptions tls;
 };
 
-// Checks and reads `url` (scheme coap or coaps); ToolError(kExitUsage) naming the
-// parameter for anything malformed or unknown.
-Settings parse_settings(const EndpointUrl& url);
+// Reads `url` (scheme coap or coaps) and its parameters; ToolError(kExitUsage) for a
+// Content-Format that is none, or a user and password without DTLS.
+Settings read_settings(const EndpointUrl& url, const Params& params);
 
 }  // namespace gsmq::endpoint::coap

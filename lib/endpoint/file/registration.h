@@ -2,11 +2,10 @@
 // appended to (?fsync to fdatasync after every record).
 #pragma once
 
-#include "endpoint/endpoint.h"
+#include "endpoint/adapter.h"
 
 namespace gsmq::endpoint::file {
 
-std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options);
-std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options);
+extern const Adapter kAdapter;
 
 }  // namespace gsmq::endpoint::file

@@ -1,6 +1,7 @@
 #include "endpoint/gsmqd_client/admin.h"
 
 #include "endpoint/gsmqd_client/connection.h"
+#include "endpoint/gsmqd_client/registration.h"
 
 namespace gsmq::endpoint::gsmqd_client {
 namespace {
@@ -9,7 +10,7 @@ std::shared_ptr<Connection> connect_url(const std::string& text) {
   auto url = parse_endpoint_url(text, error);
   if (!url) throw ToolError(kExitUsage, error);
   if (url->scheme != "gsmq") throw ToolError(kExitUsage, text + ": expected gsmq://HOST:PORT");
-  return connect(*url, EndpointOptions{});
+  return connect(read_settings(*url, parse_params(kAdapter, *url, kAnyRole), EndpointOptions{}));
 }
 
 grpc::ClientContext* with_deadline(grpc::ClientContext& context) {

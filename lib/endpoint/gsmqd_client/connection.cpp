@@ -9,38 +9,13 @@
 
 namespace gsmq::endpoint::gsmqd_client {
 
-std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOptions& options) {
+std::shared_ptr<Connection> connect(const Settings& settings) {
   auto c = std::make_shared<Connection>();
-  const std::string host = url.host.empty() || url.host == "*" ? "127.0.0.1" : url.host;
-  const bool ipv6 = host.find(':') != std::string::npos;
-  c->target = (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(url.port.value_or(kDefaultPort));
-  c->channel = url.path;
-  c->options = options;
-  auto& o = c->options;
-  o.kind = url.param("kind", o.kind);
-  o.group = url.param("group", o.group);
-  o.from = url.param("from", o.from);
-  auto duration_param = [&](const char* key, Duration& into) {
-    const std::string text = url.param(key);
-    if (text.empty()) return;
-    auto d = parse_duration(text);
-    if (!d) throw ToolError(kExitUsage, std::string("?") + key + "=" + text + " is not a duration");
-    into = *d;
-  };
-  duration_param("visibility", o.visibility);
-  duration_param("timeout", o.request_timeout);
-  duration_param("connect_timeout", o.connect_timeout);
-  duration_param("retry_for", c->retry_for);
-  if (const std::string text = url.param("prefetch"); !text.empty()) {
-    const bool digits = text.size() <= 5 && text.find_first_not_of("0123456789") == std::string::npos;
-    const unsigned long n = digits ? std::stoul(text) : 0;
-    if (n < 1 || n > 65536) throw ToolError(kExitUsage, "?prefetch=" + text + ": expected a whole number from 1 to 65536");
-    o.prefetch = static_cast<uint32_t>(n);
-  }
-  c->retry_forever = url.flag("retry");
-  static const char* kinds[] = {"queue", "events", "store", "request", "respond"};
-  if (std::find(std::begin(kinds), std::end(kinds), o.kind) == std::end(kinds))
-    throw ToolError(kExitUsage, "?kind=" + o.kind + ": expected queue, events, store, request or respond");
+  c->target = settings.target;
+  c->channel = settings.channel;
+  c->options = settings.options;
+  c->retry_for = settings.retry_for;
+  c->retry_forever = settings.retry_forever;
 
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(256 << 20);
@@ -52,9 +27,10 @@ std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOption
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   c->grpc_channel = grpc::CreateCustomChannel(c->target, grpc::InsecureChannelCredentials(), args);
   c->stub = v1::Broker::NewStub(c->grpc_channel);
-  const grpc::Status answer = ping(*c, o.connect_timeout);
+  const grpc::Status answer = ping(*c, settings.connect_timeout);
   if (!answer.ok() && !(c->retry_forever && wait_for_daemon(*c, Clock::now())))
-    throw ToolError(kExitUnavailable, "cannot connect to gsmqd at " + c->target + ": " + connect_failure(answer, o.connect_timeout));
+    throw ToolError(kExitUnavailable,
+                    "cannot connect to gsmqd at " + c->target + ": " + connect_failure(answer, settings.connect_timeout));
   return c;
 }
 

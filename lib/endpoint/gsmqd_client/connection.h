@@ -1,5 +1,5 @@
 // A connection to gsmqd for the gsmq:// adapters: the gRPC channel and stub, the URL's
-// default channel, and the options after URL query parameters were applied.
+// default channel, and the options after the URL's parameters were applied.
 #pragma once
 
 #include <memory>
@@ -7,12 +7,10 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "endpoint/endpoint.h"
+#include "endpoint/gsmqd_client/settings.h"
 #include "gsmq/v1/broker.grpc.pb.h"
 
 namespace gsmq::endpoint::gsmqd_client {
-
-constexpr uint16_t kDefaultPort = 7878;
 
 struct Connection {
   std::string target;                      // host:port
@@ -26,9 +24,9 @@ struct Connection {
   std::unique_ptr<v1::Broker::Stub> stub;
 };
 
-// Connects (waiting up to options.connect_timeout); ToolError(kExitUnavailable) if gsmqd
-// cannot be reached, ToolError(kExitUsage) for bad query parameters.
-std::shared_ptr<Connection> connect(const EndpointUrl& url, const EndpointOptions& options);
+// Connects (waiting up to ?connect_timeout); ToolError(kExitUnavailable) if gsmqd cannot
+// be reached.
+std::shared_ptr<Connection> connect(const Settings& settings);
 
 // One Ping within `timeout`: OK when gsmqd answers; fails fast when it cannot be reached.
 grpc::Status ping(Connection& c, Duration timeout);

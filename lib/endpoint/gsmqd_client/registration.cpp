@@ -1,15 +1,19 @@
 #include "endpoint/gsmqd_client/registration.h"
 
+#include <array>
+
 #include "endpoint/gsmqd_client/connection.h"
 #include "endpoint/gsmqd_client/sink.h"
 #include "endpoint/gsmqd_client/sources.h"
+#include "endpoint/shared_params.h"
 
 namespace gsmq::endpoint::gsmqd_client {
+namespace {
 
-std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options) {
+std::unique_ptr<Source> open_source(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
   // A source reads one channel: without one the URL is wrong, whether gsmqd is there or not.
   if (url.path.empty()) throw ToolError(kExitUsage, url.text + ": no channel (gsmq://HOST:PORT/CHANNEL)");
-  auto c = connect(url, options);
+  auto c = connect(read_settings(url, params, options));
   const std::string& kind = c->options.kind;
   if (kind == "queue") return open_queue_source(std::move(c));
   if (kind == "events" || kind == "store") return open_subscribe_source(std::move(c));
@@ -17,8 +21,40 @@ std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOption
   throw ToolError(kExitUsage, "?kind=" + kind + " is a sink (gsmq-send --request)");
 }
 
-std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options) {
-  return open_sink(connect(url, options));
+std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
+  return gsmqd_client::open_sink(connect(read_settings(url, params, options)));
 }
+
+constexpr std::array kSchemes = {
+    Scheme{.name = "gsmq", .doc = "a channel of gsmqd, over gRPC", .default_port = kDefaultPort}};
+
+constexpr std::array<std::string_view, 5> kKinds = {"queue", "events", "store", "request", "respond"};
+constexpr std::array kParams = {
+    ParamSpec{.name = "kind", .type = ParamType::enumeration, .default_value = "queue", .choices = kKinds,
+              .roles = kSource | kSink, .doc = "what the channel is used as (--events, --store, --request, --respond)"},
+    ParamSpec{.name = "group", .type = ParamType::string, .roles = kSource,
+              .doc = "events, store, respond: share the channel with the other members of this group"},
+    ParamSpec{.name = "from", .type = ParamType::string, .roles = kSource,
+              .doc = "store: where to start: new (default), first, last, seq:N, time:T or since:DURATION"},
+    ParamSpec{.name = "visibility", .type = ParamType::duration, .roles = kSource,
+              .doc = "queue: in flight this long before it is handed out again (default: the daemon's)"},
+    ParamSpec{.name = "prefetch", .type = ParamType::unsigned_number, .default_value = "1024", .min = 1, .max = 65536,
+              .roles = kSource, .doc = "queue: messages taken per Receive call, at most"},
+    ParamSpec{.name = "timeout", .type = ParamType::duration, .default_value = "5s", .roles = kSink,
+              .doc = "request: how long to wait for the reply"},
+    kConnectTimeout,
+    kRetry,
+    kRetryFor,
+};
+
+}  // namespace
+
+constexpr Adapter kAdapter{
+    .kind = "gsmqd_client",
+    .schemes = kSchemes,
+    .params = kParams,
+    .connect_only = "gsmq:// connects to gsmqd, which does the listening (gsmqd --listen): gsmq://HOST:PORT/CHANNEL",
+    .open_source = open_source,
+    .open_sink = open_sink};
 
 }  // namespace gsmq::endpoint::gsmqd_client

@@ -2,11 +2,10 @@
 // picks queue (default), events, store (events-store), request or respond.
 #pragma once
 
-#include "endpoint/endpoint.h"
+#include "endpoint/adapter.h"
 
 namespace gsmq::endpoint::gsmqd_client {
 
-std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options);
-std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options);
+extern const Adapter kAdapter;
 
 }  // namespace gsmq::endpoint::gsmqd_client

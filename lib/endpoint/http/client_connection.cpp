@@ -17,14 +17,14 @@ namespace bhttp = boost::beast::http;
 using tcp = boost::asio::ip::tcp;
 
 struct ClientConnection::Impl {
-  SinkConfig config;
+  SinkSettings config;
   net::io_context ioc;
   std::optional<ssl::context> tls_context;
   std::unique_ptr<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> secure;
   beast::flat_buffer buffer;
 
-  explicit Impl(const SinkConfig& c) : config(c) {
+  explicit Impl(const SinkSettings& c) : config(c) {
     if (!config.tls.enabled) return;
     tls_context.emplace(ssl::context::tls_client);
     auto& ctx = *tls_context;
@@ -157,7 +157,7 @@ struct ClientConnection::Impl {
   }
 };
 
-ClientConnection::ClientConnection(const SinkConfig& config) : impl_(std::make_unique<Impl>(config)) {}
+ClientConnection::ClientConnection(const SinkSettings& config) : impl_(std::make_unique<Impl>(config)) {}
 ClientConnection::~ClientConnection() = default;
 ClientConnection::Result ClientConnection::connect() { return impl_->connect(); }
 ClientConnection::Result ClientConnection::exchange(const Request& request) { return impl_->exchange(request); }

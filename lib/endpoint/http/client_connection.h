@@ -7,14 +7,14 @@
 #include <string>
 
 #include "endpoint/http/request_response.h"
-#include "endpoint/http/sink_config.h"
+#include "endpoint/http/sink_settings.h"
 
 namespace gsmq::endpoint::http {
 
 class ClientConnection {
  public:
   // Throws ToolError(kExitUsage) when a TLS file (?ca ?cert ?key) cannot be used.
-  explicit ClientConnection(const SinkConfig& config);
+  explicit ClientConnection(const SinkSettings& config);
   ~ClientConnection();
   ClientConnection(const ClientConnection&) = delete;
   ClientConnection& operator=(const ClientConnection&) = delete;

@@ -25,7 +25,7 @@ Duration whole_ms(Duration d) { return std::chrono::duration_cast<std::chrono::m
 
 class ClientSink : public Sink {
  public:
-  ClientSink(const SinkConfig& config, const EndpointOptions& options)
+  ClientSink(const SinkSettings& config, const EndpointOptions& options)
       : config_(config), diagnostics_(options.diagnostics ? options.diagnostics : &fallback_diagnostics_) {
     capacity_ = std::max<size_t>(16, 2 * config_.concurrency * std::max<size_t>(1, config_.batch));
     auto first = std::make_unique<ClientConnection>(config_);
@@ -188,7 +188,7 @@ class ClientSink : public Sink {
     }
   }
 
-  SinkConfig config_;
+  SinkSettings config_;
   Diagnostics fallback_diagnostics_;
   Diagnostics* diagnostics_;
   std::mutex warn_mutex_;
@@ -203,7 +203,7 @@ class ClientSink : public Sink {
 
 }  // namespace
 
-std::unique_ptr<Sink> open_client_sink(const SinkConfig& config, const EndpointOptions& options) {
+std::unique_ptr<Sink> open_client_sink(const SinkSettings& config, const EndpointOptions& options) {
   return std::make_unique<ClientSink>(config, options);
 }
 

@@ -6,12 +6,12 @@
 #include <memory>
 
 #include "endpoint/endpoint.h"
-#include "endpoint/http/sink_config.h"
+#include "endpoint/http/sink_settings.h"
 
 namespace gsmq::endpoint::http {
 
 // Connects once before returning (retrying like a request): ToolError(kExitUnavailable)
 // when the target cannot be reached.
-std::unique_ptr<Sink> open_client_sink(const SinkConfig& config, const EndpointOptions& options);
+std::unique_ptr<Sink> open_client_sink(const SinkSettings& config, const EndpointOptions& options);
 
 }  // namespace gsmq::endpoint::http

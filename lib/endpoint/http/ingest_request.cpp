@@ -49,7 +49,7 @@ bool parse_integer(std::string_view text, T lo, T hi, T& out) {
   return true;
 }
 
-bool authorized(const IngestConfig& config, const Request& request) {
+bool authorized(const IngestSettings& config, const Request& request) {
   if (config.user.empty()) return true;
   const auto header = find_header(request.headers, "Authorization");
   return header && *header == "Basic " + base64_encode(config.user + ":" + config.password);
@@ -57,7 +57,7 @@ bool authorized(const IngestConfig& config, const Request& request) {
 
 // Meta and envelope fields from the headers, applied to a message (fields it already has win).
 // Returns an error text for a malformed X-Gsmq- header.
-std::string apply_headers(const IngestConfig& config, const Request& request, bool envelope, Message& m) {
+std::string apply_headers(const IngestSettings& config, const Request& request, bool envelope, Message& m) {
   for (const auto& [name, value] : request.headers) {
     if (auto key = meta_key_of_header(name)) {
       m.meta.emplace(*key, decode_header_value(value));
@@ -110,7 +110,7 @@ Response answer_reply(const Message& reply) {
   return r;
 }
 
-IngestDecision decide_ingest(const IngestConfig& config, const Request& request) {
+IngestDecision decide_ingest(const IngestSettings& config, const Request& request) {
   IngestDecision d;
   const std::string_view target = request.target;
   const auto qmark = target.find('?');

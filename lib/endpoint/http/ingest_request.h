@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "endpoint/http/ingest_config.h"
+#include "endpoint/http/ingest_settings.h"
 #include "endpoint/http/request_response.h"
 #include "envelope/message.h"
 
@@ -18,7 +18,7 @@ struct IngestDecision {
   std::vector<Message> messages;   // otherwise: take these (stamped), answer once confirmed
 };
 
-IngestDecision decide_ingest(const IngestConfig& config, const Request& request);
+IngestDecision decide_ingest(const IngestSettings& config, const Request& request);
 
 // 200 {"ids":[...]}: every message of the request was confirmed by the sink.
 Response answer_taken(const std::vector<std::string>& ids);

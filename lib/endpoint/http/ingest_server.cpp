@@ -51,7 +51,7 @@ std::string endpoint_text(const tcp::endpoint& e) {
 }  // namespace
 
 struct IngestServer::Impl : std::enable_shared_from_this<Impl> {
-  IngestConfig config;
+  IngestSettings config;
   Handler handler;
   Diagnostics& diagnostics;
   net::io_context ioc;
@@ -74,7 +74,7 @@ struct IngestServer::Impl : std::enable_shared_from_this<Impl> {
   std::atomic<bool> finished{false};
   std::mutex warn_mutex;
 
-  Impl(const IngestConfig& c, Handler h, Diagnostics& d) : config(c), handler(std::move(h)), diagnostics(d) {}
+  Impl(const IngestSettings& c, Handler h, Diagnostics& d) : config(c), handler(std::move(h)), diagnostics(d) {}
 
   void warn(const std::string& what) {
     std::lock_guard lock(warn_mutex);
@@ -374,7 +374,7 @@ void IngestServer::Impl::accept() {
   });
 }
 
-IngestServer::IngestServer(const IngestConfig& config, Handler handler, Diagnostics& diagnostics)
+IngestServer::IngestServer(const IngestSettings& config, Handler handler, Diagnostics& diagnostics)
     : impl_(std::make_shared<Impl>(config, std::move(handler), diagnostics)) {
   impl_->setup_tls();
   impl_->listen();

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "endpoint/endpoint.h"
-#include "endpoint/http/ingest_config.h"
+#include "endpoint/http/ingest_settings.h"
 #include "endpoint/http/request_response.h"
 
 namespace gsmq::endpoint::http {
@@ -22,7 +22,7 @@ class IngestServer {
   using Handler = std::function<void(Request request, const std::string& peer, Respond respond)>;
 
   // Binds and listens; ToolError(kExitUnavailable) when the address cannot be used.
-  IngestServer(const IngestConfig& config, Handler handler, Diagnostics& diagnostics);
+  IngestServer(const IngestSettings& config, Handler handler, Diagnostics& diagnostics);
   ~IngestServer();
   IngestServer(const IngestServer&) = delete;
   IngestServer& operator=(const IngestServer&) = delete;

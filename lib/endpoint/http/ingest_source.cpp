@@ -27,7 +27,7 @@ struct PendingRequest {
 
 class IngestSource : public Source {
  public:
-  IngestSource(const IngestConfig& config, const EndpointOptions& options)
+  IngestSource(const IngestSettings& config, const EndpointOptions& options)
       : config_(config), diagnostics_(options.diagnostics ? options.diagnostics : &fallback_diagnostics_) {
     server_ = std::make_unique<IngestServer>(
         config_,
@@ -132,7 +132,7 @@ class IngestSource : public Source {
     arrived_.notify_one();
   }
 
-  IngestConfig config_;
+  IngestSettings config_;
   Diagnostics fallback_diagnostics_;
   Diagnostics* diagnostics_;
   std::mutex mutex_;
@@ -146,7 +146,7 @@ class IngestSource : public Source {
 
 }  // namespace
 
-std::unique_ptr<Source> open_ingest_source(const IngestConfig& config, const EndpointOptions& options) {
+std::unique_ptr<Source> open_ingest_source(const IngestSettings& config, const EndpointOptions& options) {
   return std::make_unique<IngestSource>(config, options);
 }
 

@@ -6,11 +6,11 @@
 #include <memory>
 
 #include "endpoint/endpoint.h"
-#include "endpoint/http/ingest_config.h"
+#include "endpoint/http/ingest_settings.h"
 
 namespace gsmq::endpoint::http {
 
 // Listens before returning: ToolError(kExitUnavailable) when the address cannot be used.
-std::unique_ptr<Source> open_ingest_source(const IngestConfig& config, const EndpointOptions& options);
+std::unique_ptr<Source> open_ingest_source(const IngestSettings& config, const EndpointOptions& options);
 
 }  // namespace gsmq::endpoint::http

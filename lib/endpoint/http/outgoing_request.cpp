@@ -8,7 +8,7 @@
 namespace gsmq::endpoint::http {
 namespace {
 
-void common_headers(const SinkConfig& config, Request& r) {
+void common_headers(const SinkSettings& config, Request& r) {
   r.headers.emplace_back("Host", config.host_header());
   r.headers.emplace_back("User-Agent", std::string("gsmq/") + GSMQ_VERSION);
   if (!config.user.empty())
@@ -17,14 +17,14 @@ void common_headers(const SinkConfig& config, Request& r) {
 
 }  // namespace
 
-std::string target_for(const SinkConfig& config, const std::string& channel) {
+std::string target_for(const SinkSettings& config, const std::string& channel) {
   const std::string path = replace_channel_placeholder(config.path, channel);
   std::string target = "/" + encode_path(path);
   if (!config.forward_query.empty()) target += "?" + config.forward_query;
   return target;
 }
 
-Request request_for_message(const SinkConfig& config, const Message& m) {
+Request request_for_message(const SinkSettings& config, const Message& m) {
   Request r;
   r.method = config.method;
   r.target = target_for(config, m.channel);
@@ -45,7 +45,7 @@ Request request_for_message(const SinkConfig& config, const Message& m) {
   return r;
 }
 
-Request request_for_batch(const SinkConfig& config, const std::vector<const Message*>& messages) {
+Request request_for_batch(const SinkSettings& config, const std::vector<const Message*>& messages) {
   Request r;
   r.method = config.method;
   r.target = target_for(config, messages.empty() ? std::string() : messages.front()->channel);

@@ -3,11 +3,10 @@
 // (http://:PORT/PATH, http://*:PORT/PATH or ?listen) = a source: an ingest server.
 #pragma once
 
-#include "endpoint/endpoint.h"
+#include "endpoint/adapter.h"
 
 namespace gsmq::endpoint::http {
 
-std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options);
-std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options);
+extern const Adapter kAdapter;
 
 }  // namespace gsmq::endpoint::http

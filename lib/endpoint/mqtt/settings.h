@@ -1,18 +1,23 @@
 // What an mqtt:// mqtts:// ws:// wss:// URL asks for (docs/endpoints/mqtt.md): the broker
 // address paho connects to, the topic or filter, and the session and delivery options,
-// checked once so that a bad option is a usage error (exit 2) before anything connects.
+// read from the URL's checked parameters (registration.cpp declares them) so that a bad
+// option is a usage error (exit 2) before anything connects.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "endpoint/endpoint.h"
-#include "endpoint/tls_options.h"
+#include "endpoint/params.h"
+#include "endpoint/tls.h"
 
 namespace gsmq::endpoint::mqtt {
 
-enum class Role { source, sink };
+// The listen form, or ?listen: gsmq is a client of brokers, never one.
+inline constexpr std::string_view kNoBroker =
+    "gsmq does not run an MQTT broker; name the broker to connect to (mqtt://HOST:PORT/TOPIC)";
 
 struct Settings {
   std::string url_text;         // the URL as given, for messages
@@ -35,8 +40,8 @@ struct Settings {
   bool persistent() const { return !clean; }
 };
 
-// Parses and checks the URL for a source or a sink; ToolError(kExitUsage) on any bad or
-// unknown option.
-Settings parse_settings(const EndpointUrl& url, Role role, const EndpointOptions& options);
+// The settings for a source or a sink; ToolError(kExitUsage) for what the parameters
+// cannot say on their own: a bad topic, options that need each other.
+Settings read_settings(const EndpointUrl& url, const Params& params, Role role, const EndpointOptions& options);
 
 }  // namespace gsmq::endpoint::mqtt

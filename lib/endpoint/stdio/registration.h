@@ -1,11 +1,10 @@
-// "-": JSON lines on stdin (as a source) or stdout (as a sink).
+// "-": JSON lines on stdin (as a source) or stdout (as a sink). It takes no parameters.
 #pragma once
 
-#include "endpoint/endpoint.h"
+#include "endpoint/adapter.h"
 
 namespace gsmq::endpoint::stdio {
 
-std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options);
-std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options);
+extern const Adapter kAdapter;
 
 }  // namespace gsmq::endpoint::stdio

@@ -3,11 +3,10 @@
 // rule, each message a multipart [channel, body] (or one JSON-envelope frame).
 #pragma once
 
-#include "endpoint/endpoint.h"
+#include "endpoint/adapter.h"
 
 namespace gsmq::endpoint::zmq {
 
-std::unique_ptr<Source> open_source(const EndpointUrl& url, const EndpointOptions& options);
-std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const EndpointOptions& options);
+extern const Adapter kAdapter;
 
 }  // namespace gsmq::endpoint::zmq

@@ -1,41 +1,7 @@
 #include "endpoint/zmq/settings.h"
 
-#include <charconv>
-#include <set>
-
-#include "util/exit_status.h"
 
 namespace gsmq::endpoint::zmq {
-namespace {
-
-const std::set<std::string> kKnownParameters = {"listen", "pattern", "topic", "channel", "envelope",
-                                                "frames", "hwm", "linger", "timeout", "retry"};
-
-[[noreturn]] void bad(const EndpointUrl& url, const std::string& what) {
-  throw ToolError(kExitUsage, url.text + ": " + what);
-}
-
-int number(const EndpointUrl& url, const std::string& key, int fallback, int min, int max) {
-  const auto it = url.query.find(key);
-  if (it == url.query.end()) return fallback;
-  int value = 0;
-  const auto& text = it->second;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc{} || end != text.data() + text.size() || text.empty() || value < min || value > max)
-    bad(url, "?" + key + "=" + text + " is not a number from " + std::to_string(min) + " to " + std::to_string(max));
-  return value;
-}
-
-std::optional<Duration> duration(const EndpointUrl& url, const std::string& key) {
-  const auto it = url.query.find(key);
-  if (it == url.query.end()) return std::nullopt;
-  const auto d = parse_duration(it->second);
-  if (!d || d->count() < 0) bad(url, "?" + key + "=" + it->second + " is not a duration (e.g. 500ms, 5s)");
-  return d;
-}
-
-}  // namespace
-
 const char* pattern_name(Pattern pattern) {
   switch (pattern) {
     case Pattern::push: return "push";
@@ -46,15 +12,13 @@ const char* pattern_name(Pattern pattern) {
   return "?";
 }
 
-Settings parse_settings(const EndpointUrl& url, Role role) {
+Settings read_settings(const EndpointUrl& url, const Params& params, Role role) {
   Settings s;
   s.url = url.text;
-  for (const auto& [key, value] : url.query)
-    if (!kKnownParameters.contains(key)) bad(url, "unknown parameter ?" + key + " (see docs/endpoints/zmq.md)");
-  if (!url.user.empty() || !url.password.empty()) bad(url, "ZeroMQ URLs take no user or password");
+  if (!url.user.empty() || !url.password.empty()) usage_error(url, "ZeroMQ URLs take no user or password");
 
   if (url.scheme == "zmq+tcp") {
-    if (!url.port) bad(url, "a port is needed: zmq+tcp://HOST:PORT");
+    if (!url.port) usage_error(url, "a port is needed: zmq+tcp://HOST:PORT");
     s.bind = url.listens();
     std::string host = url.host;
     if (host.empty() || host == "*") host = "*";
@@ -62,43 +26,43 @@ Settings parse_settings(const EndpointUrl& url, Role role) {
       host = "[" + host + "]";
       s.ipv6 = true;
     }
-    if (!s.bind && host == "*") bad(url, "connecting needs a host");
+    if (!s.bind && host == "*") usage_error(url, "connecting needs a host");
     s.address = "tcp://" + host + ":" + std::to_string(*url.port);
     s.channel = url.path;
   } else if (url.scheme == "zmq+ipc") {
     // zmq+ipc:///PATH binds (empty host: the common rule); zmq+ipc://localhost/PATH connects.
     if (!url.host.empty() && url.host != "localhost" && url.host != "*")
-      bad(url, "an ipc address is a local path: zmq+ipc:///PATH (bind) or zmq+ipc://localhost/PATH (connect)");
-    if (url.path.empty()) bad(url, "no socket path: zmq+ipc:///PATH");
-    if (url.port) bad(url, "an ipc address has no port");
+      usage_error(url, "an ipc address is a local path: zmq+ipc:///PATH (bind) or zmq+ipc://localhost/PATH (connect)");
+    if (url.path.empty()) usage_error(url, "no socket path: zmq+ipc:///PATH");
+    if (url.port) usage_error(url, "an ipc address has no port");
     s.bind = url.listens();
     s.address = "ipc:///" + url.path;
   } else {
-    bad(url, "not a ZeroMQ URL (zmq+tcp:// or zmq+ipc://)");
+    usage_error(url, "not a ZeroMQ URL (zmq+tcp:// or zmq+ipc://)");
   }
-  s.channel = url.param("channel", s.channel);
+  if (params.given("channel")) s.channel = params.text("channel");
 
-  const std::string pattern = url.param("pattern", role == Role::source ? "pull" : "push");
+  const std::string pattern = params.given("pattern") ? params.text("pattern") : role == Role::source ? "pull" : "push";
   if (pattern == "push") s.pattern = Pattern::push;
   else if (pattern == "pull") s.pattern = Pattern::pull;
   else if (pattern == "pub") s.pattern = Pattern::pub;
-  else if (pattern == "sub") s.pattern = Pattern::sub;
-  else bad(url, "?pattern=" + pattern + ": expected push, pull, pub or sub");
+  else s.pattern = Pattern::sub;
   const bool receives = s.pattern == Pattern::pull || s.pattern == Pattern::sub;
   if (role == Role::source && !receives)
-    bad(url, "?pattern=" + pattern + " sends; a source takes ?pattern=pull (default) or ?pattern=sub");
+    usage_error(url, "?pattern=" + pattern + " sends; a source takes ?pattern=pull (default) or ?pattern=sub");
   if (role == Role::sink && receives)
-    bad(url, "?pattern=" + pattern + " receives; a sink takes ?pattern=push (default) or ?pattern=pub");
+    usage_error(url, "?pattern=" + pattern + " receives; a sink takes ?pattern=push (default) or ?pattern=pub");
 
-  s.topic = url.param("topic");
-  if (url.query.contains("topic") && s.pattern != Pattern::sub) bad(url, "?topic= is for ?pattern=sub");
-  s.envelope = url.flag("envelope");
-  s.frames = number(url, "frames", 2, 1, 2);
-  if (s.envelope && url.query.contains("frames")) bad(url, "?envelope always sends one frame; drop ?frames=");
-  s.hwm = number(url, "hwm", 1000, 0, 10'000'000);
-  if (const auto d = duration(url, "linger")) s.linger = *d;
-  s.timeout = duration(url, "timeout");
-  s.retry = url.flag("retry");
+  s.topic = params.text("topic");
+  if (params.given("topic") && s.pattern != Pattern::sub) usage_error(url, "?topic= is for ?pattern=sub");
+  s.envelope = params.flag("envelope");
+  s.frames = static_cast<int>(params.number("frames"));
+  if (s.envelope && params.given("frames")) usage_error(url, "?envelope always sends one frame; drop ?frames=");
+  s.hwm = static_cast<int>(params.number("hwm"));
+  s.linger = params.duration("linger");
+  if (params.given("timeout")) s.timeout = params.duration("timeout");
+  s.retry = params.flag("retry");
+  s.connect_timeout = params.duration("connect_timeout");
   return s;
 }
 

@@ -1,17 +1,17 @@
 // What a zmq+tcp:// or zmq+ipc:// URL asks for (docs/endpoints/zmq.md): the ZeroMQ
-// address, bind or connect, the socket pattern and the framing, checked once.
+// address, bind or connect, the socket pattern and the framing, read once from the URL's
+// checked parameters (registration.cpp declares them).
 #pragma once
 
 #include <optional>
 #include <string>
 
-#include "endpoint/url.h"
+#include "endpoint/params.h"
 #include "util/duration.h"
 
 namespace gsmq::endpoint::zmq {
 
 enum class Pattern { push, pull, pub, sub };
-enum class Role { source, sink };
 
 struct Settings {
   std::string url;              // as given, for messages
@@ -27,11 +27,12 @@ struct Settings {
   Duration linger = std::chrono::seconds(5);   // ?linger=: flush bound on close
   std::optional<Duration> timeout;             // ?timeout=: give up a send blocked this long
   bool retry = false;           // ?retry: wait for an unreachable peer instead of exit 4
+  Duration connect_timeout = std::chrono::seconds(5);  // ?connect_timeout: for the first connection
 };
 
 // Reads `url` (scheme zmq+tcp or zmq+ipc) for a source or a sink; ToolError(kExitUsage)
-// naming the parameter for anything malformed, unknown or not possible in that role.
-Settings parse_settings(const EndpointUrl& url, Role role);
+// for an address that cannot be, or a pattern, topic or framing not possible in that role.
+Settings read_settings(const EndpointUrl& url, const Params& params, Role role);
 
 const char* pattern_name(Pattern pattern);
 

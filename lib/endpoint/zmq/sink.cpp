@@ -22,7 +22,7 @@ class ZmqSink : public Sink {
   ZmqSink(const Settings& settings, const EndpointOptions& options)
       : settings_(settings),
         diagnostics_(options.diagnostics),
-        socket_(open_socket(settings_, options.connect_timeout, options.diagnostics)) {}
+        socket_(open_socket(settings_, options.diagnostics)) {}
 
   void send(Message message, Done done) override {
     const auto frames = to_frames(message, settings_);

@@ -73,7 +73,7 @@ Socket::~Socket() {
   context.close();
 }
 
-std::unique_ptr<Socket> open_socket(const Settings& s, Duration connect_timeout, Diagnostics* diagnostics) {
+std::unique_ptr<Socket> open_socket(const Settings& s, Diagnostics* diagnostics) {
   auto out = std::make_unique<Socket>();
   try {
     out->socket = ::zmq::socket_t(out->context, socket_type(s.pattern));
@@ -107,11 +107,11 @@ std::unique_ptr<Socket> open_socket(const Settings& s, Duration connect_timeout,
   } catch (const ::zmq::error_t& e) {
     throw ToolError(kExitUnavailable, s.url + ": cannot connect to " + s.address + ": " + e.what());
   }
-  auto result = watch.wait(Clock::now() + connect_timeout);
+  auto result = watch.wait(Clock::now() + s.connect_timeout);
   if (result == ConnectWatch::Result::connected) return out;
   const std::string why = result == ConnectWatch::Result::refused
                               ? "nothing accepts ZeroMQ connections at " + s.address
-                              : "no ZeroMQ connection to " + s.address + " within " + format_duration(connect_timeout);
+                              : "no ZeroMQ connection to " + s.address + " within " + format_duration(s.connect_timeout);
   if (!s.retry) throw ToolError(kExitUnavailable, s.url + ": " + why);
   if (diagnostics) diagnostics->warn("zmq: " + why + "; waiting for it (?retry)");
   while (!stop_requested()) {

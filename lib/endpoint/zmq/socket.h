@@ -23,9 +23,9 @@ struct Socket {
 void poll_for(zmq_pollitem_t* items, size_t count, Duration timeout);
 
 // Opens the socket of `settings`. Binding: ToolError(kExitUnavailable) when the address is
-// taken or not local. Connecting: waits up to `connect_timeout` for the connection;
+// taken or not local. Connecting: waits up to ?connect_timeout for the connection;
 // without ?retry, ToolError(kExitUnavailable) when nothing accepts it; with ?retry, keeps
 // waiting (libzmq reconnects with back-off) until it does or a stop is requested.
-std::unique_ptr<Socket> open_socket(const Settings& settings, Duration connect_timeout, Diagnostics* diagnostics);
+std::unique_ptr<Socket> open_socket(const Settings& settings, Diagnostics* diagnostics);
 
 }  // namespace gsmq::endpoint::zmq

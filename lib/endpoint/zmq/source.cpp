@@ -18,7 +18,7 @@ constexpr uint64_t kReportedMalformed = 10;  // warn for the first few, then cou
 class ZmqSource : public Source {
  public:
   ZmqSource(const Settings& settings, const EndpointOptions& options)
-      : settings_(settings), options_(options), socket_(open_socket(settings_, options.connect_timeout, options.diagnostics)) {}
+      : settings_(settings), options_(options), socket_(open_socket(settings_, options.diagnostics)) {}
 
   ~ZmqSource() override { close(); }
 

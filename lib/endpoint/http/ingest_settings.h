@@ -1,5 +1,6 @@
 // What an http:// or https:// listen URL (the ingest server) asks for: address, path,
-// default channel, body mode, limits and TLS (docs/endpoints/http.md "Ingest server").
+// default channel, body mode, limits and TLS (docs/endpoints/http.md "Ingest server"),
+// read from the URL's checked parameters.
 #pragma once
 
 #include <cstdint>
@@ -7,18 +8,19 @@
 #include <vector>
 
 #include "endpoint/endpoint.h"
-#include "endpoint/tls_options.h"
+#include "endpoint/params.h"
+#include "endpoint/tls.h"
 
 namespace gsmq::endpoint::http {
 
-struct IngestConfig {
+struct IngestSettings {
   std::string scheme;                  // "http" or "https"
   std::string bind_host = "0.0.0.0";   // the URL's host; empty or "*" = every address
   uint16_t port = 80;
   std::string path;                    // without leading or trailing '/'; empty = every path
   std::string channel;                 // ?channel=: for requests that name none
   bool envelope = false;               // ?envelope: every body is JSON-lines envelopes
-  size_t max_connections = 64;         // ?max-connections=N: open connections, at most
+  size_t max_connections = 64;         // ?max_connections=N: open connections, at most
   std::vector<std::string> copy_headers;  // ?headers=a,b: request headers copied into meta (http.<name>)
   Duration timeout = std::chrono::seconds(30);  // ?timeout=: to read one request; also the keep-alive idle limit
   size_t max_body_bytes = 64u << 20;   // --max-body; larger requests get 413
@@ -30,7 +32,7 @@ struct IngestConfig {
   std::string describe() const;
 };
 
-// Reads the listen URL; ToolError(kExitUsage) on a bad or unknown parameter.
-IngestConfig parse_ingest_config(const EndpointUrl& url, const EndpointOptions& options);
+// Reads the listen URL; ToolError(kExitUsage) for https:// without ?cert and ?key.
+IngestSettings read_ingest_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options);
 
 }  // namespace gsmq::endpoint::http

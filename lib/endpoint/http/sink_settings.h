@@ -1,16 +1,18 @@
 // What an http:// or https:// sink URL (connect form) asks for: target, method, retries,
-// time limit, concurrency, batching and TLS (docs/endpoints/http.md "Sink").
+// time limit, concurrency, batching and TLS (docs/endpoints/http.md "Sink"), read from
+// the URL's checked parameters; the parameters it does not take go on to the target.
 #pragma once
 
 #include <cstdint>
 #include <string>
 
 #include "endpoint/endpoint.h"
-#include "endpoint/tls_options.h"
+#include "endpoint/params.h"
+#include "endpoint/tls.h"
 
 namespace gsmq::endpoint::http {
 
-struct SinkConfig {
+struct SinkSettings {
   std::string scheme;            // "http" or "https"
   std::string host;              // without [] for IPv6
   uint16_t port = 80;
@@ -32,8 +34,9 @@ struct SinkConfig {
   std::string host_header() const;
 };
 
-// Reads the sink options from the URL; ToolError(kExitUsage) on a bad value.
-SinkConfig parse_sink_config(const EndpointUrl& url, const EndpointOptions& options);
+// Reads the sink settings; ToolError(kExitUsage) for a URL without a host, or ?cert
+// without ?key (or the other way round).
+SinkSettings read_sink_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options);
 
 // What to do with a response status: 2xx delivered; 408, 429 and 5xx are worth another
 // attempt; anything else (3xx, other 4xx) fails at once.
