@@ -14,3 +14,5 @@ complete -c gsmq-bridge -s f -l follow -d 'At the end of the data keep waiting f
 complete -c gsmq-bridge -l peek -d 'Look at messages without taking them'
 complete -c gsmq-bridge -l max-in-flight -x -d 'Messages sent but not yet confirmed, at most'
 complete -c gsmq-bridge -s q -l quiet -d 'No warnings or summary on stderr'
+complete -c gsmq-bridge -l endpoints -d 'List the endpoint kinds and their parameters'
+complete -c gsmq-bridge -l json -d 'With --endpoints: as JSON'

@@ -20,3 +20,5 @@ complete -c gsmq-send -s r -l raw -d 'Read bare lines from stdin: each line is a
 complete -c gsmq-send -l max-body -x -d 'Largest accepted body (e.g. 64MiB)'
 complete -c gsmq-send -l max-in-flight -x -d 'Messages sent but not yet confirmed, at most'
 complete -c gsmq-send -s q -l quiet -d 'No warnings or summaries on stderr'
+complete -c gsmq-send -l endpoints -d 'List the endpoint kinds and their parameters'
+complete -c gsmq-send -l json -d 'With --endpoints: as JSON'

@@ -3,12 +3,12 @@
 # URLs (-, file:PATH with file names, and the scheme of every endpoint kind of gsmq(7)).
 # One file, installed under each tool's name.
 
-# The scheme of every registered endpoint kind (lib/endpoint/registry.cpp).
+# The scheme of every registered endpoint kind (gsmq-bridge --endpoints).
 _gsmq_url_schemes="- file: gsmq:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc://"
 
 # The flags of tool $1.
 _gsmq_flags() {
-  local common="-h --help -V --version -r --raw --max-body -q --quiet"
+  local common="-h --help -V --version -r --raw --max-body -q --quiet --endpoints --json"
   local source="-c --count -w --wait -f --follow --peek"
   case $1 in
     gsmq-send)
@@ -21,7 +21,7 @@ _gsmq_flags() {
     gsmq-gen)
       echo "-h --help -V --version --subscribe -r --rate --poisson -n --count -d --duration --warmup" \
         "-P --producers -C --consumers --fanout --ramp-up --max-in-flight -s --size --template --profile" \
-        "--channel --priority-mix --stamp-in-body --drain --seed --json --csv --histogram -q --quiet" ;;
+        "--channel --priority-mix --stamp-in-body --drain --seed --json --csv --histogram -q --quiet --endpoints" ;;
     gsmqd)
       echo "-h --help -V --version --config -l --listen -d --data-dir --fsync --commit-window --visibility" \
         "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <unistd.h>
 
+#include "endpoint/catalog.h"
 #include "util/signals.h"
 
 namespace gsmq {
@@ -21,6 +22,17 @@ const CLI::Validator kAtLeastOne(
       return "expected a whole number of 1 or more, got \"" + text + "\"";
     },
     "N>=1");
+
+// Thrown by --endpoints while parsing: option callbacks run before CLI11 checks the
+// required arguments, so the list needs no URL.
+struct EndpointsRequested {};
+
+int print_endpoints(const CLI::App& app) {
+  const CLI::Option* json = app.get_option_no_throw("--json");
+  if (json && json->count() > 0) std::printf("%s\n", endpoint::catalog_json().dump(2).c_str());
+  else std::printf("%s", endpoint::catalog_text().c_str());
+  return std::fflush(stdout) == 0 ? kExitOk : kExitInternal;
+}
 }  // namespace
 
 Duration parse_duration_flag(const std::string& flag, const std::string& text) {
@@ -51,6 +63,15 @@ void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which) {
         ->check(kAtLeastOne);
   }
   app.add_flag("-q,--quiet", flags.quiet, "No warnings or summaries on stderr (bad input is still reported)");
+  add_endpoints_flag(app);
+}
+
+void add_endpoints_flag(CLI::App& app) {
+  CLI::Option* endpoints =
+      app.add_flag_callback("--endpoints", [] { throw EndpointsRequested{}; },
+                            "List the endpoint kinds (URL schemes) with their roles and parameters, then exit");
+  if (!app.get_option_no_throw("--json"))
+    app.add_flag("--json")->description("With --endpoints: the list as JSON")->needs(endpoints);
 }
 
 EndpointOptions endpoint_options(const CommonFlags& flags, Diagnostics& diagnostics) {
@@ -90,6 +111,8 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
   } catch (const CLI::CallForVersion& e) {
     app.exit(e);
     return kExitOk;
+  } catch (const EndpointsRequested&) {
+    return print_endpoints(app);
   } catch (const CLI::ParseError& e) {
     // CLI11 checks required arguments before it complains about unknown ones, so that
     // `gsmq-send --no-such-flag` would say "URL is required": name what was not understood.

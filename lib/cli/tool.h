@@ -32,7 +32,13 @@ enum FlagSet : unsigned {
   kFlowFlags = 4,     // --max-in-flight
 };
 
+// Adds the flags of `which`, and --endpoints.
 void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which);
+
+// --endpoints [--json]: prints every endpoint kind the tool speaks, with its roles and
+// parameters (as JSON with --json; a tool's own --json is reused), and exits 0 before
+// any required argument is asked for.
+void add_endpoints_flag(CLI::App& app);
 
 // Builds the adapter and pump options from the parsed flags (throws ToolError on bad values).
 EndpointOptions endpoint_options(const CommonFlags& flags, Diagnostics& diagnostics);

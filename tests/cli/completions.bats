@@ -14,17 +14,10 @@ help_flags() {
     grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u
 }
 
-# The URL forms of the adapters' schemes (lib/endpoint/*/registration.cpp) as the
-# completions offer them: "-", "file:", "gsmq://", "mqtt://", ...
+# The URL forms of the adapter registry as the completions offer them (the "prefix" of
+# each scheme in --endpoints --json): "-", "file:", "gsmq://", "mqtt://", ...
 registered_url_forms() {
-  sed -n 's/.*Scheme{\.name = "\([^"]*\)".*/\1/p' "$GSMQ_SOURCE_DIR"/lib/endpoint/*/registration.cpp |
-    while read -r scheme; do
-      case $scheme in
-        -) echo - ;;
-        file) echo file: ;;
-        *) echo "$scheme://" ;;
-      esac
-    done
+  "$GSMQ_BIN_DIR/gsmq-bridge" --endpoints --json | jq -r '.[].prefix'
 }
 
 # Runs the bash completion for the words "$@" (the last one is being completed) and

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # The man pages (built from man/*.scd into <build>/man) render without warnings, and
 # document every long flag each tool prints in --help and every endpoint kind the
-# adapter registry knows, so docs cannot drift from code.
+# adapter registry knows (as the tools list it: --endpoints --json), so docs cannot
+# drift from code.
 
 load helpers
 
@@ -20,18 +21,14 @@ help_flags() {
     grep -oE -- '--[a-z0-9][a-z0-9-]*' | sort -u
 }
 
-# The URL schemes the adapters register (lib/endpoint/*/registration.cpp): "-", "file",
-# "gsmq", "mqtt", ...
-registered_schemes() {
-  sed -n 's/.*Scheme{\.name = "\([^"]*\)".*/\1/p' "$GSMQ_SOURCE_DIR"/lib/endpoint/*/registration.cpp
+# What the adapter registry speaks, as every tool lists it (--endpoints --json).
+endpoints_json() {
+  "$GSMQ_BIN_DIR/gsmq-bridge" --endpoints --json
 }
 
-# The name of each shared parameter ($@: kCa, kRetry, ...) of lib/endpoint/shared_params.h.
-shared_param_names() {
-  local k
-  for k in "$@"; do
-    sed -n "s/.*ParamSpec $k{\.name = \"\([a-z_]*\)\".*/\1/p" "$GSMQ_SOURCE_DIR/lib/endpoint/shared_params.h"
-  done
+# The URL schemes of the adapter registry: "-", "file", "gsmq", "mqtt", ...
+registered_schemes() {
+  endpoints_json | jq -r '.[].scheme'
 }
 
 # A page rendered as text, wide enough that no heading or table row wraps.
@@ -86,7 +83,7 @@ render() {
   text=$(render "$GSMQ_MAN_DIR/gsmq.7")
   # the subsection headings of ENDPOINTS (three spaces in, in the rendered page)
   headings=$(sed -n '/^ENDPOINTS/,/^EXIT STATUS/p' <<<"$text" | grep -E '^ {3}[^ ]')
-  [[ $(registered_schemes | wc -l) -ge 13 ]] || fail "no schemes read from the registrations"
+  [[ $(registered_schemes | wc -l) -ge 13 ]] || fail "no schemes in --endpoints --json"
   for scheme in $(registered_schemes); do
     case $scheme in
       -) grep -qE '^ {3}- ' <<<"$headings" || missing+=" -" ;;
@@ -100,12 +97,13 @@ render() {
   done
 }
 
-@test "gsmq(7) documents the shared TLS options of lib/endpoint/shared_params.h once" {
-  local text tls option
+@test "gsmq(7) documents the shared TLS options once" {
+  local text tls option options
   text=$(render "$GSMQ_MAN_DIR/gsmq.7")
   tls=$(sed -n '/^   TLS$/,/^   [^ ]/p' <<<"$text")
-  for option in $(shared_param_names $(sed -n 's/.*kTlsParams = {\(.*\)};/\1/p' \
-    "$GSMQ_SOURCE_DIR/lib/endpoint/shared_params.h" | tr -d ,)); do
+  options=$(endpoints_json | jq -r '[.[].parameters[] | select(.section == "TLS") | .name] | unique | .[]')
+  [[ $(wc -w <<<"$options") -ge 5 ]] || fail "no TLS parameters in --endpoints --json"
+  for option in $options; do
     grep -qE "^ {7}([a-z]+=[A-Z]+, )?$option(=|\$)" <<<"$tls" || fail "?$option is not an option heading in gsmq(7) TLS"
   done
 }
@@ -114,12 +112,10 @@ render() {
   local text section key
   text=$(render "$GSMQ_MAN_DIR/gsmq.7")
   section=$(sed -n '/^   gsmq:\/\//,/^   [a-z]*:\/\/, /p' <<<"$text")
-  local table="$GSMQ_SOURCE_DIR/lib/endpoint/gsmqd_client/registration.cpp"
-  for key in $(sed -n 's/.*ParamSpec{\.name = "\([a-z_]*\)".*/\1/p' "$table") \
-    $(shared_param_names $(grep -oE '^ +k[A-Z][A-Za-z]+,$' "$table" | tr -d ' ,')); do
+  for key in $(endpoints_json | jq -r '.[] | select(.scheme == "gsmq") | .parameters[].name'); do
     grep -qE "^ {7}$key(=|\[|\$)" <<<"$section" || fail "?$key is not documented in gsmq(7) gsmq://"
   done
-  assert_equal "$(grep -c 'kDefaultPort = 7878' "$GSMQ_SOURCE_DIR/lib/endpoint/gsmqd_client/settings.h")" 1
+  assert_equal "$(endpoints_json | jq '.[] | select(.scheme == "gsmq") | .default_port')" 7878
   grep -q "port defaults to 7878" <<<"$section" || fail "the default port is not in gsmq(7) gsmq://"
 }
 

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       "  gsmq-bridge --follow gsmq://127.0.0.1:7878/jobs file:jobs.jsonl\n"
       "  gsmq-bridge --follow --map 'site1/{channel}' gsmq://127.0.0.1:7878/in gsmq://10.0.0.2:7878/up\n"
       "  gsmq-bridge --follow --filter 'body.temp>30' gsmq://127.0.0.1:7878/t file:hot.jsonl -\n"
+      "  gsmq-bridge --endpoints                              # every URL scheme and its parameters\n"
       "Exit status: 0 ok, 1 delivery failed, 2 usage, 3 bad input, 4 unavailable, 5 timeout, 7 internal.\n"
       "See gsmq-bridge(1) and gsmq(7).");
 

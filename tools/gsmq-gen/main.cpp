@@ -72,10 +72,11 @@ int main(int argc, char** argv) {
                "Carry the matching stamp at the start of the body, for endpoints that do not carry meta (MQTT)");
   app.add_option("--drain", drain, "After sending, wait up to DURATION for the consumers")->capture_default_str();
   app.add_option("--seed", o.seed, "Random seed (templates, Poisson gaps, priorities)")->capture_default_str();
-  app.add_flag("--json", json, "Print the summary as JSON on stdout");
+  app.add_flag("--json", json, "Print the summary as JSON on stdout (with --endpoints: the list)");
   app.add_option("--csv", csv, "Write the per-second time series to FILE (CSV)");
   app.add_option("--histogram", histogram, "Write the latency distribution to FILE (HdrHistogram .hgrm text)");
   app.add_flag("-q,--quiet", quiet, "No progress or summary on stderr");
+  add_endpoints_flag(app);
   app.footer(
       "Examples:\n"
       "  gsmq-gen --rate 10000 --duration 30s gsmq://127.0.0.1:7878/bench\n"
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
       "  gsmq-gen --rate 1000 --subscribe gsmq://127.0.0.1:7878/t?kind=events gsmq://127.0.0.1:7878/t?kind=events\n"
       "  gsmq-gen --rate 1000 -C 10 --fanout --subscribe gsmq://127.0.0.1:7878/f?kind=events gsmq://127.0.0.1:7878/f?kind=events\n"
       "  gsmq-gen --profile temperature --channel 'site/{{client}}/temp' -P 10 --rate 100 file:out.jsonl\n"
+      "  gsmq-gen --endpoints                                 # every URL scheme and its parameters\n"
       "Exit status: 0 ok, 1 some sends failed or messages were lost, 2 usage, 4 unavailable, 7 internal.\n"
       "See gsmq-gen(1) and gsmq(7).");
 

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
       "  gsmq-recv --follow --exec 'curl -fsS -d @- http://gw/fn' gsmq://127.0.0.1:7878/jobs\n"
       "  gsmq-recv --respond --exec 'echo pong' gsmq://127.0.0.1:7878/ping\n"
       "  gsmq-recv --follow file:events.jsonl | head -1\n"
+      "  gsmq-recv --endpoints --json | jq -r '.[].prefix'    # every URL scheme the tools speak\n"
       "Exit status: 0 ok, 1 --exec failed for some messages, 2 usage, 3 bad input line, 4 unavailable,\n"
       "5 timeout before --count, 7 internal. See gsmq-recv(1) and gsmq(7).");
 

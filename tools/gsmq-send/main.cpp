@@ -47,6 +47,7 @@ int main(int argc, char** argv) {
       "  gsmq-send --store -m '{\"t\":21.5}' gsmq://127.0.0.1:7878/telemetry\n"
       "  gsmq-send --request -m 'status?' gsmq://127.0.0.1:7878/device-42\n"
       "  tail -f app.log | gsmq-send --raw file:log.jsonl\n"
+      "  gsmq-send --endpoints                                # every URL scheme and its parameters\n"
       "Exit status: 0 ok, 1 delivery failed, 2 usage, 3 bad input line, 4 unavailable, 7 internal.\n"
       "See gsmq-send(1) and gsmq(7).");
 
