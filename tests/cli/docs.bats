@@ -36,6 +36,12 @@ render() {
   MANWIDTH=200 man -l "$1" 2>/dev/null
 }
 
+# The subsection of a page rendered as text ($1) whose heading (three spaces in) matches
+# the extended regular expression $2, up to the next heading.
+subsection() {
+  awk -v re="$2" '/^   [^ ]/ { on = ($0 ~ re) } on' <<<"$1"
+}
+
 @test "every tool was built and has a man page" {
   local tool
   for tool in $TOOLS; do
@@ -112,11 +118,56 @@ render() {
   local text section key
   text=$(render "$GSMQ_MAN_DIR/gsmq.7")
   section=$(sed -n '/^   gsmq:\/\//,/^   [a-z]*:\/\/, /p' <<<"$text")
-  for key in $(endpoints_json | jq -r '.[] | select(.scheme == "gsmq") | .parameters[].name'); do
+  for key in $(endpoints_json | jq -r '.[] | select(.scheme == "gsmq") | .parameters[] | select(.section == null) | .name'); do
     grep -qE "^ {7}$key(=|\[|\$)" <<<"$section" || fail "?$key is not documented in gsmq(7) gsmq://"
   done
   assert_equal "$(endpoints_json | jq '.[] | select(.scheme == "gsmq") | .default_port')" 7878
   grep -q "port defaults to 7878" <<<"$section" || fail "the default port is not in gsmq(7) gsmq://"
+}
+
+@test "gsmq(7) documents every parameter of every scheme that --endpoints lists" {
+  local text prefix name section re missing="" count=0
+  text=$(render "$GSMQ_MAN_DIR/gsmq.7")
+  while IFS=$'\t' read -r prefix name section; do
+    # A shared parameter is documented once, in its own subsection (TLS, ...).
+    if [[ -n $section ]]; then
+      re="^   $section\$"
+    elif [[ $prefix == - ]]; then
+      re='^   - '
+    else
+      re="^   ([^ ].*, )?${prefix//+/\\+}"
+    fi
+    subsection "$text" "$re" | grep -qE "^ {7}([a-z_]+=[A-Z]+, )?$name(=|\[|\$)" || missing+=" $prefix?$name"
+    count=$((count + 1))
+  done < <(endpoints_json | jq -r '.[] | .prefix as $p | .parameters[] | [$p, .name, (.section // "")] | @tsv')
+  ((count >= 100)) || fail "only $count parameters in --endpoints --json"
+  [[ -z "$missing" ]] || fail "not an option heading in its gsmq(7) subsection:$missing"
+}
+
+@test "an unknown parameter is exit 2 naming it, the scheme and the valid ones" {
+  local name
+  run --separate-stderr gsmq-recv 'gsmq://127.0.0.1:7878/x?bogus=1'
+  assert_failure 2
+  [[ "$stderr" == "gsmq-recv: gsmq://127.0.0.1:7878/x?bogus=1: unknown parameter ?bogus for gsmq:// (valid for a source: "* ]] ||
+    fail "$stderr"
+  for name in $(endpoints_json | jq -r '.[] | select(.scheme == "gsmq") | .parameters[] | select(.roles | index("source")) | .name'); do
+    [[ "$stderr" == *" $name"[,\)]* ]] || fail "?$name is not named as valid: $stderr"
+  done
+}
+
+@test "every scheme refuses ?bogus=1 with exit 2 naming it, before connecting to anything" {
+  local prefix url
+  for prefix in $(endpoints_json | jq -r '.[].prefix'); do
+    case $prefix in
+      -) continue ;;  # takes no query, and no parameters (below)
+      file:) url="file:$BATS_TEST_TMPDIR/missing.jsonl?bogus=1" ;;  # opening it would be exit 4
+      *) url="${prefix}127.0.0.1:1/x?bogus=1" ;;  # nothing there: connecting would be exit 4
+    esac
+    run --separate-stderr timeout 20 gsmq-recv "$url"
+    [[ $status -eq 2 ]] || fail "$url: exit $status: $stderr"
+    [[ "$stderr" == *"unknown parameter ?bogus for $prefix (valid"* ]] || fail "$url: $stderr"
+  done
+  assert_equal "$(endpoints_json | jq '.[] | select(.scheme == "-") | .parameters | length')" 0
 }
 
 @test "the exit statuses of gsmq(7) are those of lib/util/exit_status.h" {
