@@ -8,7 +8,7 @@
 #include <map>
 #include <mutex>
 
-#include "endpoint/coap/adapters.h"
+#include "endpoint/coap/ingest_source.h"
 #include "endpoint/coap/address.h"
 #include "endpoint/coap/loop.h"
 #include "endpoint/coap/mapping.h"

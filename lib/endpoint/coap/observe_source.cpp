@@ -8,7 +8,7 @@
 #include <mutex>
 
 #include "endpoint/backoff.h"
-#include "endpoint/coap/adapters.h"
+#include "endpoint/coap/observe_source.h"
 #include "endpoint/coap/loop.h"
 #include "endpoint/coap/mapping.h"
 #include "endpoint/coap/pdu_text.h"

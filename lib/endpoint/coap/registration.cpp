@@ -2,7 +2,9 @@
 
 #include <array>
 
-#include "endpoint/coap/adapters.h"
+#include "endpoint/coap/client_sink.h"
+#include "endpoint/coap/ingest_source.h"
+#include "endpoint/coap/observe_source.h"
 #include "endpoint/shared_params.h"
 
 namespace gsmq::endpoint::coap {

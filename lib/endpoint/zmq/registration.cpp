@@ -3,7 +3,8 @@
 #include <array>
 
 #include "endpoint/shared_params.h"
-#include "endpoint/zmq/adapters.h"
+#include "endpoint/zmq/sink.h"
+#include "endpoint/zmq/source.h"
 
 namespace gsmq::endpoint::zmq {
 namespace {

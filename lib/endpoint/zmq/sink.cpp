@@ -5,7 +5,7 @@
 // stop) while nobody could take the message: PUSH while no peer is connected or the
 // high-water mark is reached; PUB while no subscriber's subscription has arrived (an XPUB
 // socket underneath shows them), since a PUB socket drops what nobody subscribes to.
-#include "endpoint/zmq/adapters.h"
+#include "endpoint/zmq/sink.h"
 #include "endpoint/zmq/mapping.h"
 #include "endpoint/zmq/socket.h"
 #include "endpoint/zmq/subscriptions.h"

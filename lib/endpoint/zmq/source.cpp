@@ -4,7 +4,7 @@
 // side). Multipart messages that fit no framing rule are counted and dropped.
 #include <cerrno>
 
-#include "endpoint/zmq/adapters.h"
+#include "endpoint/zmq/source.h"
 #include "endpoint/zmq/mapping.h"
 #include "endpoint/zmq/socket.h"
 #include "util/signals.h"

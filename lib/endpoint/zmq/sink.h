@@ -1,5 +1,5 @@
-// The zmq+tcp:// and zmq+ipc:// adapters: a receiving source (PULL or SUB) and a sending
-// sink (PUSH or PUB). See docs/endpoints/zmq.md.
+// ZeroMQ as a sink: a PUSH (or PUB) socket, each message one multipart message, confirmed
+// once libzmq took it (sink.cpp; docs/endpoints/zmq.md).
 #pragma once
 
 #include <memory>
@@ -9,7 +9,6 @@
 
 namespace gsmq::endpoint::zmq {
 
-std::unique_ptr<Source> open_source(const Settings& settings, const EndpointOptions& options);
 std::unique_ptr<Sink> open_sink(const Settings& settings, const EndpointOptions& options);
 
 }  // namespace gsmq::endpoint::zmq
