@@ -4,6 +4,7 @@
 
 #include "endpoint/backoff.h"
 #include "endpoint/gsmqd_client/registration.h"
+#include "endpoint/params.h"
 #include "federation/hops.h"
 #include "federation/local_endpoints.h"
 #include "gsmq/v1/broker.grpc.pb.h"
@@ -31,6 +32,19 @@ EndpointUrl parse(const std::string& text) {
   auto url = parse_endpoint_url(text, error);
   if (!url) throw std::runtime_error(error);
   return *url;
+}
+
+// The gsmq:// client, straight from its adapter (gsmqd links no other adapter).
+std::unique_ptr<Sink> open_client_sink(const std::string& text, const EndpointOptions& o) {
+  const auto& a = endpoint::gsmqd_client::kAdapter;
+  const EndpointUrl url = parse(text);
+  return a.open_sink(url, endpoint::parse_params(a, url, endpoint::opened_as(a, url, endpoint::Role::sink)), o);
+}
+
+std::unique_ptr<Source> open_client_source(const std::string& text, const EndpointOptions& o) {
+  const auto& a = endpoint::gsmqd_client::kAdapter;
+  const EndpointUrl url = parse(text);
+  return a.open_source(url, endpoint::parse_params(a, url, endpoint::opened_as(a, url, endpoint::Role::source)), o);
 }
 
 // A source that also ends when the link stops (the pumps otherwise stop on a signal only).
@@ -109,7 +123,7 @@ void Link::run_push() {
     EndpointOptions o;
     o.kind = "queue";
     // No channel in the URL: each message goes to its own (rewritten by its rule).
-    auto sink = endpoint::gsmqd_client::open_sink(parse(with_channel(spec_.url, "", kRetryWindow)), o);
+    auto sink = open_client_sink(with_channel(spec_.url, "", kRetryWindow), o);
     LocalQueueSource outbox(broker_, spec_.outbox, stopping_);
     PumpOptions p;
     p.max_in_flight = 4096;
@@ -141,7 +155,7 @@ void Link::run_pull() {
     o.follow = true;
     o.prefetch = 1024;
     StopAwareSource source(
-        endpoint::gsmqd_client::open_source(parse(with_channel(spec_.url, "$out/" + self_, kRetryWindow)), o),
+        open_client_source(with_channel(spec_.url, "$out/" + self_, kRetryWindow), o),
         stopping_);
     LocalSink local(broker_);
     PumpOptions p;

@@ -80,14 +80,9 @@ int main(int argc, char** argv) {
   return run_tool(app, argc, argv, [&] {
     if (channels->parsed() || ping->parsed() || links->parsed()) {
       std::vector<nlohmann::ordered_json> lines;
-<<<<<<< HEAD
-      if (channels->parsed()) lines = gsmqd::list_channels(admin_url);
-      else if (links->parsed()) lines = gsmqd::list_links(admin_url);
-      else lines.push_back(gsmqd::ping(admin_url));
-=======
       if (channels->parsed()) lines = endpoint::gsmqd_client::list_channels(admin_url);
+      else if (links->parsed()) lines = endpoint::gsmqd_client::list_links(admin_url);
       else lines.push_back(endpoint::gsmqd_client::ping(admin_url));
->>>>>>> dcaca2b (endpoint: the gsmq:// adapter is the client of gsmqd)
       for (const auto& j : lines) std::printf("%s\n", j.dump().c_str());
       return static_cast<int>(kExitOk);
     }
