@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <unistd.h>
 
-#include "endpoint/catalog.h"
+#include "endpoint/registry/catalog.h"
 #include "util/signals.h"
 
 namespace gsmq {
@@ -23,10 +23,6 @@ const CLI::Validator kAtLeastOne(
     },
     "N>=1");
 
-// Thrown by --endpoints while parsing: option callbacks run before CLI11 checks the
-// required arguments, so the list needs no URL.
-struct EndpointsRequested {};
-
 int print_endpoints(const CLI::App& app) {
   const CLI::Option* json = app.get_option_no_throw("--json");
   if (json && json->count() > 0) std::printf("%s\n", endpoint::catalog_json().dump(2).c_str());
@@ -34,16 +30,6 @@ int print_endpoints(const CLI::App& app) {
   return std::fflush(stdout) == 0 ? kExitOk : kExitInternal;
 }
 }  // namespace
-
-Duration parse_duration_flag(const std::string& flag, const std::string& text) {
-  auto d = parse_duration(text);
-  if (!d) throw ToolError(kExitUsage, flag + ": \"" + text + "\" is not a duration (e.g. 500ms, 5s, 2m)");
-  return *d;
-}
-
-int64_t milliseconds_flag(const std::string& flag, const std::string& text) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(parse_duration_flag(flag, text)).count();
-}
 
 void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which) {
   if (which & kInputFlags) {
@@ -68,7 +54,7 @@ void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which) {
 
 void add_endpoints_flag(CLI::App& app) {
   CLI::Option* endpoints =
-      app.add_flag_callback("--endpoints", [] { throw EndpointsRequested{}; },
+      app.add_flag_callback("--endpoints", [&app] { throw ExitEarly{[&app] { return print_endpoints(app); }}; },
                             "List the endpoint kinds (URL schemes) with their roles and parameters, then exit");
   if (!app.get_option_no_throw("--json"))
     app.add_flag("--json")->description("With --endpoints: the list as JSON")->needs(endpoints);
@@ -96,43 +82,6 @@ PumpOptions pump_options(const CommonFlags& flags) {
   }
   o.max_in_flight = flags.max_in_flight;
   return o;
-}
-
-std::string version_text(const std::string& name) { return name + " " + GSMQ_VERSION; }
-
-int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& body) {
-  install_signal_handlers();
-  const std::string name = app.get_name();
-  set_program_name(name);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e) == 0 ? kExitOk : kExitUsage;
-  } catch (const CLI::CallForVersion& e) {
-    app.exit(e);
-    return kExitOk;
-  } catch (const EndpointsRequested&) {
-    return print_endpoints(app);
-  } catch (const CLI::ParseError& e) {
-    // CLI11 checks required arguments before it complains about unknown ones, so that
-    // `gsmq-send --no-such-flag` would say "URL is required": name what was not understood.
-    std::string what = e.what();
-    if (const auto extras = app.remaining(); !extras.empty() && dynamic_cast<const CLI::RequiredError*>(&e)) {
-      what = "The following argument" + std::string(extras.size() > 1 ? "s were" : " was") + " not expected:";
-      for (const auto& x : extras) what += " " + x;
-    }
-    std::fprintf(stderr, "%s: %s\nRun '%s --help' for usage.\n", name.c_str(), what.c_str(), name.c_str());
-    return kExitUsage;
-  }
-  try {
-    return body();
-  } catch (const ToolError& e) {
-    std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
-    return e.status();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: internal error: %s\n", name.c_str(), e.what());
-    return kExitInternal;
-  }
 }
 
 }  // namespace gsmq

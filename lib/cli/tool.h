@@ -1,5 +1,6 @@
-// What every gsmq tool shares on the command line (the flags, the exit-status mapping,
-// signal handling), so each tools/<name>/main.cpp only declares its own flags.
+// What the client tools (gsmq-send, -recv, -bridge, -gen) share on the command line: the
+// common flags, --endpoints, and the adapter and pump options made from them. Running a
+// tool (signals, exit statuses) is tool/run.h, which gsmqd uses too.
 #pragma once
 
 #include <functional>
@@ -10,6 +11,7 @@
 
 #include "endpoint/endpoint.h"
 #include "pipeline/pump.h"
+#include "tool/run.h"
 #include "util/size.h"
 
 namespace gsmq {
@@ -43,16 +45,5 @@ void add_endpoints_flag(CLI::App& app);
 // Builds the adapter and pump options from the parsed flags (throws ToolError on bad values).
 EndpointOptions endpoint_options(const CommonFlags& flags, Diagnostics& diagnostics);
 PumpOptions pump_options(const CommonFlags& flags);
-
-// A duration flag's value, or ToolError(kExitUsage) naming the flag.
-Duration parse_duration_flag(const std::string& flag, const std::string& text);
-int64_t milliseconds_flag(const std::string& flag, const std::string& text);
-
-// Runs a tool's body: installs signal handlers, maps CLI11 errors to exit 2, ToolError to
-// its status and anything else to 7, printing "<name>: <message>" on stderr.
-int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& body);
-
-// The --version text: "<name> <version>".
-std::string version_text(const std::string& name);
 
 }  // namespace gsmq

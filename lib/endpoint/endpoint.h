@@ -142,7 +142,4 @@ class Sink {
   virtual void release() {}
 };
 
-std::unique_ptr<Source> open_source(const std::string& url, const EndpointOptions& options);
-std::unique_ptr<Sink> open_sink(const std::string& url, const EndpointOptions& options);
-
 }  // namespace gsmq

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "endpoint/endpoint.h"
+#include "endpoint/registry/registry.h"
 #include "envelope/message.h"
 #include "util/signals.h"
 

@@ -49,6 +49,20 @@ links_of() {
   assert_failure
   assert_line 'lib/pipeline/filter.cpp: #include "server/broker.h": gsmq_pipeline does not link gsmq_server'
   assert_line 'lib/util/log.cpp: #include "endpoint/url.h": gsmq_util does not link gsmq_endpoint'
-  assert_line 'lib/endpoint/mqtt/topic.cpp: #include "store/crc32c.h": gsmq_endpoint does not link gsmq_store'
+  assert_line 'lib/endpoint/mqtt/topic.cpp: #include "store/crc32c.h": gsmq_endpoint_mqtt does not link gsmq_store'
   assert_output --partial '3 #include(s) outside the library layers'
+}
+
+@test "gsmqd carries the gsmq:// client and no other adapter: no paho, libcoap or ZeroMQ in it" {
+  run ldd "$GSMQ_BIN_DIR/gsmqd"
+  assert_success
+  refute_output --regexp 'paho|coap|zmq'
+  # ldd alone could be clean only because the linker dropped an unused library
+  # (--as-needed): no symbol of them is in the binary either.
+  run bash -c "nm -C '$GSMQ_BIN_DIR/gsmqd' | grep -ciE 'paho|MQTTAsync|coap_|zmq_'"
+  assert_output 0
+  # gsmq-bridge does have them: the check can see them.
+  [[ "$(nm -C "$GSMQ_BIN_DIR/gsmq-bridge" | grep -ciE 'MQTTAsync|coap_|zmq_')" -gt 0 ]]
+  links_of gsmqd | grep -qx gsmq_endpoint_gsmqd_client
+  if links_of gsmqd | grep -qx gsmq_endpoint_registry; then fail "gsmqd links the registry of every adapter"; fi
 }

@@ -1,7 +1,7 @@
 // The adapter registry and every adapter's declared table: one adapter per scheme,
 // snake_case names, defaults of their own type and within range, choices for enums,
 // one line of doc each, and a name declared twice only for different roles.
-#include "endpoint/registry.h"
+#include "endpoint/registry/registry.h"
 
 #include <gtest/gtest.h>
 

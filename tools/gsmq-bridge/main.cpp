@@ -2,9 +2,10 @@
 #include <cstdio>
 
 #include "cli/tool.h"
-#include "pipeline/tee_sink.h"
+#include "endpoint/registry/registry.h"
 #include "envelope/output_template.h"
 #include "pipeline/filter.h"
+#include "pipeline/tee_sink.h"
 
 int main(int argc, char** argv) {
   using namespace gsmq;

@@ -1,6 +1,7 @@
 // gsmq-recv: messages from an endpoint out as JSON lines (or --raw bodies, or --format
 // text) on stdout, or into a command per message (--exec).
 #include "cli/tool.h"
+#include "endpoint/registry/registry.h"
 #include "pipeline/exec_sink.h"
 
 int main(int argc, char** argv) {

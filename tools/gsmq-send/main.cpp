@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "cli/tool.h"
+#include "endpoint/registry/registry.h"
 #include "pipeline/list_source.h"
 
 int main(int argc, char** argv) {

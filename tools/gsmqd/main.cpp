@@ -1,11 +1,13 @@
 // gsmqd: the GS-MQ queue daemon (durable queues, events, events-store, request-reply).
 #include <cstdio>
 
-#include "cli/tool.h"
 #include "daemon/daemon.h"
 #include "endpoint/gsmqd_client/admin.h"
 #include "federation/federation.h"
+#include "tool/run.h"
+#include "util/exit_status.h"
 #include "util/log.h"
+#include "util/size.h"
 
 int main(int argc, char** argv) {
   using namespace gsmq;

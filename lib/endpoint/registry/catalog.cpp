@@ -1,9 +1,9 @@
-#include "endpoint/catalog.h"
+#include "endpoint/registry/catalog.h"
 
 #include <algorithm>
 
 #include "endpoint/param_text.h"
-#include "endpoint/registry.h"
+#include "endpoint/registry/registry.h"
 
 namespace gsmq::endpoint {
 namespace {

@@ -16,3 +16,12 @@ std::span<const Adapter* const> registered_adapters();
 const Adapter* find_adapter(std::string_view scheme);
 
 }  // namespace gsmq::endpoint
+
+namespace gsmq {
+
+// Opens the endpoint a URL names, as a source or as a sink, through its adapter: the
+// URL's parameters are checked against the adapter's table first (usage errors, exit 2).
+std::unique_ptr<Source> open_source(const std::string& url, const EndpointOptions& options);
+std::unique_ptr<Sink> open_sink(const std::string& url, const EndpointOptions& options);
+
+}  // namespace gsmq

@@ -1,4 +1,4 @@
-#include "endpoint/registry.h"
+#include "endpoint/registry/registry.h"
 
 #include <array>
 
