@@ -66,7 +66,7 @@ EndpointOptions endpoint_options(const CommonFlags& flags, Diagnostics& diagnost
   o.follow = flags.follow;
   o.peek = flags.peek;
   const auto max_body = parse_size(flags.max_body);
-  if (!max_body) throw ToolError(kExitUsage, "--max-body: \"" + flags.max_body + "\" is not a size (e.g. 64MiB)");
+  if (!max_body) throw Error(ErrorKind::usage, "--max-body: \"" + flags.max_body + "\" is not a size (e.g. 64MiB)");
   o.limits.max_body_bytes = *max_body;
   diagnostics.quiet = flags.quiet;
   o.diagnostics = &diagnostics;
@@ -78,10 +78,19 @@ PumpOptions pump_options(const CommonFlags& flags) {
   o.count = flags.count;
   if (!flags.wait.empty()) {
     o.wait = parse_duration(flags.wait);
-    if (!o.wait) throw ToolError(kExitUsage, "--wait: \"" + flags.wait + "\" is not a duration (e.g. 500ms, 5s)");
+    if (!o.wait) throw Error(ErrorKind::usage, "--wait: \"" + flags.wait + "\" is not a duration (e.g. 500ms, 5s)");
   }
   o.max_in_flight = flags.max_in_flight;
   return o;
+}
+
+int pump_exit_status(const PumpStats& stats, const PumpOptions& options, const Diagnostics& diagnostics) {
+  if (stats.output_closed) return kExitOk;
+  if (stats.unavailable) return kExitUnavailable;
+  if (stats.failed > 0 || stats.unconfirmed > 0) return kExitDeliveryFailed;
+  if (diagnostics.bad_inputs() > 0) return kExitBadInput;
+  if (stats.timed_out && options.count && stats.received < *options.count) return kExitTimeout;
+  return kExitOk;
 }
 
 }  // namespace gsmq

@@ -11,6 +11,7 @@
 
 #include "endpoint/endpoint.h"
 #include "pipeline/pump.h"
+#include "tool/exit_status.h"
 #include "tool/run.h"
 #include "util/size.h"
 
@@ -42,8 +43,13 @@ void add_common_flags(CLI::App& app, CommonFlags& flags, unsigned which);
 // any required argument is asked for.
 void add_endpoints_flag(CLI::App& app);
 
-// Builds the adapter and pump options from the parsed flags (throws ToolError on bad values).
+// Builds the adapter and pump options from the parsed flags (throws Error on bad values).
 EndpointOptions endpoint_options(const CommonFlags& flags, Diagnostics& diagnostics);
 PumpOptions pump_options(const CommonFlags& flags);
+
+// The exit status for a finished run (gsmq(7) EXIT STATUS): a closed output is a clean
+// end (0); otherwise delivery failures (1), then bad input (3), then a timeout before
+// the requested count (5). A sink that lost its peer for good ends the run with 4.
+int pump_exit_status(const PumpStats& stats, const PumpOptions& options, const Diagnostics& diagnostics);
 
 }  // namespace gsmq

@@ -10,7 +10,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "server/broker_service.h"
-#include "util/exit_status.h"
+#include "util/error.h"
 #include "util/log.h"
 #include "util/signals.h"
 
@@ -43,7 +43,7 @@ int run_daemon(const DaemonOptions& options) {
   builder.SetMaxSendMessageSize(256 << 20);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || port == 0) throw ToolError(kExitUnavailable, "cannot listen on " + options.listen);
+  if (!server || port == 0) throw Error(ErrorKind::unavailable, "cannot listen on " + options.listen);
   if (!options.port_file.empty()) {
     const std::string tmp = options.port_file + ".tmp";
     std::ofstream(tmp) << port << "\n";
@@ -69,7 +69,7 @@ int run_daemon(const DaemonOptions& options) {
   broker.stop();
   federated.reset();
   log::info("stopped");
-  return kExitOk;
+  return 0;
 }
 
 }  // namespace gsmq::daemon

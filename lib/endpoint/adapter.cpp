@@ -14,7 +14,7 @@ std::string url_prefix(const Scheme& scheme) {
   return std::string(scheme.name) + "://";
 }
 
-void usage_error(const EndpointUrl& url, const std::string& what) { throw ToolError(kExitUsage, url.text + ": " + what); }
+void usage_error(const EndpointUrl& url, const std::string& what) { throw Error(ErrorKind::usage, url.text + ": " + what); }
 
 Roles opened_as(const Adapter& adapter, const EndpointUrl& url, Role role) {
   if ((adapter.roles & kListener) && url.listens()) return kListener;

@@ -42,7 +42,7 @@ const Scheme* find_scheme(const Adapter& adapter, std::string_view name);
 // How a URL of the scheme starts: "-", "file:", "mqtt://".
 std::string url_prefix(const Scheme& scheme);
 
-// ToolError(kExitUsage) "URL: what": how an adapter refuses a URL it cannot use.
+// Error(usage) "URL: what": how an adapter refuses a URL it cannot use.
 [[noreturn]] void usage_error(const EndpointUrl& url, const std::string& what);
 
 // The role a URL is opened in: the listen form when the adapter has one and the URL asks

@@ -12,7 +12,7 @@
 #include "endpoint/url.h"
 #include "envelope/codec.h"
 #include "util/duration.h"
-#include "util/exit_status.h"
+#include "util/error.h"
 #include "util/program_name.h"
 
 namespace gsmq {

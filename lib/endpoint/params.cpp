@@ -7,7 +7,7 @@
 #include <stdexcept>
 
 #include "endpoint/param_text.h"
-#include "util/exit_status.h"
+#include "util/error.h"
 #include "util/size.h"
 
 namespace gsmq::endpoint {

@@ -47,7 +47,7 @@ class Params {
 };
 
 // Checks the query of `url` (whose scheme is one of `adapter`'s) for a URL opened as
-// `role` (opened_as(); kAnyRole to check names and values only). ToolError(kExitUsage)
+// `role` (opened_as(); kAnyRole to check names and values only). Error(usage)
 // naming the parameter, the scheme and what is valid.
 Params parse_params(const Adapter& adapter, const EndpointUrl& url, Roles role);
 

@@ -9,6 +9,7 @@
 #include "federation/local_endpoints.h"
 #include "gsmq/v1/broker.grpc.pb.h"
 #include "pipeline/pump.h"
+#include "util/error.h"
 #include "util/log.h"
 
 namespace gsmq::federation {
@@ -109,6 +110,11 @@ void Link::keep_running(const char* what, Run run) {
   while (!stopping_.load()) {
     try {
       run();
+    } catch (const Error& e) {
+      failed(std::string(what) + ": " + e.what());
+      // The neighbour is away or refuses for now: try again. A usage error (a bad URL)
+      // will not mend itself: this pump stops, the link says why.
+      if (e.kind() == ErrorKind::usage) return;
     } catch (const std::exception& e) {
       failed(std::string(what) + ": " + e.what());
     }

@@ -234,9 +234,9 @@ LoadResult run_load(const LoadOptions& o, const std::function<void(const Interva
   std::string error;
   std::optional<PayloadTemplate> body, channel;
   if (!o.body_template.empty() && !(body = PayloadTemplate::parse(o.body_template, error)))
-    throw ToolError(kExitUsage, "body template: " + error);
+    throw Error(ErrorKind::usage, "body template: " + error);
   if (!o.channel_template.empty() && !(channel = PayloadTemplate::parse(o.channel_template, error)))
-    throw ToolError(kExitUsage, "--channel: " + error);
+    throw Error(ErrorKind::usage, "--channel: " + error);
 
   Run run(o);
   EndpointOptions endpoint;

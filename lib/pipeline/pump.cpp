@@ -135,13 +135,5 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
   return stats;
 }
 
-int pump_exit_status(const PumpStats& stats, const PumpOptions& options, const Diagnostics& diagnostics) {
-  if (stats.output_closed) return kExitOk;
-  if (stats.unavailable) return kExitUnavailable;
-  if (stats.failed > 0 || stats.unconfirmed > 0) return kExitDeliveryFailed;
-  if (diagnostics.bad_inputs() > 0) return kExitBadInput;
-  if (stats.timed_out && options.count && stats.received < *options.count) return kExitTimeout;
-  return kExitOk;
-}
 
 }  // namespace gsmq

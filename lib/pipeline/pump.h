@@ -40,9 +40,5 @@ struct PumpStats {
 
 PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options);
 
-// The exit status for a finished run (gsmq(7) EXIT STATUS): a closed output is a clean
-// end (0); otherwise delivery failures (1), then bad input (3), then a timeout before
-// the requested count (5). A sink that lost its peer for good ends the run with 4.
-int pump_exit_status(const PumpStats& stats, const PumpOptions& options, const Diagnostics& diagnostics);
 
 }  // namespace gsmq

@@ -2,7 +2,7 @@
 
 #include <cstdio>
 
-#include "util/exit_status.h"
+#include "tool/exit_status.h"
 #include "util/program_name.h"
 #include "util/signals.h"
 
@@ -10,7 +10,7 @@ namespace gsmq {
 
 Duration parse_duration_flag(const std::string& flag, const std::string& text) {
   auto d = parse_duration(text);
-  if (!d) throw ToolError(kExitUsage, flag + ": \"" + text + "\" is not a duration (e.g. 500ms, 5s, 2m)");
+  if (!d) throw Error(ErrorKind::usage, flag + ": \"" + text + "\" is not a duration (e.g. 500ms, 5s, 2m)");
   return *d;
 }
 
@@ -46,9 +46,9 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
   }
   try {
     return body();
-  } catch (const ToolError& e) {
+  } catch (const Error& e) {
     std::fprintf(stderr, "%s: %s\n", name.c_str(), e.what());
-    return e.status();
+    return exit_status_of(e.kind());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: internal error: %s\n", name.c_str(), e.what());
     return kExitInternal;

@@ -1,6 +1,6 @@
 // What every gsmq tool's main shares, the daemon's too: running its body with the signal
 // handlers installed, CLI11's errors mapped to exit 2 (naming an unknown flag first),
-// ToolError to its status and anything else to 7, every message "<tool>: ..." on stderr;
+// an Error to the exit status of its kind and anything else to 7, every message "<tool>: ..." on stderr;
 // and the --version text.
 #pragma once
 
@@ -24,7 +24,7 @@ int run_tool(CLI::App& app, int argc, char** argv, const std::function<int()>& b
 // The --version text: "<name> <version>".
 std::string version_text(const std::string& name);
 
-// A duration flag's value, or ToolError(kExitUsage) naming the flag.
+// A duration flag's value, or Error(usage) naming the flag.
 Duration parse_duration_flag(const std::string& flag, const std::string& text);
 int64_t milliseconds_flag(const std::string& flag, const std::string& text);
 

@@ -170,13 +170,13 @@ subsection() {
   assert_equal "$(endpoints_json | jq '.[] | select(.scheme == "-") | .parameters | length')" 0
 }
 
-@test "the exit statuses of gsmq(7) are those of lib/util/exit_status.h" {
+@test "the exit statuses of gsmq(7) are those of lib/tool/exit_status.h" {
   run render "$GSMQ_MAN_DIR/gsmq.7"
   local table=$output code
   while read -r code; do
     grep -qE "^ *│$code +│" <<<"$table" || fail "exit status $code is not in the gsmq(7) table"
-  done < <(sed -n 's/^ *kExit[A-Za-z]* = \([0-9]*\),.*/\1/p' "$GSMQ_SOURCE_DIR/lib/util/exit_status.h")
-  [[ $(grep -cE '^ *k[A-Z][A-Za-z]* = [0-9]+,' "$GSMQ_SOURCE_DIR/lib/util/exit_status.h") -ge 8 ]]
+  done < <(sed -n 's/^ *kExit[A-Za-z]* = \([0-9]*\),.*/\1/p' "$GSMQ_SOURCE_DIR/lib/tool/exit_status.h")
+  [[ $(grep -cE '^ *k[A-Z][A-Za-z]* = [0-9]+,' "$GSMQ_SOURCE_DIR/lib/tool/exit_status.h") -ge 8 ]]
 }
 
 @test "every long flag in each tool's --help is documented as an option in its man page" {

@@ -5,7 +5,7 @@
 #include "endpoint/coap/mapping.h"
 #include "endpoint/coap/registration.h"
 #include "endpoint/coap/settings.h"
-#include "util/exit_status.h"
+#include "tool/exit_status.h"
 
 namespace gsmq::endpoint::coap {
 namespace {
@@ -25,8 +25,8 @@ Settings parse_settings(const EndpointUrl& url) { return read_settings(url, pars
 int usage_error(const std::string& text) {
   try {
     parse_settings(url_of(text));
-  } catch (const ToolError& e) {
-    return e.status();
+  } catch (const Error& e) {
+    return exit_status_of(e.kind());
   }
   return -1;
 }

@@ -19,8 +19,8 @@ Settings settings_of(const std::string& text, Roles role = kSource, const Endpoi
 std::string usage_error(const std::string& text, Roles role = kSource) {
   try {
     settings_of(text, role);
-  } catch (const ToolError& e) {
-    EXPECT_EQ(e.status(), kExitUsage) << text;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage) << text;
     return e.what();
   }
   return "";

@@ -97,8 +97,8 @@ TEST(HttpSinkConfig, BadValuesAreUsageErrors) {
     try {
       sink(bad);
       ADD_FAILURE() << bad << " was accepted";
-    } catch (const ToolError& e) {
-      EXPECT_EQ(e.status(), kExitUsage) << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::usage) << bad;
     }
   }
 }
@@ -216,8 +216,8 @@ TEST(HttpIngestConfig, BadValuesAreUsageErrors) {
     try {
       ingest(bad);
       ADD_FAILURE() << bad << " was accepted";
-    } catch (const ToolError& e) {
-      EXPECT_EQ(e.status(), kExitUsage) << bad;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::usage) << bad;
     }
   }
 }

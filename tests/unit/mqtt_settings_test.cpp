@@ -24,8 +24,8 @@ Settings parse(const std::string& text, Role role = Role::source, EndpointOption
 std::string usage_error(const std::string& text, Role role = Role::source) {
   try {
     parse(text, role);
-  } catch (const ToolError& e) {
-    EXPECT_EQ(e.status(), kExitUsage) << text;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage) << text;
     return e.what();
   }
   return "";

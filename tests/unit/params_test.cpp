@@ -59,8 +59,8 @@ Params parse(const std::string& text, Roles role = kSource, const Adapter& adapt
 std::string usage_error(const std::string& text, Roles role = kSource, const Adapter& adapter = kTestAdapter) {
   try {
     parse(text, role, adapter);
-  } catch (const ToolError& e) {
-    EXPECT_EQ(e.status(), kExitUsage) << text;
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::usage) << text;
     return e.what();
   }
   return "";

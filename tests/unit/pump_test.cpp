@@ -10,6 +10,7 @@
 #include <thread>
 #include <vector>
 
+#include "cli/tool.h"
 #include "pipeline/pump.h"
 
 namespace gsmq {

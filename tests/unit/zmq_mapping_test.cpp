@@ -5,7 +5,7 @@
 #include "endpoint/zmq/mapping.h"
 #include "endpoint/zmq/registration.h"
 #include "endpoint/zmq/settings.h"
-#include "util/exit_status.h"
+#include "tool/exit_status.h"
 
 namespace gsmq::endpoint::zmq {
 namespace {
@@ -21,8 +21,8 @@ Settings settings_of(const std::string& text, Role role) {
 int usage_error(const std::string& text, Role role) {
   try {
     settings_of(text, role);
-  } catch (const ToolError& e) {
-    return e.status();
+  } catch (const Error& e) {
+    return exit_status_of(e.kind());
   }
   return -1;
 }

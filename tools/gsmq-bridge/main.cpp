@@ -42,13 +42,13 @@ int main(int argc, char** argv) {
     if (!map.empty()) {
       std::string error;
       channel_template = OutputTemplate::parse(map, error);
-      if (!channel_template) throw ToolError(kExitUsage, "--map: " + error);
+      if (!channel_template) throw Error(ErrorKind::usage, "--map: " + error);
     }
     std::vector<MessageFilter> filters;
     for (const auto& text : filter_texts) {
       std::string error;
       auto f = MessageFilter::parse(text, error);
-      if (!f) throw ToolError(kExitUsage, "--filter " + error);
+      if (!f) throw Error(ErrorKind::usage, "--filter " + error);
       filters.push_back(std::move(*f));
     }
     auto source = open_source(source_url, options);

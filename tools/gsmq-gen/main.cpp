@@ -22,7 +22,7 @@ std::vector<std::pair<int, double>> parse_priority_mix(const std::string& text) 
       if (p < 0 || p > 9 || w < 0) throw std::out_of_range("range");
       mix.emplace_back(p, w);
     } catch (...) {
-      throw gsmq::ToolError(gsmq::kExitUsage, "--priority-mix: \"" + item + "\": expected PRIORITY:WEIGHT with priority 0-9");
+      throw gsmq::Error(gsmq::ErrorKind::usage, "--priority-mix: \"" + item + "\": expected PRIORITY:WEIGHT with priority 0-9");
     }
     if (comma == std::string::npos) break;
     pos = comma + 1;
@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
     o.ramp_up = parse_duration_flag("--ramp-up", ramp_up);
     o.drain = parse_duration_flag("--drain", drain);
     const auto bytes = parse_size(size);
-    if (!bytes) throw ToolError(kExitUsage, "--size: \"" + size + "\" is not a size");
+    if (!bytes) throw Error(ErrorKind::usage, "--size: \"" + size + "\" is not a size");
     o.size = *bytes;
     if (!profile.empty()) o.body_template = *gen::profile_template(profile);
     o.body_is_json = !o.body_template.empty() && (o.body_template.front() == '{' || o.body_template.front() == '[');
@@ -103,7 +103,7 @@ int main(int argc, char** argv) {
     std::ofstream csv_out;
     if (!csv.empty()) {
       csv_out.open(csv);
-      if (!csv_out) throw ToolError(kExitUsage, "--csv: cannot write " + csv);
+      if (!csv_out) throw Error(ErrorKind::usage, "--csv: cannot write " + csv);
       csv_out << gen::csv_header() << std::flush;
     }
     const bool live = !quiet && ::isatty(STDERR_FILENO);
@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
       std::ofstream h(histogram);
       const auto& hist = o.source_url.empty() ? result.ack_latency_ns : result.e2e_latency_ns;
       h << hist.percentile_distribution(1000.0);
-      if (!h) throw ToolError(kExitUsage, "--histogram: cannot write " + histogram);
+      if (!h) throw Error(ErrorKind::usage, "--histogram: cannot write " + histogram);
     }
     return (result.errors > 0 || result.lost > 0) ? kExitDeliveryFailed : kExitOk;
   });

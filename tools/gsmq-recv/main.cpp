@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
     if (events) options.kind = "events";
     if (store) options.kind = "store";
     if (respond) {
-      if (exec.empty()) throw ToolError(kExitUsage, "--respond needs --exec CMD (its stdout is the reply)");
+      if (exec.empty()) throw Error(ErrorKind::usage, "--respond needs --exec CMD (its stdout is the reply)");
       options.kind = "respond";
       options.follow = true;
     }

@@ -5,7 +5,7 @@
 #include "endpoint/gsmqd_client/admin.h"
 #include "federation/federation.h"
 #include "tool/run.h"
-#include "util/exit_status.h"
+#include "tool/exit_status.h"
 #include "util/log.h"
 #include "util/size.h"
 
@@ -90,12 +90,12 @@ int main(int argc, char** argv) {
     }
     auto duration = [](const std::string& flag, const std::string& text) {
       auto d = parse_duration(text);
-      if (!d) throw ToolError(kExitUsage, flag + ": \"" + text + "\" is not a duration");
+      if (!d) throw Error(ErrorKind::usage, flag + ": \"" + text + "\" is not a duration");
       return *d;
     };
     auto size = [](const std::string& flag, const std::string& text) {
       auto s = parse_size(text);
-      if (!s) throw ToolError(kExitUsage, flag + ": \"" + text + "\" is not a size");
+      if (!s) throw Error(ErrorKind::usage, flag + ": \"" + text + "\" is not a size");
       return static_cast<uint64_t>(*s);
     };
     log::Level level;
@@ -121,28 +121,28 @@ int main(int argc, char** argv) {
       std::string error;
       if (!upstream.empty()) {
         f.upstream = federation::parse_neighbour(upstream, false, error);
-        if (!f.upstream) throw ToolError(kExitUsage, "--upstream: " + error);
+        if (!f.upstream) throw Error(ErrorKind::usage, "--upstream: " + error);
       }
       for (const auto& p : peers) {
         auto n = federation::parse_neighbour(p, true, error);
-        if (!n) throw ToolError(kExitUsage, "--peer: " + error);
-        if (n->name == name) throw ToolError(kExitUsage, "--peer " + p + ": that is this daemon's own name");
+        if (!n) throw Error(ErrorKind::usage, "--peer: " + error);
+        if (n->name == name) throw Error(ErrorKind::usage, "--peer " + p + ": that is this daemon's own name");
         f.peers.push_back(*n);
       }
       for (const auto& text : forward_rules) {
         auto rule = federation::parse_forward_rule(text, error);
-        if (!rule) throw ToolError(kExitUsage, "--forward '" + text + "': " + error);
+        if (!rule) throw Error(ErrorKind::usage, "--forward '" + text + "': " + error);
         f.rules.push_back(*rule);
       }
       options.federation = std::move(f);
     } else if (!upstream.empty() || !peers.empty() || !forward_rules.empty()) {
-      throw ToolError(kExitUsage, "--upstream, --peer and --forward need --name (this daemon's name in the federation)");
+      throw Error(ErrorKind::usage, "--upstream, --peer and --forward need --name (this daemon's name in the federation)");
     }
     try {
       return daemon::run_daemon(options);
     } catch (const std::runtime_error& e) {
-      if (dynamic_cast<const ToolError*>(&e)) throw;
-      throw ToolError(kExitUnavailable, e.what());
+      if (dynamic_cast<const Error*>(&e)) throw;
+      throw Error(ErrorKind::unavailable, e.what());
     }
   });
 }

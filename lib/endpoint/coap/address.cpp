@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "util/exit_status.h"
+#include "util/error.h"
 
 namespace gsmq::endpoint::coap {
 
@@ -23,7 +23,7 @@ coap_address_t resolve_address(const std::string& host, uint16_t port) {
   const std::string service = std::to_string(port);
   const int rc = getaddrinfo(host.empty() ? "0.0.0.0" : host.c_str(), service.c_str(), &hints, &found);
   if (rc != 0 || !found)
-    throw ToolError(kExitUnavailable, "cannot resolve \"" + host + "\": " + gai_strerror(rc));
+    throw Error(ErrorKind::unavailable, "cannot resolve \"" + host + "\": " + gai_strerror(rc));
   out.size = found->ai_addrlen;
   std::memcpy(&out.addr, found->ai_addr, found->ai_addrlen);
   freeaddrinfo(found);

@@ -9,7 +9,7 @@
 namespace gsmq::endpoint::coap {
 
 // Resolves `host` (empty: every IPv4 interface, for listening) and `port`;
-// ToolError(kExitUnavailable) when the name does not resolve.
+// Error(unavailable) when the name does not resolve.
 coap_address_t resolve_address(const std::string& host, uint16_t port);
 
 // True when a UDP socket can bind `address` now. libcoap binds with SO_REUSEADDR, which

@@ -3,10 +3,7 @@
 // for PUT) only once the sink confirmed it, 5.03 when the sink refused it. A confirmable
 // request is ACKed at once (empty ACK) and answered with a separate response (libcoap
 // async), so a slow sink never makes the device retransmit.
-#include <condition_variable>
-#include <deque>
 #include <map>
-#include <mutex>
 
 #include "endpoint/coap/ingest_source.h"
 #include "endpoint/coap/address.h"
@@ -14,12 +11,11 @@
 #include "endpoint/coap/mapping.h"
 #include "endpoint/coap/pdu_text.h"
 #include "endpoint/coap/security.h"
-#include "util/signals.h"
+#include "endpoint/inbox.h"
 
 namespace gsmq::endpoint::coap {
 namespace {
 
-constexpr auto kWaitSlice = std::chrono::milliseconds(100);
 constexpr auto kCloseTimeout = std::chrono::seconds(5);
 
 class IngestSource : public Source {
@@ -32,18 +28,13 @@ class IngestSource : public Source {
   ~IngestSource() override { close(); }
 
   Status next(Delivery& out, Clock::time_point deadline) override {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      if (!ready_.empty()) {
-        out = std::move(ready_.front());
-        ready_.pop_front();
-        return Status::message;
-      }
-      if (stop_requested()) return Status::stopped;
-      const auto now = Clock::now();
-      if (now >= deadline) return Status::timeout;
-      arrived_.wait_until(lock, std::min(deadline, now + kWaitSlice));
+    switch (ready_.take(out, deadline)) {
+      case Inbox<Delivery>::Taken::item: return Status::message;
+      case Inbox<Delivery>::Taken::timeout: return Status::timeout;
+      case Inbox<Delivery>::Taken::stopped: return Status::stopped;
+      case Inbox<Delivery>::Taken::closed: return Status::end;
     }
+    return Status::end;
   }
 
   void ack(uint64_t tag) override { answer(tag, true); }
@@ -52,11 +43,7 @@ class IngestSource : public Source {
   void close() override {
     if (closed_.exchange(true)) return;
     // Requests not taken yet are refused (5.03), so their devices know to send again.
-    {
-      std::lock_guard lock(mutex_);
-      for (const auto& d : ready_) answer(d.tag, false);
-      ready_.clear();
-    }
+    for (const auto& d : ready_.close()) answer(d.tag, false);
     loop_->call([&](coap_context_t*) {
       for (auto& [tag, p] : pending_)
         if (!p.answered) complete(tag, false);
@@ -82,9 +69,9 @@ class IngestSource : public Source {
     const coap_proto_t proto = setup_server_security(ctx, settings_);
     const coap_address_t address = resolve_address(settings_.host, settings_.port);
     if (std::string error; !udp_address_free(address, error))
-      throw ToolError(kExitUnavailable, settings_.url + ": cannot listen on " + address_text(address) + ": " + error);
+      throw Error(ErrorKind::unavailable, settings_.url + ": cannot listen on " + address_text(address) + ": " + error);
     if (!coap_new_endpoint(ctx, &address, proto))
-      throw ToolError(kExitUnavailable, settings_.url + ": cannot listen on " + address_text(address) +
+      throw Error(ErrorKind::unavailable, settings_.url + ": cannot listen on " + address_text(address) +
                                             " (address in use, or not a local address?)");
     // The base path as a resource of its own (it shows in /.well-known/core), and the
     // unknown-resource handler for everything below it.
@@ -170,11 +157,7 @@ class IngestSource : public Source {
     if (!async) return refuse(response, COAP_RESPONSE_CODE_SERVICE_UNAVAILABLE, "cannot hold the request");
     coap_async_set_app_data(async, reinterpret_cast<void*>(static_cast<uintptr_t>(tag)));
     pending_[tag] = Pending{coap_session_reference(session), token_of(request), put, false, false};
-    {
-      std::lock_guard lock(mutex_);
-      ready_.push_back(Delivery{std::move(m), tag});
-    }
-    arrived_.notify_one();
+    if (!ready_.push(Delivery{std::move(m), tag})) complete(tag, false);  // closing: 5.03
     // No response code: libcoap sends an empty ACK for a confirmable request.
   }
 
@@ -211,10 +194,7 @@ class IngestSource : public Source {
   // Loop thread only.
   std::map<uint64_t, Pending> pending_;
   uint64_t next_tag_ = 0;
-  // Shared with the pump thread.
-  std::mutex mutex_;
-  std::condition_variable arrived_;
-  std::deque<Delivery> ready_;
+  Inbox<Delivery> ready_;  // to the pump thread
   std::unique_ptr<Loop> loop_;  // last: stopped first, before the state its handlers use
 };
 

@@ -3,8 +3,6 @@
 // queue: libcoap acknowledges them on arrival. When notifications stop for longer than
 // their Max-Age, the registration is lost or the server ends it (4.04 when it shuts down),
 // it registers again with back-off.
-#include <condition_variable>
-#include <deque>
 #include <mutex>
 
 #include "endpoint/backoff.h"
@@ -13,12 +11,12 @@
 #include "endpoint/coap/mapping.h"
 #include "endpoint/coap/pdu_text.h"
 #include "endpoint/coap/peer.h"
+#include "endpoint/inbox.h"
 #include "util/signals.h"
 
 namespace gsmq::endpoint::coap {
 namespace {
 
-constexpr auto kWaitSlice = std::chrono::milliseconds(100);
 constexpr auto kDefaultMaxAge = std::chrono::seconds(60);  // RFC 7252 Max-Age default
 constexpr auto kMaxAgeGrace = std::chrono::seconds(5);
 
@@ -37,20 +35,18 @@ class ObserveSource : public Source {
   ~ObserveSource() override { close(); }
 
   Status next(Delivery& out, Clock::time_point deadline) override {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      if (!ready_.empty()) {
-        out = Delivery{std::move(ready_.front()), ++next_tag_};
-        ready_.pop_front();
+    Message m;
+    switch (ready_.take(m, deadline)) {
+      case Inbox<Message>::Taken::item:
+        out = Delivery{std::move(m), ++next_tag_};
         return Status::message;
-      }
-      if (!fatal_.empty()) throw ToolError(kExitUnavailable, settings_.url + ": " + fatal_);
-      if (ended_) return Status::end;
-      if (stop_requested()) return Status::stopped;
-      const auto now = Clock::now();
-      if (now >= deadline) return Status::timeout;
-      arrived_.wait_until(lock, std::min(deadline, now + kWaitSlice));
+      case Inbox<Message>::Taken::timeout: return Status::timeout;
+      case Inbox<Message>::Taken::stopped: return Status::stopped;
+      case Inbox<Message>::Taken::closed: break;
     }
+    std::lock_guard lock(mutex_);
+    if (!fatal_.empty()) throw Error(ErrorKind::unavailable, settings_.url + ": " + fatal_);
+    return Status::end;
   }
 
   void close() override {
@@ -115,7 +111,7 @@ class ObserveSource : public Source {
       std::lock_guard lock(mutex_);
       fatal_ = why;
     }
-    arrived_.notify_all();
+    ready_.end();
   }
 
   void on_response(const coap_pdu_t* received) {
@@ -148,22 +144,19 @@ class ObserveSource : public Source {
       delivered_any_ = true;
       if (m.meta["coap.content-format"].empty()) m.meta.erase("coap.content-format");
       stamp(m);
-      std::lock_guard lock(mutex_);
-      ready_.push_back(std::move(m));
+      ready_.push(std::move(m));
     }
     if (!observe) {
       // Not observable: its current state is all there is.
       options_.diagnostics->warn("coap: " + settings_.url + " is not observable; delivered its current state only");
       ++watchdog_generation_;
       token_.clear();
-      std::lock_guard lock(mutex_);
-      ended_ = true;
+      ready_.end();
     } else {
       const auto max_age = uint_option(received, COAP_OPTION_MAXAGE);
       arm_watchdog((max_age ? std::chrono::duration_cast<Duration>(std::chrono::seconds(*max_age)) : Duration(kDefaultMaxAge)) +
                    kMaxAgeGrace);
     }
-    arrived_.notify_all();
   }
 
   void on_nack(const coap_pdu_t* sent, coap_nack_reason_t reason) {
@@ -191,12 +184,10 @@ class ObserveSource : public Source {
   std::string last_body_, last_format_;
   Backoff backoff_;
   // Shared with the pump thread.
+  Inbox<Message> ready_;
   std::mutex mutex_;
-  std::condition_variable arrived_;
-  std::deque<Message> ready_;
-  std::string fatal_;
-  bool ended_ = false;
-  uint64_t next_tag_ = 0;
+  std::string fatal_;  // why observing ended for good (ready_ ended), "" when it did not
+  uint64_t next_tag_ = 0;  // pump thread only
   std::unique_ptr<Peer> peer_;
   std::unique_ptr<Loop> loop_;  // declared last: its thread stops first
 };

@@ -30,7 +30,7 @@ Peer::Peer(Loop& loop, const Settings& settings, Callbacks callbacks)
     coap_register_pong_handler(ctx, on_pong);
     coap_register_event_handler(ctx, on_event);
     session_ = open_client_session(ctx, address, settings_);
-    if (!session_) throw ToolError(kExitUnavailable, settings_.url + ": cannot open a CoAP session to " + address_text_);
+    if (!session_) throw Error(ErrorKind::unavailable, settings_.url + ": cannot open a CoAP session to " + address_text_);
     coap_session_set_ack_timeout(session_, fixed_point(settings_.ack_timeout));
     coap_session_set_max_retransmit(session_, settings_.max_retransmit);
   });
@@ -79,8 +79,8 @@ void Peer::check_reachable(Diagnostics& diagnostics) {
   for (;;) {
     std::string why;
     if (ping_once(settings_.connect_timeout, why)) return;
-    if (!settings_.retry) throw ToolError(kExitUnavailable, settings_.url + ": " + why);
-    if (stop_requested()) throw ToolError(kExitUnavailable, settings_.url + ": " + why + "; stopped");
+    if (!settings_.retry) throw Error(ErrorKind::unavailable, settings_.url + ": " + why);
+    if (stop_requested()) throw Error(ErrorKind::unavailable, settings_.url + ": " + why + "; stopped");
     const auto wait = backoff.next();
     diagnostics.warn("coap: " + why + "; trying again in " + format_duration(wait));
     const auto until = Clock::now() + wait;

@@ -19,11 +19,11 @@ class Peer {
   };
 
   // Loop thread not required: opens the session through loop.call(). `settings` must
-  // outlive the Peer. ToolError(kExitUnavailable) when the host does not resolve.
+  // outlive the Peer. Error(unavailable) when the host does not resolve.
   Peer(Loop& loop, const Settings& settings, Callbacks callbacks);
 
   // Pings the peer until it answers. Without ?retry gives up after ?connect_timeout (or
-  // at once when the port is refused) with ToolError(kExitUnavailable); with ?retry keeps
+  // at once when the port is refused) with Error(unavailable); with ?retry keeps
   // trying with back-off until a stop was requested.
   void check_reachable(Diagnostics& diagnostics);
 

@@ -2,7 +2,7 @@
 
 #include <sys/stat.h>
 
-#include "util/exit_status.h"
+#include "util/error.h"
 
 namespace gsmq::endpoint::coap {
 namespace {
@@ -14,7 +14,7 @@ coap_bin_const_t bytes(const std::string& s) {
 const char* or_null(const std::string& s) { return s.empty() ? nullptr : s.c_str(); }
 
 void require_dtls(const Settings& s) {
-  if (!coap_dtls_is_supported()) throw ToolError(kExitUsage, s.url + ": this libcoap has no DTLS support");
+  if (!coap_dtls_is_supported()) throw Error(ErrorKind::usage, s.url + ": this libcoap has no DTLS support");
 }
 
 // Certificate checks: against ?ca when given, not at all with ?insecure.
@@ -39,7 +39,7 @@ coap_proto_t setup_server_security(coap_context_t* ctx, const Settings& s) {
     psk.version = COAP_DTLS_SPSK_SETUP_VERSION;
     psk.psk_info.hint = bytes(s.psk_identity);
     psk.psk_info.key = bytes(s.psk_key);
-    if (!coap_context_set_psk2(ctx, &psk)) throw ToolError(kExitUsage, s.url + ": libcoap refused the pre-shared key");
+    if (!coap_context_set_psk2(ctx, &psk)) throw Error(ErrorKind::usage, s.url + ": libcoap refused the pre-shared key");
     any = true;
   }
   if (!s.tls.cert_file.empty()) {
@@ -52,11 +52,11 @@ coap_proto_t setup_server_security(coap_context_t* ctx, const Settings& s) {
     pki.pki_key.key.pem.private_key = s.tls.key_file.empty() ? s.tls.cert_file.c_str() : s.tls.key_file.c_str();
     pki.pki_key.key.pem.ca_file = or_null(s.tls.ca_file);
     if (!coap_context_set_pki(ctx, &pki))
-      throw ToolError(kExitUsage, s.url + ": cannot use ?cert=" + s.tls.cert_file + " / ?key=" + s.tls.key_file);
+      throw Error(ErrorKind::usage, s.url + ": cannot use ?cert=" + s.tls.cert_file + " / ?key=" + s.tls.key_file);
     any = true;
   }
   if (!any)
-    throw ToolError(kExitUsage, s.url + ": a coaps:// listener needs a pre-shared key (coaps://IDENTITY:KEY@:PORT/PATH) "
+    throw Error(ErrorKind::usage, s.url + ": a coaps:// listener needs a pre-shared key (coaps://IDENTITY:KEY@:PORT/PATH) "
                                         "or a certificate (?cert=FILE&key=FILE)");
   return COAP_PROTO_DTLS;
 }

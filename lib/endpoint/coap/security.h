@@ -13,7 +13,7 @@ namespace gsmq::endpoint::coap {
 // `settings` must outlive the context (libcoap keeps pointers into it).
 coap_proto_t setup_server_security(coap_context_t* ctx, const Settings& settings);
 
-// Loop thread: a client session to `address` (plain UDP or DTLS); ToolError on bad
+// Loop thread: a client session to `address` (plain UDP or DTLS); Error on bad
 // TLS settings, nullptr if libcoap cannot create it.
 coap_session_t* open_client_session(coap_context_t* ctx, const coap_address_t& address, const Settings& settings);
 

@@ -49,7 +49,7 @@ struct Settings {
   TlsOptions tls;
 };
 
-// Reads `url` (scheme coap or coaps) and its parameters; ToolError(kExitUsage) for a
+// Reads `url` (scheme coap or coaps) and its parameters; Error(usage) for a
 // Content-Format that is none, or a user and password without DTLS.
 Settings read_settings(const EndpointUrl& url, const Params& params);
 

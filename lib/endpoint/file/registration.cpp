@@ -18,8 +18,8 @@ int open_or_throw(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC, 0644);
   if (fd >= 0) return fd;
   const int err = errno;
-  const ExitStatus status = (err == EACCES || err == EPERM) ? kExitRefused : kExitUnavailable;
-  throw ToolError(status, "cannot open " + path + ": " + std::strerror(err));
+  const ErrorKind kind = (err == EACCES || err == EPERM) ? ErrorKind::refused : ErrorKind::unavailable;
+  throw Error(kind, "cannot open " + path + ": " + std::strerror(err));
 }
 
 std::unique_ptr<Source> open_source(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
@@ -27,7 +27,7 @@ std::unique_ptr<Source> open_source(const EndpointUrl& url, const Params& params
   struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {  // open(2) allows it, read(2) would not
     ::close(fd);
-    throw ToolError(kExitUnavailable, "cannot open " + url.path + ": " + std::strerror(EISDIR));
+    throw Error(ErrorKind::unavailable, "cannot open " + url.path + ": " + std::strerror(EISDIR));
   }
   return std::make_unique<lines::LinesSource>(fd, true, options.follow || params.flag("follow"), options);
 }

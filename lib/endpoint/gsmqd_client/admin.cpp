@@ -8,8 +8,8 @@ namespace {
 std::shared_ptr<Connection> connect_url(const std::string& text) {
   std::string error;
   auto url = parse_endpoint_url(text, error);
-  if (!url) throw ToolError(kExitUsage, error);
-  if (url->scheme != "gsmq") throw ToolError(kExitUsage, text + ": expected gsmq://HOST:PORT");
+  if (!url) throw Error(ErrorKind::usage, error);
+  if (url->scheme != "gsmq") throw Error(ErrorKind::usage, text + ": expected gsmq://HOST:PORT");
   return connect(read_settings(*url, parse_params(kAdapter, *url, kAnyRole), EndpointOptions{}));
 }
 
@@ -24,7 +24,7 @@ std::vector<nlohmann::ordered_json> list_channels(const std::string& url) {
   grpc::ClientContext context;
   v1::ListChannelsResponse response;
   const auto status = c->stub->ListChannels(with_deadline(context), v1::ListChannelsRequest{}, &response);
-  if (!status.ok()) throw ToolError(kExitUnavailable, describe(*c, status));
+  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
   std::vector<nlohmann::ordered_json> out;
   for (const auto& ch : response.channels()) {
     nlohmann::ordered_json j;
@@ -54,7 +54,7 @@ nlohmann::ordered_json ping(const std::string& url) {
   grpc::ClientContext context;
   v1::PingResponse response;
   const auto status = c->stub->Ping(with_deadline(context), v1::PingRequest{}, &response);
-  if (!status.ok()) throw ToolError(kExitUnavailable, describe(*c, status));
+  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
   nlohmann::ordered_json j;
   j["version"] = response.version();
   j["uptime_us"] = response.uptime_us();
@@ -70,7 +70,7 @@ std::vector<nlohmann::ordered_json> list_links(const std::string& url) {
   grpc::ClientContext context;
   v1::ListLinksResponse response;
   const auto status = c->stub->ListLinks(with_deadline(context), v1::ListLinksRequest{}, &response);
-  if (!status.ok()) throw ToolError(kExitUnavailable, describe(*c, status));
+  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
   std::vector<nlohmann::ordered_json> out;
   for (const auto& l : response.links()) {
     nlohmann::ordered_json j;

@@ -9,7 +9,7 @@
 
 namespace gsmq::endpoint::gsmqd_client {
 
-// ToolError(kExitUnavailable) when the daemon cannot be reached.
+// Error(unavailable) when the daemon cannot be reached.
 std::vector<nlohmann::ordered_json> list_channels(const std::string& url);
 nlohmann::ordered_json ping(const std::string& url);
 // One object per federation link (gsmqd links).

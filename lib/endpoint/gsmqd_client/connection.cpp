@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <thread>
 
-#include "endpoint/backoff.h"
+#include "endpoint/reconnect.h"
 #include "util/signals.h"
 #include "util/program_name.h"
 
@@ -29,7 +29,7 @@ std::shared_ptr<Connection> connect(const Settings& settings) {
   c->stub = v1::Broker::NewStub(c->grpc_channel);
   const grpc::Status answer = ping(*c, settings.connect_timeout);
   if (!answer.ok() && !(c->retry_forever && wait_for_daemon(*c, Clock::now())))
-    throw ToolError(kExitUnavailable,
+    throw Error(ErrorKind::unavailable,
                     "cannot connect to gsmqd at " + c->target + ": " + connect_failure(answer, settings.connect_timeout));
   return c;
 }
@@ -56,14 +56,21 @@ std::string connect_failure(const grpc::Status& status, Duration timeout) {
 }
 
 bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function<bool()>& give_up) {
-  Backoff backoff;
-  for (;;) {
-    if (stop_requested() || (give_up && give_up())) return false;
-    if (!c.retry_forever && Clock::now() - since >= c.retry_for) return false;
-    const auto attempt = std::chrono::system_clock::now() + std::chrono::seconds(1);
-    if (c.grpc_channel->WaitForConnected(attempt)) return true;
-    std::this_thread::sleep_for(backoff.next());
-  }
+  ReconnectSteps steps;
+  steps.attempt = [&]() -> std::optional<std::string> {
+    if (c.grpc_channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(1))) return std::nullopt;
+    return "gsmqd at " + c.target + " does not answer";
+  };
+  steps.wait = [&](Duration d) {
+    const auto until = Clock::now() + d;
+    for (;;) {
+      if (stop_requested() || (give_up && give_up())) return true;
+      if (Clock::now() >= until) return false;
+      std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(50), until - Clock::now()));
+    }
+  };
+  if (stop_requested() || (give_up && give_up())) return false;
+  return !reconnect(RetryPolicy{c.retry_forever, c.retry_for}, since, steps);
 }
 
 bool reconnect_after(Connection& c, const grpc::Status& status, const std::function<bool()>& give_up) {
@@ -76,12 +83,12 @@ std::string describe(const Connection& c, const grpc::Status& status) {
   return "gsmqd at " + c.target + ": " + status.error_message() + " (" + std::to_string(status.error_code()) + ")";
 }
 
-ExitStatus exit_status_for(const grpc::Status& status) {
+ErrorKind error_kind_of(const grpc::Status& status) {
   switch (status.error_code()) {
-    case grpc::StatusCode::INVALID_ARGUMENT: return kExitUsage;
+    case grpc::StatusCode::INVALID_ARGUMENT: return ErrorKind::usage;
     case grpc::StatusCode::PERMISSION_DENIED:
-    case grpc::StatusCode::UNAUTHENTICATED: return kExitRefused;
-    default: return kExitUnavailable;
+    case grpc::StatusCode::UNAUTHENTICATED: return ErrorKind::refused;
+    default: return ErrorKind::unavailable;
   }
 }
 

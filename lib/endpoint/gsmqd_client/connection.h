@@ -24,7 +24,7 @@ struct Connection {
   std::unique_ptr<v1::Broker::Stub> stub;
 };
 
-// Connects (waiting up to ?connect_timeout); ToolError(kExitUnavailable) if gsmqd cannot
+// Connects (waiting up to ?connect_timeout); Error(unavailable) if gsmqd cannot
 // be reached.
 std::shared_ptr<Connection> connect(const Settings& settings);
 
@@ -45,8 +45,8 @@ bool reconnect_after(Connection& c, const grpc::Status& status, const std::funct
 // The error text for a failed call, naming the daemon.
 std::string describe(const Connection& c, const grpc::Status& status);
 
-// The exit status for a failed call: a request gsmqd refused as invalid (a bad channel
-// name in the URL) is a usage error (2), a refused permission 6, anything else 4.
-ExitStatus exit_status_for(const grpc::Status& status);
+// What a failed call says: a request gsmqd refused as invalid (a bad channel name in the
+// URL) is a usage error, a refused permission refused, anything else unavailable.
+ErrorKind error_kind_of(const grpc::Status& status);
 
 }  // namespace gsmq::endpoint::gsmqd_client

@@ -104,7 +104,7 @@ class QueueSource : public Source {
       // gsmqd went away: wait for it (within the retry window), then receive again.
       // What this receiver held and had not acked is redelivered after its visibility.
       if (reconnect_after(*c_, status)) continue;
-      if (!status.ok()) throw ToolError(exit_status_for(status), describe(*c_, status));
+      if (!status.ok()) throw Error(error_kind_of(status), describe(*c_, status));
       {
         std::lock_guard lock(mutex_);
         const auto now = Clock::now();

@@ -12,13 +12,13 @@ namespace {
 
 std::unique_ptr<Source> open_source(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
   // A source reads one channel: without one the URL is wrong, whether gsmqd is there or not.
-  if (url.path.empty()) throw ToolError(kExitUsage, url.text + ": no channel (gsmq://HOST:PORT/CHANNEL)");
+  if (url.path.empty()) throw Error(ErrorKind::usage, url.text + ": no channel (gsmq://HOST:PORT/CHANNEL)");
   auto c = connect(read_settings(url, params, options));
   const std::string& kind = c->options.kind;
   if (kind == "queue") return open_queue_source(std::move(c));
   if (kind == "events" || kind == "store") return open_subscribe_source(std::move(c));
   if (kind == "respond") return open_respond_source(std::move(c));
-  throw ToolError(kExitUsage, "?kind=" + kind + " is a sink (gsmq-send --request)");
+  throw Error(ErrorKind::usage, "?kind=" + kind + " is a sink (gsmq-send --request)");
 }
 
 std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {

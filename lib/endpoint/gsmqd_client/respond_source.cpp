@@ -18,7 +18,7 @@ class RespondSource : public Source {
     v1::RespondRequest subscribe;
     subscribe.mutable_subscribe()->set_channel(c_->channel);
     subscribe.mutable_subscribe()->set_group(c_->options.group);
-    if (!stream_->Write(subscribe)) throw ToolError(kExitUnavailable, "cannot subscribe to requests at " + c_->target);
+    if (!stream_->Write(subscribe)) throw Error(ErrorKind::unavailable, "cannot subscribe to requests at " + c_->target);
     reader_ = std::thread([this] {
       v1::RespondResponse request;
       while (stream_->Read(&request)) mailbox_.push(request);
@@ -43,7 +43,7 @@ class RespondSource : public Source {
       }
       // The stream only ends on our close(); otherwise gsmqd went away (stopped, or it
       // refused the subscription).
-      if (!open) throw ToolError(kExitUnavailable, "gsmqd at " + c_->target + " ended the request stream");
+      if (!open) throw Error(ErrorKind::unavailable, "gsmqd at " + c_->target + " ended the request stream");
     }
   }
 

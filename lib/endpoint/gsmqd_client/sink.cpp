@@ -252,7 +252,7 @@ class RequestSink : public Sink {
 std::unique_ptr<Sink> open_sink(std::shared_ptr<Connection> c) {
   const std::string kind = c->options.kind;
   if (kind == "request") return std::make_unique<RequestSink>(std::move(c));
-  if (kind == "respond") throw ToolError(kExitUsage, "?kind=respond is a source (gsmq-recv --respond)");
+  if (kind == "respond") throw Error(ErrorKind::usage, "?kind=respond is a source (gsmq-recv --respond)");
   if (kind == "queue") {
     auto* stub = c->stub.get();
     return std::make_unique<StreamingSink<v1::SendRequest, v1::SendResponse>>(

@@ -18,7 +18,7 @@ namespace {
 // --from: new | first | last | seq:N | time:T (µs since the epoch, or 2026-11-24T10:00:00Z) | since:DURATION
 void apply_start(const std::string& from, v1::SubscribeRequest& r) {
   auto fail = [&] {
-    throw ToolError(kExitUsage, "--from " + from + ": expected new, first, last, seq:N, time:T or since:DURATION");
+    throw Error(ErrorKind::usage, "--from " + from + ": expected new, first, last, seq:N, time:T or since:DURATION");
   };
   if (from.empty() || from == "new") r.set_start(v1::START_NEW);
   else if (from == "first") r.set_start(v1::START_FIRST);
@@ -41,7 +41,7 @@ void apply_start(const std::string& from, v1::SubscribeRequest& r) {
         size_t pos = 0;
         r.set_start_time_us(std::stoll(t, &pos));
         if (pos != t.size()) fail();
-      } catch (const ToolError&) {
+      } catch (const Error&) {
         throw;
       } catch (...) {
         fail();
@@ -66,7 +66,7 @@ class SubscribeSource : public Source {
     const bool store = c_->options.kind == "store";
     request.set_kind(store ? v1::EVENTS_STORE : v1::EVENTS);
     if (store) apply_start(c_->options.from, request);
-    else if (!c_->options.from.empty()) throw ToolError(kExitUsage, "--from needs the events-store (--store)");
+    else if (!c_->options.from.empty()) throw Error(ErrorKind::usage, "--from needs the events-store (--store)");
     reader_ = std::thread([this, request] { read_loop(request); });
   }
 
@@ -87,7 +87,7 @@ class SubscribeSource : public Source {
       batch_.assign(std::make_move_iterator(got.rbegin()), std::make_move_iterator(got.rend()));
       if (!open && batch_.empty()) {
         std::lock_guard lock(mutex_);
-        if (!error_.ok()) throw ToolError(exit_status_for(error_), describe(*c_, error_));
+        if (!error_.ok()) throw Error(error_kind_of(error_), describe(*c_, error_));
         return Status::end;
       }
     }

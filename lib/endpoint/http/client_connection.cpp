@@ -31,15 +31,15 @@ struct ClientConnection::Impl {
     beast::error_code ec;
     if (!config.tls.ca_file.empty()) {
       ctx.load_verify_file(config.tls.ca_file, ec);
-      if (ec) throw ToolError(kExitUsage, "?ca=" + config.tls.ca_file + ": " + ec.message());
+      if (ec) throw Error(ErrorKind::usage, "?ca=" + config.tls.ca_file + ": " + ec.message());
     } else {
       ctx.set_default_verify_paths(ec);
     }
     if (!config.tls.cert_file.empty()) {
       ctx.use_certificate_chain_file(config.tls.cert_file, ec);
-      if (ec) throw ToolError(kExitUsage, "?cert=" + config.tls.cert_file + ": " + ec.message());
+      if (ec) throw Error(ErrorKind::usage, "?cert=" + config.tls.cert_file + ": " + ec.message());
       ctx.use_private_key_file(config.tls.key_file, ssl::context::pem, ec);
-      if (ec) throw ToolError(kExitUsage, "?key=" + config.tls.key_file + ": " + ec.message());
+      if (ec) throw Error(ErrorKind::usage, "?key=" + config.tls.key_file + ": " + ec.message());
     }
     ctx.set_verify_mode(config.tls.insecure ? ssl::verify_none : ssl::verify_peer);
   }

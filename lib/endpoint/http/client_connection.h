@@ -13,7 +13,7 @@ namespace gsmq::endpoint::http {
 
 class ClientConnection {
  public:
-  // Throws ToolError(kExitUsage) when a TLS file (?ca ?cert ?key) cannot be used.
+  // Throws Error(usage) when a TLS file (?ca ?cert ?key) cannot be used.
   explicit ClientConnection(const SinkSettings& config);
   ~ClientConnection();
   ClientConnection(const ClientConnection&) = delete;

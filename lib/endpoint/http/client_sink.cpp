@@ -87,7 +87,7 @@ class ClientSink : public Sink {
       const auto r = connection.connect();
       if (r.error.empty()) return;
       if (r.permanent || attempt >= config_.retries) {
-        throw ToolError(kExitUnavailable, r.error + after_retries(attempt));
+        throw Error(ErrorKind::unavailable, r.error + after_retries(attempt));
       }
       const Duration wait = whole_ms(backoff.next());
       warn(r.error + "; retrying in " + format_duration(wait));

@@ -10,7 +10,7 @@
 
 namespace gsmq::endpoint::http {
 
-// Connects once before returning (retrying like a request): ToolError(kExitUnavailable)
+// Connects once before returning (retrying like a request): Error(unavailable)
 // when the target cannot be reached.
 std::unique_ptr<Sink> open_client_sink(const SinkSettings& config, const EndpointOptions& options);
 

@@ -86,12 +86,12 @@ struct IngestServer::Impl : std::enable_shared_from_this<Impl> {
     tls.emplace(ssl::context::tls_server);
     beast::error_code ec;
     tls->use_certificate_chain_file(config.tls.cert_file, ec);
-    if (ec) throw ToolError(kExitUsage, "?cert=" + config.tls.cert_file + ": " + ec.message());
+    if (ec) throw Error(ErrorKind::usage, "?cert=" + config.tls.cert_file + ": " + ec.message());
     tls->use_private_key_file(config.tls.key_file, ssl::context::pem, ec);
-    if (ec) throw ToolError(kExitUsage, "?key=" + config.tls.key_file + ": " + ec.message());
+    if (ec) throw Error(ErrorKind::usage, "?key=" + config.tls.key_file + ": " + ec.message());
     if (!config.tls.ca_file.empty()) {
       tls->load_verify_file(config.tls.ca_file, ec);
-      if (ec) throw ToolError(kExitUsage, "?ca=" + config.tls.ca_file + ": " + ec.message());
+      if (ec) throw Error(ErrorKind::usage, "?ca=" + config.tls.ca_file + ": " + ec.message());
       tls->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
     }
   }
@@ -102,13 +102,13 @@ struct IngestServer::Impl : std::enable_shared_from_this<Impl> {
     const auto results = resolver.resolve(config.bind_host, std::to_string(config.port),
                                           tcp::resolver::passive | tcp::resolver::numeric_service, ec);
     if (ec || results.empty())
-      throw ToolError(kExitUnavailable, "cannot listen on " + config.describe() + ": " + ec.message());
+      throw Error(ErrorKind::unavailable, "cannot listen on " + config.describe() + ": " + ec.message());
     const tcp::endpoint where = results.begin()->endpoint();
     acceptor.open(where.protocol(), ec);
     if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
     if (!ec) acceptor.bind(where, ec);
     if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
-    if (ec) throw ToolError(kExitUnavailable, "cannot listen on " + config.describe() + ": " + ec.message());
+    if (ec) throw Error(ErrorKind::unavailable, "cannot listen on " + config.describe() + ": " + ec.message());
   }
 
   void start() {

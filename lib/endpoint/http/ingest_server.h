@@ -21,7 +21,7 @@ class IngestServer {
   // Runs on the server's thread for every complete request; must not block.
   using Handler = std::function<void(Request request, const std::string& peer, Respond respond)>;
 
-  // Binds and listens; ToolError(kExitUnavailable) when the address cannot be used.
+  // Binds and listens; Error(unavailable) when the address cannot be used.
   IngestServer(const IngestSettings& config, Handler handler, Diagnostics& diagnostics);
   ~IngestServer();
   IngestServer(const IngestServer&) = delete;

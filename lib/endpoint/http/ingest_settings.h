@@ -32,7 +32,7 @@ struct IngestSettings {
   std::string describe() const;
 };
 
-// Reads the listen URL; ToolError(kExitUsage) for https:// without ?cert and ?key.
+// Reads the listen URL; Error(usage) for https:// without ?cert and ?key.
 IngestSettings read_ingest_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options);
 
 }  // namespace gsmq::endpoint::http

@@ -1,18 +1,15 @@
 #include "endpoint/http/ingest_source.h"
 
-#include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 
 #include "endpoint/http/ingest_request.h"
 #include "endpoint/http/ingest_server.h"
-#include "util/signals.h"
+#include "endpoint/inbox.h"
 
 namespace gsmq::endpoint::http {
 namespace {
 
-constexpr auto kPollStop = std::chrono::milliseconds(100);
 constexpr auto kCloseGrace = std::chrono::seconds(5);
 
 // One request whose messages are on their way; answered when the last one is settled.
@@ -40,21 +37,18 @@ class IngestSource : public Source {
   ~IngestSource() override { close(); }
 
   Status next(Delivery& out, Clock::time_point deadline) override {
-    std::unique_lock lock(mutex_);
-    for (;;) {
-      if (stop_requested()) return Status::stopped;
-      if (!queue_.empty()) {
-        auto [message, pending] = std::move(queue_.front());
-        queue_.pop_front();
-        out.message = std::move(message);
-        out.tag = ++next_tag_;
-        taken_[out.tag] = std::move(pending);
-        return Status::message;
-      }
-      const auto now = Clock::now();
-      if (now >= deadline) return Status::timeout;
-      arrived_.wait_until(lock, std::min(deadline, now + kPollStop));
+    Arrival arrival;
+    switch (inbox_.take(arrival, deadline)) {
+      case Inbox<Arrival>::Taken::item: break;
+      case Inbox<Arrival>::Taken::timeout: return Status::timeout;
+      case Inbox<Arrival>::Taken::stopped: return Status::stopped;
+      case Inbox<Arrival>::Taken::closed: return Status::end;
     }
+    out.message = std::move(arrival.first);
+    std::lock_guard lock(mutex_);
+    out.tag = ++next_tag_;
+    taken_[out.tag] = std::move(arrival.second);
+    return Status::message;
   }
 
   void ack(uint64_t tag) override { confirmed(tag, SendResult::ok()); }
@@ -81,6 +75,7 @@ class IngestSource : public Source {
 
   void close() override {
     std::vector<std::shared_ptr<PendingRequest>> unanswered;
+    auto left = inbox_.close();  // no request is taken from now on
     {
       std::lock_guard lock(mutex_);
       if (closed_) return;
@@ -91,9 +86,8 @@ class IngestSource : public Source {
           unanswered.push_back(p);
         }
       };
-      for (auto& [message, p] : queue_) collect(p);
+      for (auto& [message, p] : left) collect(p);
       for (auto& [tag, p] : taken_) collect(p);
-      queue_.clear();
       taken_.clear();
     }
     for (auto& p : unanswered)
@@ -121,23 +115,26 @@ class IngestSource : public Source {
     pending->respond = std::move(respond);
     pending->unsettled = decision.messages.size();
     for (const auto& m : decision.messages) pending->ids.push_back(m.id);
-    {
-      std::lock_guard lock(mutex_);
-      if (!closed_) {
-        for (auto& m : decision.messages) queue_.emplace_back(std::move(m), pending);
-        pending.reset();
+    for (auto& m : decision.messages) {
+      if (inbox_.push({std::move(m), pending})) continue;
+      // Closing: what was pushed of this request is answered by close(); if none was, here.
+      bool answer_here;
+      {
+        std::lock_guard lock(mutex_);
+        answer_here = !pending->answered;
+        pending->answered = true;
       }
+      if (answer_here) pending->respond(answer_error(503, "the receiver is stopping"));
+      return;
     }
-    if (pending) return pending->respond(answer_error(503, "the receiver is stopping"));
-    arrived_.notify_one();
   }
 
   IngestSettings config_;
   Diagnostics fallback_diagnostics_;
   Diagnostics* diagnostics_;
+  using Arrival = std::pair<Message, std::shared_ptr<PendingRequest>>;
+  Inbox<Arrival> inbox_;  // from the server's thread to the pump's
   std::mutex mutex_;
-  std::condition_variable arrived_;
-  std::deque<std::pair<Message, std::shared_ptr<PendingRequest>>> queue_;
   std::map<uint64_t, std::shared_ptr<PendingRequest>> taken_;
   uint64_t next_tag_ = 0;
   bool closed_ = false;

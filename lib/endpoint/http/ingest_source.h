@@ -10,7 +10,7 @@
 
 namespace gsmq::endpoint::http {
 
-// Listens before returning: ToolError(kExitUnavailable) when the address cannot be used.
+// Listens before returning: Error(unavailable) when the address cannot be used.
 std::unique_ptr<Source> open_ingest_source(const IngestSettings& config, const EndpointOptions& options);
 
 }  // namespace gsmq::endpoint::http

@@ -34,7 +34,7 @@ struct SinkSettings {
   std::string host_header() const;
 };
 
-// Reads the sink settings; ToolError(kExitUsage) for a URL without a host, or ?cert
+// Reads the sink settings; Error(usage) for a URL without a host, or ?cert
 // without ?key (or the other way round).
 SinkSettings read_sink_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options);
 

@@ -13,7 +13,7 @@ LinesSink::LinesSink(int fd, bool owns_fd, bool sync_each, const EndpointOptions
   if (!options.format.empty()) {
     std::string error;
     template_ = OutputTemplate::parse(options.format, error);
-    if (!template_) throw ToolError(kExitUsage, "--format: " + error);
+    if (!template_) throw Error(ErrorKind::usage, "--format: " + error);
   }
 }
 

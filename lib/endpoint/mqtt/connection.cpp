@@ -4,7 +4,7 @@
 
 #include <cstdio>
 
-#include "endpoint/backoff.h"
+#include "endpoint/reconnect.h"
 #include "util/signals.h"
 #include "util/program_name.h"
 
@@ -25,7 +25,7 @@ namespace {
   }
   b.keep_alive_interval(std::chrono::duration_cast<std::chrono::seconds>(s.keepalive));
   b.connect_timeout(std::chrono::duration_cast<std::chrono::seconds>(s.connect_timeout));
-  b.automatic_reconnect(false);  // Connection reconnects itself, with Backoff
+  b.automatic_reconnect(false);  // Connection reconnects itself (endpoint/reconnect.h)
   b.max_inflight(static_cast<int>(s.max_inflight));
   if (!s.user.empty()) b.user_name(s.user);
   if (!s.password.empty()) b.password(s.password);
@@ -42,18 +42,18 @@ namespace {
 }
 
 // A refused CONNECT in words, with the exit status it maps to.
-std::string refusal(int rc, int reason, ExitStatus& status) {
-  status = kExitUnavailable;
+std::string refusal(int rc, int reason, ErrorKind& kind) {
+  kind = ErrorKind::unavailable;
   const int code = reason > 0 ? reason : rc;
   switch (code) {
     case 1: case 0x84: return "the broker does not speak this MQTT version (try ?version=3 or ?version=5)";
     case 2: case 0x85: return "the broker rejected the client id";
     case 3: case 0x88: return "the broker is unavailable";
     case 0x89: return "the broker is busy";
-    case 0x8A: status = kExitRefused; return "this client is banned by the broker";
-    case 4: case 0x86: status = kExitRefused; return "bad user name or password";
-    case 5: case 0x87: status = kExitRefused; return "not authorized";
-    case 0x8C: status = kExitRefused; return "bad authentication method";
+    case 0x8A: kind = ErrorKind::refused; return "this client is banned by the broker";
+    case 4: case 0x86: kind = ErrorKind::refused; return "bad user name or password";
+    case 5: case 0x87: kind = ErrorKind::refused; return "not authorized";
+    case 0x8C: kind = ErrorKind::refused; return "bad authentication method";
     default: return {};
   }
 }
@@ -95,7 +95,7 @@ Connection::Attempt Connection::attempt() {
     a.ok = true;
   } catch (const ::mqtt::exception& e) {
     const int reason = settings_.version == 5 && e.get_reason_code() != 255 ? e.get_reason_code() : 0;
-    a.why = refusal(e.get_return_code(), reason, a.status);
+    a.why = refusal(e.get_return_code(), reason, a.kind);
     if (a.why.empty()) {
       a.why = e.get_message().empty() ? e.get_error_str() : e.get_message();
       if (a.why.empty()) a.why = e.what();
@@ -109,27 +109,34 @@ void Connection::start(Hooks hooks) {
   client_->set_connected_handler([this](const std::string&) {
     if (hooks_.on_paho_thread_connected) hooks_.on_paho_thread_connected();
   });
-  Backoff backoff;
-  for (uint64_t attempts = 1;; ++attempts) {
-    Attempt a = attempt();
-    if (a.ok) {
-      {
-        std::lock_guard lock(mutex_);
-        connected_ = true;
-      }
-      if (hooks_.connected) hooks_.connected(a.session_present, true);
-      supervisor_ = std::thread([this] { supervise(); });
-      return;
-    }
-    const std::string what = "cannot connect to the MQTT broker at " + settings_.server_uri + ": " + a.why;
-    if (!settings_.retry_forever || a.status == kExitRefused) throw ToolError(a.status, what);
-    if ((attempts & (attempts - 1)) == 0) warn(what + "; retrying (attempt " + std::to_string(attempts) + ")");
-    const auto until = Clock::now() + backoff.next();
-    while (Clock::now() < until) {
-      if (stop_requested()) throw ToolError(kExitUnavailable, what + " (interrupted while retrying)");
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+  // The first connect: once, or (?retry) until it works; credentials refused are final.
+  Attempt last;
+  ReconnectSteps steps;
+  steps.attempt = [&]() -> std::optional<std::string> {
+    last = attempt();
+    if (last.ok) return std::nullopt;
+    return "cannot connect to the MQTT broker at " + settings_.server_uri + ": " + last.why;
+  };
+  steps.wait = [&](Duration d) {
+    if (last.kind == ErrorKind::refused) return true;
+    const auto until = Clock::now() + d;
+    while (Clock::now() < until)
+      if (stop_requested()) return true;
+      else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    return false;
+  };
+  steps.failed = [&](uint64_t n, const std::string& why) {
+    if (settings_.retry_forever && last.kind != ErrorKind::refused && (n & (n - 1)) == 0)
+      warn(why + "; retrying (attempt " + std::to_string(n) + ")");
+  };
+  if (const auto failure = reconnect(RetryPolicy{settings_.retry_forever, Duration(0)}, Clock::now(), steps))
+    throw Error(last.kind, *failure);
+  {
+    std::lock_guard lock(mutex_);
+    connected_ = true;
   }
+  if (hooks_.connected) hooks_.connected(last.session_present, true);
+  supervisor_ = std::thread([this] { supervise(); });
 }
 
 bool Connection::connected() const {
@@ -155,45 +162,48 @@ void Connection::supervise() {
   for (;;) {
     changed_.wait(lock, [&] { return stopping_ || lost_; });
     if (stopping_) return;
-    Backoff backoff;
-    for (uint64_t attempts = 1;; ++attempts) {
-      if (changed_.wait_for(lock, backoff.next(), [&] { return stopping_; })) return;
+    const auto since = lost_since_;
+    lock.unlock();
+    Attempt won;
+    ReconnectSteps steps;
+    steps.attempt = [&]() -> std::optional<std::string> {
+      won = attempt();
+      if (won.ok) return std::nullopt;
+      return won.why;
+    };
+    steps.wait = [&](Duration d) {  // a signal does not end this: the source decides then
+      std::unique_lock l(mutex_);
+      return changed_.wait_for(l, d, [&] { return stopping_; });
+    };
+    steps.failed = [&](uint64_t n, const std::string& why) {
+      if ((n & (n - 1)) == 0)
+        warn("cannot reconnect to " + settings_.server_uri + ": " + why + "; retrying (attempt " + std::to_string(n) + ")");
+    };
+    const auto failure = reconnect(RetryPolicy{settings_.retry_forever, settings_.retry_for}, since, steps);
+    lock.lock();
+    if (stopping_) return;
+    if (!failure) {
+      lost_ = false;
+      connected_ = true;
       lock.unlock();
-      Attempt a = attempt();
-      if (a.ok) {
-        lock.lock();
-        lost_ = false;
-        connected_ = true;
-        lock.unlock();
-        warn("reconnected");
-        if (hooks_.connected) {
-          try {
-            hooks_.connected(a.session_present, false);
-          } catch (const std::exception& e) {
-            warn(e.what());
-          }
+      warn("reconnected");
+      if (hooks_.connected) {
+        try {
+          hooks_.connected(won.session_present, false);
+        } catch (const std::exception& e) {
+          warn(e.what());
         }
-        lock.lock();
-        break;
       }
       lock.lock();
-      const bool give_up = !settings_.retry_forever && Clock::now() - lost_since_ >= settings_.retry_for;
-      const std::string what = "cannot reconnect to " + settings_.server_uri + ": " + a.why;
-      if (give_up) {
-        lock.unlock();
-        const std::string reason = "lost the connection to the MQTT broker at " + settings_.server_uri +
-                                   " and could not reconnect within " + format_duration(settings_.retry_for) +
-                                   " (" + a.why + "; ?retry keeps trying)";
-        warn(reason);
-        if (hooks_.gave_up) hooks_.gave_up(reason);
-        return;
-      }
-      if ((attempts & (attempts - 1)) == 0) {
-        lock.unlock();
-        warn(what + "; retrying (attempt " + std::to_string(attempts) + ")");
-        lock.lock();
-      }
+      continue;
     }
+    lock.unlock();
+    const std::string reason = "lost the connection to the MQTT broker at " + settings_.server_uri +
+                               " and could not reconnect within " + format_duration(settings_.retry_for) + " (" +
+                               *failure + "; ?retry keeps trying)";
+    warn(reason);
+    if (hooks_.gave_up) hooks_.gave_up(reason);
+    return;
   }
 }
 

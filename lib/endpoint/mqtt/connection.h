@@ -20,7 +20,7 @@ class Connection {
  public:
   struct Hooks {
     // After each successful connect, on the thread that connected (the caller of start()
-    // the first time, the reconnect thread after that). May throw ToolError at start.
+    // the first time, the reconnect thread after that). May throw Error at start.
     std::function<void(bool session_present, bool first)> connected;
     // After each successful connect, on paho's thread, before paho reads anything else
     // from the broker (queued messages of a persistent session come right after CONNACK).
@@ -40,9 +40,9 @@ class Connection {
   ::mqtt::async_client& client() { return *client_; }
   const Settings& settings() const { return settings_; }
 
-  // Connects for the first time and starts watching the connection. Throws ToolError:
-  // kExitUnavailable when the broker cannot be reached (after waiting, with ?retry, only
-  // when interrupted), kExitRefused when it refused the credentials.
+  // Connects for the first time and starts watching the connection. Throws Error:
+  // unavailable when the broker cannot be reached (after waiting, with ?retry, only
+  // when interrupted), refused when it refused the credentials.
   void start(Hooks hooks);
 
   bool connected() const;
@@ -62,7 +62,7 @@ class Connection {
   struct Attempt {
     bool ok = false;
     bool session_present = false;
-    ExitStatus status = kExitUnavailable;
+    ErrorKind kind = ErrorKind::unavailable;
     std::string why;
   };
   Attempt attempt();

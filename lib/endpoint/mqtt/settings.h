@@ -40,7 +40,7 @@ struct Settings {
   bool persistent() const { return !clean; }
 };
 
-// The settings for a source or a sink; ToolError(kExitUsage) for what the parameters
+// The settings for a source or a sink; Error(usage) for what the parameters
 // cannot say on their own: a bad topic, options that need each other.
 Settings read_settings(const EndpointUrl& url, const Params& params, Role role, const EndpointOptions& options);
 

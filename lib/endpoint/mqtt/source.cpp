@@ -49,7 +49,7 @@ struct State {
   int parked_callbacks = 0;  // of those, parked for good
   bool closing = false;
   bool warned_no_wait = false;
-  std::optional<std::pair<ExitStatus, std::string>> failure;  // given up, or the subscription refused
+  std::optional<std::pair<ErrorKind, std::string>> failure;  // given up, or the subscription refused
 
   // Settings the callback needs.
   bool persistent = false;
@@ -138,7 +138,7 @@ class SubscribeListener : public ::mqtt::iaction_listener {
  private:
   void refused(int code) {
     std::lock_guard lock(st_->mutex);
-    st_->failure = {kExitRefused, conn_.settings().url_text + ": the broker refused the subscription to " +
+    st_->failure = {ErrorKind::refused, conn_.settings().url_text + ": the broker refused the subscription to " +
                                       conn_.settings().topic + " (reason " + std::to_string(code) + ")"};
     st_->changed.notify_all();
   }
@@ -163,7 +163,7 @@ class MqttSource : public Source {
     hooks.on_paho_thread_connected = [this] { subscribe(); };
     hooks.gave_up = [st](const std::string& reason) {
       std::lock_guard lock(st->mutex);
-      st->failure = {kExitUnavailable, reason};
+      st->failure = {ErrorKind::unavailable, reason};
       st->changed.notify_all();
     };
     conn_->start(std::move(hooks));
@@ -175,7 +175,7 @@ class MqttSource : public Source {
     State& st = *st_;
     std::unique_lock lock(st.mutex);
     for (;;) {
-      if (st.failure) throw ToolError(st.failure->first, st.failure->second);
+      if (st.failure) throw Error(st.failure->first, st.failure->second);
       const auto now = Clock::now();
       auto wake = std::min(deadline, now + std::chrono::milliseconds(100));
       uint64_t tag = 0;

@@ -21,7 +21,7 @@ constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_cli
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;
   auto url = parse_endpoint_url(text, error);
-  if (!url) throw ToolError(kExitUsage, error);
+  if (!url) throw Error(ErrorKind::usage, error);
   return *url;
 }
 
@@ -30,7 +30,7 @@ const Adapter& adapter_of(const EndpointUrl& url) {
   std::string known;
   for (const Adapter* a : kAdapters)
     for (const Scheme& s : a->schemes) known += (known.empty() ? "" : ", ") + std::string(s.name);
-  throw ToolError(kExitUsage, "unknown endpoint kind \"" + url.scheme + "\" in " + url.text + " (known: " + known + ")");
+  throw Error(ErrorKind::usage, "unknown endpoint kind \"" + url.scheme + "\" in " + url.text + " (known: " + known + ")");
 }
 
 }  // namespace
@@ -51,7 +51,7 @@ std::unique_ptr<Source> open_source(const std::string& text, const EndpointOptio
   using namespace endpoint;
   const EndpointUrl url = parse_or_throw(text);
   const Adapter& adapter = adapter_of(url);
-  if (!adapter.open_source) throw ToolError(kExitUsage, url.scheme + " endpoints cannot be read from");
+  if (!adapter.open_source) throw Error(ErrorKind::usage, url.scheme + " endpoints cannot be read from");
   return adapter.open_source(url, parse_params(adapter, url, opened_as(adapter, url, Role::source)), options);
 }
 
@@ -59,7 +59,7 @@ std::unique_ptr<Sink> open_sink(const std::string& text, const EndpointOptions& 
   using namespace endpoint;
   const EndpointUrl url = parse_or_throw(text);
   const Adapter& adapter = adapter_of(url);
-  if (!adapter.open_sink) throw ToolError(kExitUsage, url.scheme + " endpoints cannot be written to");
+  if (!adapter.open_sink) throw Error(ErrorKind::usage, url.scheme + " endpoints cannot be written to");
   return adapter.open_sink(url, parse_params(adapter, url, opened_as(adapter, url, Role::sink)), options);
 }
 

@@ -30,7 +30,7 @@ struct Settings {
   Duration connect_timeout = std::chrono::seconds(5);  // ?connect_timeout: for the first connection
 };
 
-// Reads `url` (scheme zmq+tcp or zmq+ipc) for a source or a sink; ToolError(kExitUsage)
+// Reads `url` (scheme zmq+tcp or zmq+ipc) for a source or a sink; Error(usage)
 // for an address that cannot be, or a pattern, topic or framing not possible in that role.
 Settings read_settings(const EndpointUrl& url, const Params& params, Role role);
 

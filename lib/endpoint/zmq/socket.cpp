@@ -89,14 +89,14 @@ std::unique_ptr<Socket> open_socket(const Settings& s, Diagnostics* diagnostics)
     if (s.pattern == Pattern::push) socket.set(::zmq::sockopt::immediate, 1);
     if (s.pattern == Pattern::sub) socket.set(::zmq::sockopt::subscribe, s.topic);
   } catch (const ::zmq::error_t& e) {
-    throw ToolError(kExitInternal, s.url + ": cannot create a ZeroMQ socket: " + e.what());
+    throw Error(ErrorKind::internal, s.url + ": cannot create a ZeroMQ socket: " + e.what());
   }
 
   if (s.bind) {
     try {
       out->socket.bind(s.address);
     } catch (const ::zmq::error_t& e) {
-      throw ToolError(kExitUnavailable, s.url + ": cannot bind " + s.address + ": " + e.what());
+      throw Error(ErrorKind::unavailable, s.url + ": cannot bind " + s.address + ": " + e.what());
     }
     return out;
   }
@@ -105,19 +105,19 @@ std::unique_ptr<Socket> open_socket(const Settings& s, Diagnostics* diagnostics)
   try {
     out->socket.connect(s.address);
   } catch (const ::zmq::error_t& e) {
-    throw ToolError(kExitUnavailable, s.url + ": cannot connect to " + s.address + ": " + e.what());
+    throw Error(ErrorKind::unavailable, s.url + ": cannot connect to " + s.address + ": " + e.what());
   }
   auto result = watch.wait(Clock::now() + s.connect_timeout);
   if (result == ConnectWatch::Result::connected) return out;
   const std::string why = result == ConnectWatch::Result::refused
                               ? "nothing accepts ZeroMQ connections at " + s.address
                               : "no ZeroMQ connection to " + s.address + " within " + format_duration(s.connect_timeout);
-  if (!s.retry) throw ToolError(kExitUnavailable, s.url + ": " + why);
+  if (!s.retry) throw Error(ErrorKind::unavailable, s.url + ": " + why);
   if (diagnostics) diagnostics->warn("zmq: " + why + "; waiting for it (?retry)");
   while (!stop_requested()) {
     if (watch.wait(Clock::now() + std::chrono::seconds(1)) == ConnectWatch::Result::connected) return out;
   }
-  throw ToolError(kExitUnavailable, s.url + ": " + why + "; stopped");
+  throw Error(ErrorKind::unavailable, s.url + ": " + why + "; stopped");
 }
 
 }  // namespace gsmq::endpoint::zmq

@@ -22,9 +22,9 @@ struct Socket {
 // stop_requested() next.
 void poll_for(zmq_pollitem_t* items, size_t count, Duration timeout);
 
-// Opens the socket of `settings`. Binding: ToolError(kExitUnavailable) when the address is
+// Opens the socket of `settings`. Binding: Error(unavailable) when the address is
 // taken or not local. Connecting: waits up to ?connect_timeout for the connection;
-// without ?retry, ToolError(kExitUnavailable) when nothing accepts it; with ?retry, keeps
+// without ?retry, Error(unavailable) when nothing accepts it; with ?retry, keeps
 // waiting (libzmq reconnects with back-off) until it does or a stop is requested.
 std::unique_ptr<Socket> open_socket(const Settings& settings, Diagnostics* diagnostics);
 

@@ -1,8 +1,7 @@
 // The one exit-status table shared by every gsmq tool (gsmq(7) "EXIT STATUS").
 #pragma once
 
-#include <stdexcept>
-#include <string>
+#include "util/error.h"
 
 namespace gsmq {
 
@@ -17,14 +16,16 @@ enum ExitStatus : int {
   kExitInternal = 7,        // internal error
 };
 
-// An error that ends a tool with a given exit status and a one-line message.
-class ToolError : public std::runtime_error {
- public:
-  ToolError(ExitStatus status, const std::string& what) : std::runtime_error(what), status_(status) {}
-  ExitStatus status() const { return status_; }
-
- private:
-  ExitStatus status_;
-};
+// The exit status of a tool that ends with an error of this kind.
+constexpr ExitStatus exit_status_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::usage: return kExitUsage;
+    case ErrorKind::unavailable: return kExitUnavailable;
+    case ErrorKind::refused: return kExitRefused;
+    case ErrorKind::bad_input: return kExitBadInput;
+    case ErrorKind::internal: return kExitInternal;
+  }
+  return kExitInternal;
+}
 
 }  // namespace gsmq

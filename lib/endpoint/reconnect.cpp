@@ -1,0 +1,43 @@
+#include "endpoint/reconnect.h"
+
+#include <thread>
+
+#include "endpoint/backoff.h"
+#include "endpoint/params.h"
+#include "util/signals.h"
+
+namespace gsmq::endpoint {
+
+RetryPolicy RetryPolicy::from(const Params& params) {
+  RetryPolicy p;
+  p.forever = params.flag("retry");
+  p.retry_for = params.duration("retry_for");
+  return p;
+}
+
+namespace {
+bool sleep_unless_stopped(Duration d) {
+  const auto until = Clock::now() + d;
+  while (Clock::now() < until) {
+    if (stop_requested()) return true;
+    std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(50), until - Clock::now()));
+  }
+  return stop_requested();
+}
+}  // namespace
+
+std::optional<std::string> reconnect(const RetryPolicy& policy, Clock::time_point since, const ReconnectSteps& steps) {
+  Backoff backoff;
+  std::string why = "not tried";
+  for (uint64_t n = 1;; ++n) {
+    const auto failure = steps.attempt();
+    if (!failure) return std::nullopt;
+    why = *failure;
+    if (steps.failed) steps.failed(n, why);
+    if (!policy.keeps_trying(since)) return why;
+    const Duration pause = backoff.next();
+    if (steps.wait ? steps.wait(pause) : sleep_unless_stopped(pause)) return why + " (interrupted)";
+  }
+}
+
+}  // namespace gsmq::endpoint
