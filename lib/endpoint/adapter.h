@@ -32,6 +32,9 @@ struct Adapter {
   Roles passes_unknown = 0;
   // For a kind that only connects: why ?listen is refused, said instead of "unknown".
   std::string_view connect_only{};
+  // Takes several servers in one URL (host:port,host:port: balanced or failed over);
+  // otherwise such a URL is a usage error.
+  bool several_servers = false;
   std::unique_ptr<Source> (*open_source)(const EndpointUrl&, const Params&, const EndpointOptions&) = nullptr;
   std::unique_ptr<Sink> (*open_sink)(const EndpointUrl&, const Params&, const EndpointOptions&) = nullptr;
 };

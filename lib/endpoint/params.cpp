@@ -131,6 +131,9 @@ std::string tls_schemes(const Adapter& adapter) {
 Params parse_params(const Adapter& adapter, const EndpointUrl& url, Roles role) {
   const Scheme* scheme = find_scheme(adapter, url.scheme);
   if (!scheme) throw std::logic_error("parse_params: " + url.scheme + " is not a scheme of " + std::string(adapter.kind));
+  if (url.servers.size() > 1 && !adapter.several_servers)
+    usage_error(url, "names " + std::to_string(url.servers.size()) + " servers; " + std::string(scheme->name) +
+                         "://" + " takes one");
   Params out;
   out.table_ = adapter.params;
   out.role_ = role;

@@ -116,34 +116,52 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string
     if (c != std::string_view::npos) url.password = percent_decode(userinfo.substr(c + 1));
     authority.remove_prefix(at + 1);
   }
-  std::string_view port_text;
-  if (authority.starts_with('[')) {
-    const auto close = authority.find(']');
-    if (close == std::string_view::npos) {
-      error = "unclosed '[' in \"" + std::string(text) + "\"";
+  // host[:port], or [ipv6][:port]; several, separated by commas.
+  auto parse_server = [&](std::string_view part, EndpointUrl::Server& server) -> bool {
+    std::string_view port_text;
+    if (part.starts_with('[')) {
+      const auto close = part.find(']');
+      if (close == std::string_view::npos) {
+        error = "unclosed '[' in \"" + std::string(text) + "\"";
+        return false;
+      }
+      server.host = std::string(part.substr(1, close - 1));
+      const std::string_view after = part.substr(close + 1);
+      if (after.starts_with(':')) port_text = after.substr(1);
+      else if (!after.empty()) {
+        error = "unexpected text after ']' in \"" + std::string(text) + "\"";
+        return false;
+      }
+    } else {
+      const auto c = part.rfind(':');
+      server.host = std::string(part.substr(0, c));
+      if (c != std::string_view::npos) port_text = part.substr(c + 1);
+    }
+    if (!port_text.empty()) {
+      unsigned value = 0;
+      auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
+      if (ec != std::errc{} || p != port_text.data() + port_text.size() || value == 0 || value > 65535) {
+        error = "bad port \"" + std::string(port_text) + "\" in \"" + std::string(text) + "\"";
+        return false;
+      }
+      server.port = static_cast<uint16_t>(value);
+    }
+    return true;
+  };
+  for (;;) {
+    const auto comma = authority.find(',');
+    EndpointUrl::Server server;
+    if (!parse_server(authority.substr(0, comma), server)) return std::nullopt;
+    url.servers.push_back(std::move(server));
+    if (comma == std::string_view::npos) break;
+    authority.remove_prefix(comma + 1);
+    if (authority.empty()) {
+      error = "an empty server after ',' in \"" + std::string(text) + "\"";
       return std::nullopt;
     }
-    url.host = std::string(authority.substr(1, close - 1));
-    const std::string_view after = authority.substr(close + 1);
-    if (after.starts_with(':')) port_text = after.substr(1);
-    else if (!after.empty()) {
-      error = "unexpected text after ']' in \"" + std::string(text) + "\"";
-      return std::nullopt;
-    }
-  } else {
-    const auto c = authority.rfind(':');
-    url.host = std::string(authority.substr(0, c));
-    if (c != std::string_view::npos) port_text = authority.substr(c + 1);
   }
-  if (!port_text.empty()) {
-    unsigned value = 0;
-    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), value);
-    if (ec != std::errc{} || p != port_text.data() + port_text.size() || value == 0 || value > 65535) {
-      error = "bad port \"" + std::string(port_text) + "\" in \"" + std::string(text) + "\"";
-      return std::nullopt;
-    }
-    url.port = static_cast<uint16_t>(value);
-  }
+  url.host = url.servers.front().host;
+  url.port = url.servers.front().port;
   return url;
 }
 

@@ -1,5 +1,6 @@
 // Endpoint URLs (gsmq(7) "ENDPOINTS"): scheme://[user[:password]@]host[:port][/path][?query],
-// plus the two short forms "-" (stdin/stdout) and "file:PATH".
+// plus the two short forms "-" (stdin/stdout) and "file:PATH". The authority may name
+// several servers, host[:port],host[:port],... (a balanced or failing-over endpoint).
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gsmq {
 
@@ -16,6 +18,12 @@ struct EndpointUrl {
   std::string user, password;                // percent-decoded
   std::string host;                          // without [] for IPv6; empty or "*" = listen on all
   std::optional<uint16_t> port;
+  // Every server the authority names, in order; the first is also host and port.
+  struct Server {
+    std::string host;
+    std::optional<uint16_t> port;
+  };
+  std::vector<Server> servers;
   std::string path;                          // percent-decoded, without the leading '/'
   std::map<std::string, std::string> query;  // percent-decoded; a bare key maps to ""
 

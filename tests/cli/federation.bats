@@ -5,64 +5,14 @@
 # was killed and restarted every message reaches the core exactly once and in order.
 
 bats_require_minimum_version 1.5.0
-load daemon_helpers
+load fleet_helpers
 
-setup() {
-  gsmq_setup
-  declare -gA FED_PID FED_PORT
-}
+setup() { fleet_setup; }
 
 teardown() {
-  local name status=0
-  for name in "${!FED_PID[@]}"; do
-    fed_stop "$name" || status=$?
-  done
-  gsmq_teardown
   netns_teardown
-  if grep -qE 'ERROR: [A-Za-z]+Sanitizer|runtime error:' "$BATS_TEST_TMPDIR"/*.log 2>/dev/null; then
-    cat "$BATS_TEST_TMPDIR"/*.log >&2
-    fail "a gsmqd reported a sanitizer error"
-  fi
-  [[ "$status" -eq 0 ]] || fail "a gsmqd did not stop cleanly (status $status)"
+  fleet_teardown
 }
-
-# fed_start NAME [gsmqd flags...]: a federated gsmqd named NAME with its own data directory,
-# on a free port the first time; started again without flags, it has the same flags and port.
-fed_start() {
-  local name=$1 args_file="$BATS_TEST_TMPDIR/$1.args"
-  shift
-  if [[ $# -gt 0 ]]; then printf '%s\0' "$@" >"$args_file"; elif [[ ! -e "$args_file" ]]; then : >"$args_file"; fi
-  local -a args
-  mapfile -d '' args <"$args_file"
-  local port_file="$BATS_TEST_TMPDIR/$name.port" listen="127.0.0.1:${FED_PORT[$name]:-0}"
-  rm -f "$port_file"
-  gsmqd --listen "$listen" --port-file "$port_file" --data-dir "$BATS_TEST_TMPDIR/$name.data" --name "$name" \
-    "${args[@]}" </dev/null >>"$BATS_TEST_TMPDIR/$name.log" 2>&1 3>&- &
-  FED_PID[$name]=$!
-  track_pid "${FED_PID[$name]}"
-  poll_until test -s "$port_file" || { cat "$BATS_TEST_TMPDIR/$name.log" >&2; return 1; }
-  FED_PORT[$name]=$(cat "$port_file")
-}
-
-fed_stop() {
-  local name=$1 status=0
-  [[ -n "${FED_PID[$name]:-}" ]] || return 0
-  kill -TERM "${FED_PID[$name]}" 2>/dev/null || true
-  _wait_bounded "${FED_PID[$name]}" || status=$?
-  unset "FED_PID[$name]"
-  return "$status"
-}
-
-fed_kill9() {
-  kill -9 "${FED_PID[$1]}"
-  wait "${FED_PID[$1]}" 2>/dev/null || true
-  unset "FED_PID[$1]"
-}
-
-url() { echo "gsmq://127.0.0.1:${FED_PORT[$1]}"; }
-
-# The messages waiting in channel $2 of daemon $1 as bare bodies, taken off the queue.
-drain() { gsmq-recv --raw "$(url "$1")/$2"; }
 
 link_field() {  # daemon link field
   gsmqd links "$(url "$1")" | jq -r --arg l "$2" "select(.link == \$l) | .$3"

@@ -156,3 +156,29 @@ TEST(Url, QueryDecoding) {
 
 }  // namespace
 }  // namespace gsmq
+
+namespace gsmq {
+namespace {
+
+TEST(Url, SeveralServersInTheAuthority) {
+  std::string error;
+  const auto url = parse_endpoint_url("gsmq://a:7001,[::1]:7002,c/jobs?balance=hash", error);
+  ASSERT_TRUE(url) << error;
+  ASSERT_EQ(url->servers.size(), 3u);
+  EXPECT_EQ(url->servers[0].host, "a");
+  EXPECT_EQ(url->servers[0].port, 7001);
+  EXPECT_EQ(url->servers[1].host, "::1");
+  EXPECT_EQ(url->servers[1].port, 7002);
+  EXPECT_EQ(url->servers[2].host, "c");
+  EXPECT_EQ(url->servers[2].port, std::nullopt);
+  EXPECT_EQ(url->host, "a");  // the first is the URL's host
+  EXPECT_EQ(url->port, 7001);
+  EXPECT_EQ(url->path, "jobs");
+  EXPECT_FALSE(parse_endpoint_url("gsmq://a:1,/x", error));
+  EXPECT_NE(error.find("empty server"), std::string::npos);
+  EXPECT_FALSE(parse_endpoint_url("gsmq://a:1,b:99999/x", error));
+  EXPECT_NE(error.find("bad port \"99999\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gsmq

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "endpoint/gsmqd_client/balanced.h"
 #include "endpoint/gsmqd_client/connection.h"
 #include "endpoint/gsmqd_client/sink.h"
 #include "endpoint/gsmqd_client/sources.h"
@@ -13,6 +14,11 @@ namespace {
 std::unique_ptr<Source> open_source(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
   // A source reads one channel: without one the URL is wrong, whether gsmqd is there or not.
   if (url.path.empty()) throw Error(ErrorKind::usage, url.text + ": no channel (gsmq://HOST:PORT/CHANNEL)");
+  if (url.servers.size() > 1) {
+    auto each = settings_per_server(url, params, options);
+    for (auto& s : each) s.channel = url.path;  // a source reads the URL's channel on each
+    return open_merged_source(std::move(each), RetryPolicy::from(params));
+  }
   auto c = connect(read_settings(url, params, options));
   const std::string& kind = c->options.kind;
   if (kind == "queue") return open_queue_source(std::move(c));
@@ -22,6 +28,10 @@ std::unique_ptr<Source> open_source(const EndpointUrl& url, const Params& params
 }
 
 std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
+  if (url.servers.size() > 1) {
+    const Balance balance = params.text("balance") == "round_robin" ? Balance::round_robin : Balance::hash;
+    return open_balanced_sink(settings_per_server(url, params, options), balance, RetryPolicy::from(params), url.path);
+  }
   return gsmqd_client::open_sink(connect(read_settings(url, params, options)));
 }
 
@@ -29,6 +39,7 @@ constexpr std::array kSchemes = {
     Scheme{.name = "gsmq", .doc = "a channel of gsmqd, over gRPC", .default_port = kDefaultPort}};
 
 constexpr std::array<std::string_view, 5> kKinds = {"queue", "events", "store", "request", "respond"};
+constexpr std::array<std::string_view, 2> kBalances = {"hash", "round_robin"};
 constexpr std::array kParams = {
     ParamSpec{.name = "kind", .type = ParamType::enumeration, .default_value = "queue", .choices = kKinds,
               .roles = kSource | kSink, .doc = "what the channel is used as (--events, --store, --request, --respond)"},
@@ -42,6 +53,10 @@ constexpr std::array kParams = {
               .roles = kSource, .doc = "queue: messages taken per Receive call, at most"},
     ParamSpec{.name = "timeout", .type = ParamType::duration, .default_value = "5s", .roles = kSink,
               .doc = "request: how long to wait for the reply"},
+    ParamSpec{.name = "balance", .type = ParamType::enumeration, .default_value = "hash", .choices = kBalances,
+              .roles = kSink,
+              .doc = "with several daemons (HOST:PORT,HOST:PORT): hash of the channel (one daemon per channel, "
+                     "its order kept) or round_robin"},
     kConnectTimeout,
     kRetry,
     kRetryFor,
@@ -54,6 +69,7 @@ constexpr Adapter kAdapter{
     .schemes = kSchemes,
     .params = kParams,
     .connect_only = "gsmq:// connects to gsmqd, which does the listening (gsmqd --listen): gsmq://HOST:PORT/CHANNEL",
+    .several_servers = true,
     .open_source = open_source,
     .open_sink = open_sink};
 

@@ -2,11 +2,31 @@
 
 namespace gsmq::endpoint::gsmqd_client {
 
+namespace {
+std::string target_of(const std::string& url_host, std::optional<uint16_t> port) {
+  const std::string host = url_host.empty() || url_host == "*" ? "127.0.0.1" : url_host;
+  const bool ipv6 = host.find(':') != std::string::npos;
+  return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port.value_or(kDefaultPort));
+}
+}  // namespace
+
+std::vector<Settings> settings_per_server(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
+  std::vector<Settings> out;
+  for (const auto& server : url.servers) {
+    Settings s = read_settings(url, params, options);
+    s.target = target_of(server.host, server.port);
+    s.channel.clear();
+    s.retry_forever = false;
+    s.retry_for = std::min<Duration>(s.retry_for, std::chrono::seconds(2));
+    s.connect_timeout = std::min<Duration>(s.connect_timeout, std::chrono::seconds(2));
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 Settings read_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
   Settings s;
-  const std::string host = url.host.empty() || url.host == "*" ? "127.0.0.1" : url.host;
-  const bool ipv6 = host.find(':') != std::string::npos;
-  s.target = (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(url.port.value_or(kDefaultPort));
+  s.target = target_of(url.host, url.port);
   s.channel = url.path;
   s.options = options;
   auto& o = s.options;

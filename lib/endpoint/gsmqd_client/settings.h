@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "endpoint/endpoint.h"
 #include "endpoint/params.h"
@@ -24,5 +25,10 @@ struct Settings {
 };
 
 Settings read_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options);
+
+// One Settings per server a URL names (gsmq://a:7878,b:7878/...), for the balancer: each
+// names no channel (the balancer applies the URL's) and waits for its daemon only briefly
+// after a loss, since the others take its share meanwhile.
+std::vector<Settings> settings_per_server(const EndpointUrl& url, const Params& params, const EndpointOptions& options);
 
 }  // namespace gsmq::endpoint::gsmqd_client
