@@ -6,7 +6,7 @@ packages=(
   # build
   cmake ninja-build g++ pkg-config ccache scdoc
   libcli11-dev nlohmann-json3-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
-  libpaho-mqttpp-dev libpaho-mqtt-dev libcoap3-dev libzmq3-dev cppzmq-dev libboost-dev libjemalloc-dev
+  libpaho-mqttpp-dev libpaho-mqtt-dev libcoap3-dev libzmq3-dev cppzmq-dev libboost-dev libjemalloc-dev libssl-dev
   # tests: runners and the real peers the tests start on loopback
   libgtest-dev googletest bats bats-assert bats-support jq curl man-db groff-base procps psmisc openssl
   python3 python3-grpcio python3-grpc-tools python3-paho-mqtt python3-zmq
@@ -17,3 +17,8 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update
 $SUDO apt-get install -y --no-install-recommends "${packages[@]}"
+# The offline checks of deploy/ (tests/cli/deploy.bats) run on Node.js with packages from
+# the npm registry; Debian's Node.js where the machine has none of its own.
+if ! command -v npm >/dev/null; then
+  $SUDO apt-get install -y --no-install-recommends nodejs npm
+fi
