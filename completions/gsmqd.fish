@@ -6,7 +6,7 @@ complete -c gsmqd -n __fish_use_subcommand -a links -d 'List the federation link
 complete -c gsmqd -n '__fish_seen_subcommand_from channels ping links' -a 'gsmq://' -d 'daemon URL'
 complete -c gsmqd -s h -l help -d 'Print the options and examples'
 complete -c gsmqd -n __fish_use_subcommand -s V -l version -d 'Print the version'
-complete -c gsmqd -n __fish_use_subcommand -l config -r -F -d 'Read options from a TOML/INI file'
+complete -c gsmqd -n __fish_use_subcommand -l config -r -F -d 'Read options from a TOML file'
 complete -c gsmqd -n __fish_use_subcommand -s l -l listen -x -a '127.0.0.1:7878 0.0.0.0:7878 127.0.0.1:0' -d 'Address to serve gRPC on, HOST:PORT'
 complete -c gsmqd -n __fish_use_subcommand -s d -l data-dir -x -a '(__fish_complete_directories)' -d 'Where messages are kept'
 complete -c gsmqd -n __fish_use_subcommand -l fsync -x -a 'always batch never' -d 'When to fsync'

@@ -121,6 +121,32 @@ crash_during_stream() {
   gsmqd_stop
 }
 
+@test "a --config file is TOML: '#' inside a string is not a comment; mistakes name the file and line" {
+  cat >"$BATS_TEST_TMPDIR/fed.toml" <<EOF
+# A node of a federation, as in deploy/k8s.
+name = "node1"
+forward = ["up sensors/# as site1/{channel}", "down cmd/#"]  # two rules
+max-hops = 3
+EOF
+  gsmqd --config "$BATS_TEST_TMPDIR/fed.toml" --listen 127.0.0.1:0 --port-file "$BATS_TEST_TMPDIR/fed.port" \
+    --data-dir "$BATS_TEST_TMPDIR/fed" 2>"$BATS_TEST_TMPDIR/fed.log" 3>&- &
+  GSMQD_PID=$!
+  track_pid "$GSMQD_PID"
+  poll_until test -s "$BATS_TEST_TMPDIR/fed.port"
+  run --separate-stderr gsmqd ping "gsmq://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/fed.port")"
+  assert_success
+  [[ "$(jq -r .name <<<"$output")" == node1 ]]
+  grep -q 'msg=federated name=node1 role=node rules=2' "$BATS_TEST_TMPDIR/fed.log"
+  gsmqd_stop
+
+  printf 'fsync = "never"\nfsnyc = "always"\n' >"$BATS_TEST_TMPDIR/typo.toml"
+  run -2 gsmqd --config "$BATS_TEST_TMPDIR/typo.toml" --listen 127.0.0.1:0 --data-dir "$BATS_TEST_TMPDIR/d2"
+  assert_output --partial "typo.toml: line 2, column 9: \"fsnyc\" is not an option of gsmqd"
+  printf 'fsync = "never"\nforward = ["up a/#"\n' >"$BATS_TEST_TMPDIR/broken.toml"
+  run -2 gsmqd --config "$BATS_TEST_TMPDIR/broken.toml" --listen 127.0.0.1:0 --data-dir "$BATS_TEST_TMPDIR/d3"
+  assert_output --regexp "broken.toml: line [23], column [0-9]+: "
+}
+
 @test "SIGTERM, restart: acked messages stay gone, queued ones stay, in-flight ones come back after their visibility" {
   gsmqd_start
   gsmq-send -m first -m second -m third "$GSMQ/keep"

@@ -5,6 +5,7 @@
 #include "endpoint/gsmqd_client/admin.h"
 #include "federation/federation.h"
 #include "tool/run.h"
+#include "tool/toml_config.h"
 #include "tool/exit_status.h"
 #include "util/log.h"
 #include "util/size.h"
@@ -15,7 +16,7 @@ int main(int argc, char** argv) {
                "a replayable events-store and request-reply, over gRPC (gsmq.v1.Broker).",
                "gsmqd"};
   app.set_version_flag("-V,--version", version_text("gsmqd"));
-  app.set_config("--config", "", "Read options from a TOML/INI file (keys are the long flag names)");
+  set_toml_config(app, "Read options from a TOML file (keys are the long flag names)");
   daemon::DaemonOptions options;
   std::string data_dir = daemon::default_data_dir();
   std::string fsync = "batch", commit_window = "0", visibility = "30s", segment_size = "64MiB";
