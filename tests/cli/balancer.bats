@@ -73,7 +73,7 @@ depth() {  # daemon channel: its depth, 0 when the channel is not there
   fed_start a
   fed_start b
   # Find a channel that hashes to a, so that the kill hits the daemon in use.
-  local ch="" c n
+  local ch="" c
   for c in $(seq -f 'line%g' 1 40); do
     echo probe | gsmq-send --raw "$(both)/$c"
     if [[ "$(depth a "$c")" == 1 ]]; then ch=$c; break; fi
@@ -81,15 +81,19 @@ depth() {  # daemon channel: its depth, 0 when the channel is not there
   [[ -n "$ch" ]] || fail "no channel of 40 hashed to daemon a"
   drain a "$ch" >/dev/null
   mkfifo "$BATS_TEST_TMPDIR/in"
-  gsmq-send --raw "$(both)/$ch" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/send.out" 2>"$BATS_TEST_TMPDIR/send.err" &
+  gsmq-send --raw "$(both)/$ch" <"$BATS_TEST_TMPDIR/in" >"$BATS_TEST_TMPDIR/send.out" 2>"$BATS_TEST_TMPDIR/send.err" 3>&- &
   local sender=$!
   track_pid "$sender"
-  exec 3>"$BATS_TEST_TMPDIR/in"
-  for n in $(seq 1 300); do echo "$n"; done >&3
+  # A steady stream, so that the kill lands while messages are in flight to a.
+  (for n in $(seq 1 2000); do
+    echo "$n"
+    ((n % 20)) || sleep 0.01
+  done >"$BATS_TEST_TMPDIR/in") 3>&- &
+  local writer=$!
+  track_pid "$writer"
   poll_until eval '[[ "$(depth a "$ch")" -ge 300 ]]'
   fed_kill9 a
-  for n in $(seq 301 600); do echo "$n"; done >&3
-  exec 3>&-
+  wait_for_exit "$writer"
   wait_for_exit "$sender"
   [[ "$status" -eq 0 ]] || { cat "$BATS_TEST_TMPDIR/send.err" >&2; fail "gsmq-send exited $status"; }
   grep -q "is gone" "$BATS_TEST_TMPDIR/send.err"
@@ -97,7 +101,7 @@ depth() {  # daemon channel: its depth, 0 when the channel is not there
   # message may be on both, none may be missing.
   fed_start a
   { drain a "$ch"; drain b "$ch"; } | sort -n | uniq >"$BATS_TEST_TMPDIR/got"
-  diff <(seq 1 600) "$BATS_TEST_TMPDIR/got"
+  diff <(seq 1 2000) "$BATS_TEST_TMPDIR/got"
 }
 
 @test "with every daemon down, the sink fails at once with each daemon's reason" {
