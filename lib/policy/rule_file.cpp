@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -52,8 +53,9 @@ std::string meta_key(Scanner& s) {
   return name.substr(5);
 }
 
-// RATE: a number of messages per second, minute or hour, "100/s", "5/m", "0.5/s".
-double rate_per_second(const std::string& text) {
+// RATE: a number of messages per second, minute or hour, "100/s", "5/m", "0.5/s";
+// `count` gets the number as written (the default burst: one period's worth).
+double rate_per_second(const std::string& text, double& count) {
   const auto slash = text.find('/');
   double n = 0;
   const char* end = text.data() + (slash == std::string::npos ? text.size() : slash);
@@ -62,6 +64,7 @@ double rate_per_second(const std::string& text) {
   const double seconds = unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
   if (ec != std::errc{} || p != end || !(n > 0) || seconds == 0)
     fail("\"" + text + "\" is not a rate (a positive number per s, m or h, e.g. 100/s)");
+  count = n;
   return n / seconds;
 }
 
@@ -97,8 +100,9 @@ Action action(Scanner& s, bool nested) {
   } else if (word == "limit") {
     if (nested) fail(where + "a limit's else action cannot be another limit");
     a.kind = Action::Kind::limit;
-    a.per_second = rate_per_second(required_value(s, "a rate, e.g. 100/s"));
-    a.burst = std::max(1.0, a.per_second);
+    double count = 0;
+    a.per_second = rate_per_second(required_value(s, "a rate, e.g. 100/s"), count);
+    a.burst = std::max(1.0, std::floor(count));
     if (s.take_keyword("burst")) {
       const std::string text = required_value(s, "a burst size");
       const auto n = integer(text);

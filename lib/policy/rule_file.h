@@ -39,7 +39,7 @@ struct Action {
   std::string key;                // set_meta, unset_meta
   std::optional<FieldTemplate> value;  // set_meta, route, copy
   double per_second = 0;          // limit: tokens added per second
-  double burst = 0;               // limit: most tokens the bucket holds
+  double burst = 0;               // limit: most tokens the bucket holds (default: the rate's N)
   std::shared_ptr<const Action> over_limit;  // limit: what happens to a message without a token
 };
 

@@ -173,7 +173,7 @@ struct Write {
 // answered, one result per message in order, once everything it wrote is durable. A
 // message counts as stored only when its copies are too.
 void Broker::accept(std::vector<v1::Message> messages, bool to_store,
-                    std::function<void(std::vector<v1::SendResult>)> done) {
+                    std::function<void(std::vector<v1::SendResult>)> done, bool moved) {
   auto join = std::make_shared<BatchJoin>();
   join->results.resize(messages.size());
   std::vector<Write> writes;
@@ -192,6 +192,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
       continue;
     }
     bool store_it = to_store;
+    bool is_fresh = false;
     if (forwarding_) {
       switch (forwarding_->arrival(m, store_it)) {
         case Forwarding::Arrival::duplicate:
@@ -201,11 +202,34 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
           r.set_error("an earlier copy of message " + m.id() + " is still being stored; send it again");
           continue;
         case Forwarding::Arrival::fresh:
-          fresh.push_back(m.id());
+          is_fresh = true;
           break;
         case Forwarding::Arrival::local:
           break;
       }
+    }
+    // The rules: they may change the message, copy it, or drop it. What they made must
+    // still be storable; if not, none of it is stored.
+    std::vector<v1::Message> rule_copies;
+    std::string dropped_by;
+    if (policy_ && !moved) {
+      dropped_by = policy_->apply(m, rule_copies);
+      std::string why = dropped_by.empty() ? refusal(m) : "";
+      for (const auto& c : rule_copies)
+        if (why.empty() && !(why = refusal(c)).empty()) why = "a rule's copy to " + c.channel() + ": " + why;
+      if (!why.empty()) {
+        r.set_error("after the rules: " + why);
+        continue;
+      }
+      r.set_channel(m.channel());
+    }
+    if (is_fresh) fresh.push_back(m.id());
+    if (!dropped_by.empty()) {
+      r.set_dropped_by(dropped_by);
+      for (auto& c : rule_copies) writes.push_back({i, store_it, true, std::move(c)});
+      continue;
+    }
+    if (forwarding_) {
       std::vector<v1::Message> copies;
       forwarding_->copies(m, store_it, copies);
       // A link whose backlog is full (and refuses rather than drops) refuses the message
@@ -223,6 +247,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
         writes.push_back({i, false, true, std::move(c)});
       }
     }
+    for (auto& c : rule_copies) writes.push_back({i, store_it, true, std::move(c)});
     writes.push_back({i, store_it, false, std::move(m)});
   }
 
@@ -282,11 +307,14 @@ void Broker::send(std::vector<v1::Message> messages, std::function<void(std::vec
 }
 
 void Broker::forward(std::vector<v1::Message> messages, std::function<void(bool)> committed) {
-  send(std::move(messages), [committed = std::move(committed)](std::vector<v1::SendResult> results) {
-    bool ok = true;
-    for (const auto& r : results) ok = ok && r.error().empty();
-    committed(ok);
-  });
+  accept(
+      std::move(messages), false,
+      [committed = std::move(committed)](std::vector<v1::SendResult> results) {
+        bool ok = true;
+        for (const auto& r : results) ok = ok && r.error().empty();
+        committed(ok);
+      },
+      true);
 }
 
 namespace {

@@ -67,8 +67,9 @@ TEST(RuleFileTest, RatesPerSecondMinuteAndHour) {
   auto file = parse_rule_file("rule a then limit 30/m else drop\nrule b then limit 0.5/s else drop\n", "f", error);
   ASSERT_TRUE(file) << error;
   EXPECT_DOUBLE_EQ(file->sets[0].rules[0].actions[0].per_second, 0.5);
-  EXPECT_DOUBLE_EQ(file->sets[0].rules[0].actions[0].burst, 1);  // at least one token
+  EXPECT_DOUBLE_EQ(file->sets[0].rules[0].actions[0].burst, 30);  // one period's worth
   EXPECT_DOUBLE_EQ(file->sets[0].rules[1].actions[0].per_second, 0.5);
+  EXPECT_DOUBLE_EQ(file->sets[0].rules[1].actions[0].burst, 1);  // at least one token
 }
 
 TEST(RuleFileTest, BadFilesNameTheFileTheLineAndTheReason) {

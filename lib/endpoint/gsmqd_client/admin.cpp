@@ -92,4 +92,41 @@ std::vector<nlohmann::ordered_json> list_links(const std::string& url) {
   return out;
 }
 
+std::vector<nlohmann::ordered_json> list_rules(const std::string& url) {
+  auto c = connect_url(url);
+  grpc::ClientContext context;
+  v1::ListRulesResponse response;
+  const auto status = c->stub->ListRules(with_deadline(context), v1::ListRulesRequest{}, &response);
+  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  std::vector<nlohmann::ordered_json> out;
+  for (const auto& r : response.rules()) {
+    nlohmann::ordered_json j;
+    j["set"] = r.set();
+    j["rule"] = r.rule();
+    j["line"] = r.line();
+    j["hits"] = r.hits();
+    j["dropped"] = r.dropped();
+    j["over_limit"] = r.over_limit();
+    j["file"] = response.file();
+    j["loaded_us"] = response.loaded_us();
+    if (!response.last_error().empty()) j["last_error"] = response.last_error();
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+nlohmann::ordered_json reload_rules(const std::string& url) {
+  auto c = connect_url(url);
+  grpc::ClientContext context;
+  v1::ReloadRulesResponse response;
+  const auto status = c->stub->ReloadRules(with_deadline(context), v1::ReloadRulesRequest{}, &response);
+  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) throw Error(ErrorKind::usage, status.error_message());
+  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  if (!response.error().empty())
+    throw Error(ErrorKind::bad_input, response.error() + " (the rules in force stay: " + std::to_string(response.rules()) + " rules)");
+  nlohmann::ordered_json j;
+  j["rules"] = response.rules();
+  return j;
+}
+
 }  // namespace gsmq::endpoint::gsmqd_client
