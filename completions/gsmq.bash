@@ -12,7 +12,7 @@ _gsmq_flags() {
   local source="-c --count -w --wait -f --follow --peek"
   case $1 in
     gsmq-send)
-      echo "$common -m --message -t --channel -p --priority --ttl --delay --max-receives --dead-letter --print" \
+      echo "$common -m --message -t --channel -p --priority --ttl --delay --deadline --max-receives --dead-letter --print" \
         "--events --store --request --timeout --max-in-flight" ;;
     gsmq-recv)
       echo "$common $source --format --exec --events --store --respond --from --group --visibility --prefetch" ;;
@@ -21,7 +21,7 @@ _gsmq_flags() {
     gsmq-gen)
       echo "-h --help -V --version --subscribe -r --rate --poisson -n --count -d --duration --warmup" \
         "-P --producers -C --consumers --fanout --ramp-up --max-in-flight -s --size --template --profile" \
-        "--channel --priority-mix --stamp-in-body --drain --seed --json --csv --histogram -q --quiet --endpoints" ;;
+        "--channel --priority-mix --deadline --late-after --stamp-in-body --drain --seed --json --csv --histogram -q --quiet --endpoints" ;;
     gsmqd)
       echo "-h --help -V --version --config -l --listen -d --data-dir --fsync --commit-window --visibility" \
         "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \
@@ -37,7 +37,7 @@ _gsmq_takes_value() {
       case $2 in
         --subscribe | -r | --rate | -n | --count | -d | --duration | --warmup | -P | --producers | -C | \
           --consumers | --ramp-up | --max-in-flight | -s | --size | --template | --profile | --channel | \
-          --priority-mix | --drain | --seed | --csv | --histogram) return 0 ;;
+          --priority-mix | --deadline | --late-after | --drain | --seed | --csv | --histogram) return 0 ;;
       esac ;;
     gsmqd)
       case $2 in
@@ -48,7 +48,7 @@ _gsmq_takes_value() {
       esac ;;
     *)
       case $2 in
-        -m | --message | -t | --channel | -p | --priority | --ttl | --delay | --max-receives | --dead-letter | \
+        -m | --message | -t | --channel | -p | --priority | --ttl | --delay | --deadline | --max-receives | --dead-letter | \
           --timeout | --max-body | --max-in-flight | -c | --count | -w | --wait | --format | --exec | --from | \
           --group | --visibility | --prefetch | --map | --filter | --rules) return 0 ;;
       esac ;;
@@ -121,6 +121,7 @@ _gsmq() {
         COMPREPLY=($(compgen -W "250ms 1s 5s 10s 30s 1m 10m" -- "$cur")) ;;
       gsmq-gen:-s | gsmq-gen:--size) COMPREPLY=($(compgen -W "16 128 1KiB 4KiB 64KiB 1MiB" -- "$cur")) ;;
       gsmq-gen:--priority-mix) COMPREPLY=($(compgen -W "9:1,0:9" -- "$cur")) ;;
+      gsmq-gen:--deadline | gsmq-gen:--late-after) COMPREPLY=($(compgen -W "1ms 10ms 100ms 1s" -- "$cur")) ;;
       gsmq-gen:--csv | gsmq-gen:--histogram | gsmqd:--config | gsmqd:--port-file | gsmqd:--rules)
         COMPREPLY=($(compgen -f -- "$cur")) ;;
       gsmqd:-d | gsmqd:--data-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
@@ -139,7 +140,7 @@ _gsmq() {
       gsmq-gen:* | gsmqd:*) ;;
       *:-p | *:--priority) COMPREPLY=($(compgen -W "0 1 2 3 4 5 6 7 8 9" -- "$cur")) ;;
       *:--from) COMPREPLY=($(compgen -W "new first last seq: time: since:" -- "$cur")) ;;
-      *:-w | *:--wait | *:--ttl | *:--delay | *:--timeout | *:--visibility)
+      *:-w | *:--wait | *:--ttl | *:--delay | *:--deadline | *:--timeout | *:--visibility)
         COMPREPLY=($(compgen -W "250ms 500ms 1s 5s 30s 1m 10m 1h" -- "$cur")) ;;
       *:--max-body) COMPREPLY=($(compgen -W "1MiB 16MiB 64MiB 256MiB" -- "$cur")) ;;
       *:--exec) COMPREPLY=($(compgen -c -- "$cur")) ;;

@@ -35,6 +35,7 @@ bool RuleEngine::run(const Action& a, State& state, Message& m, const FieldReade
       verdict.copies.push_back(std::move(copy));
       return false;
     }
+    case Action::Kind::deadline: m.deadline_ms = a.milliseconds; return false;
     case Action::Kind::drop: return true;
     case Action::Kind::sample: {
       std::lock_guard lock(state.mutex);

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "policy/scanner.h"
+#include "util/duration.h"
 
 namespace gsmq::policy {
 namespace {
@@ -89,6 +90,12 @@ Action action(Scanner& s, bool nested) {
   } else if (word == "route" || word == "copy") {
     a.kind = word == "route" ? Action::Kind::route : Action::Kind::copy;
     a.value = template_of(required_value(s, "a channel after " + word), "the channel");
+  } else if (word == "deadline") {
+    a.kind = Action::Kind::deadline;
+    const std::string text = required_value(s, "a duration, e.g. 10ms");
+    const auto d = parse_duration(text);
+    if (!d || d->count() < 1000) fail("deadline \"" + text + "\": expected a duration of at least 1ms, e.g. 10ms or 2s");
+    a.milliseconds = d->count() / 1000;
   } else if (word == "drop") {
     a.kind = Action::Kind::drop;
   } else if (word == "sample") {
@@ -113,7 +120,7 @@ Action action(Scanner& s, bool nested) {
     a.over_limit = std::make_shared<const Action>(action(s, true));
   } else {
     fail(where + (word.empty() ? "expected an action" : "unknown action \"" + word + "\"") +
-         " (priority, set, unset, route, copy, drop, sample, limit)");
+         " (priority, set, unset, route, copy, drop, sample, limit, deadline)");
   }
   return a;
 }

@@ -33,9 +33,11 @@ struct Action {
     drop,        // drop: not stored, nothing after it runs
     sample,      // sample N: keep the first of every N, drop the others
     limit,       // limit RATE [burst B] else ACTION: a token bucket; without a token, ACTION
+    deadline,    // deadline DURATION: critical time, deadline_ms (from the message's ts)
   };
   Kind kind = Kind::drop;
   int number = 0;                 // priority, sample
+  int64_t milliseconds = 0;       // deadline
   std::string key;                // set_meta, unset_meta
   std::optional<FieldTemplate> value;  // set_meta, route, copy
   double per_second = 0;          // limit: tokens added per second

@@ -492,6 +492,9 @@ std::vector<v1::ChannelInfo> Broker::list_channels() {
     info.set_delayed(f.delayed);
     info.set_dead_lettered(f.dead_lettered);
     info.set_dropped(f.dropped);
+    info.set_on_time(f.on_time);
+    info.set_late(f.late);
+    for (uint64_t n : f.slack) info.add_slack(n);
     info.set_expired(f.expired);
     info.set_sent(f.enqueued);
     info.set_delivered(f.delivered);

@@ -178,3 +178,12 @@ TEST(RuleEngineTest, CountersAndBucketsHoldUnderManyThreads) {
   EXPECT_EQ(stats_of(stats, "l").hits, 1000u);
   EXPECT_EQ(stats_of(stats, "l").dropped, 900u);
 }
+
+TEST(RuleEngineTest, DeadlineSetsTheCriticalTime) {
+  auto rules = engine("rule alarms when channel ~ alarms/* then deadline 10ms, priority 9\n");
+  Message alarm = on("alarms/door"), bulk = on("telemetry");
+  rules.apply(alarm, 0);
+  rules.apply(bulk, 0);
+  EXPECT_EQ(alarm.deadline_ms, 10);
+  EXPECT_FALSE(bulk.deadline_ms.has_value());
+}

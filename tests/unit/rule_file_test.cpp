@@ -78,7 +78,7 @@ TEST(RuleFileTest, BadFilesNameTheFileTheLineAndTheReason) {
   EXPECT_EQ(error_of("\n\nrule a when colour == red then drop\n"),
             "rules.conf:3: unknown field colour (channel, id, priority, ts, body, body.PATH, meta.KEY)");
   EXPECT_EQ(error_of("rule a then explode\n"),
-            "rules.conf:1: at column 13: unknown action \"explode\" (priority, set, unset, route, copy, drop, sample, limit)");
+            "rules.conf:1: at column 13: unknown action \"explode\" (priority, set, unset, route, copy, drop, sample, limit, deadline)");
   EXPECT_EQ(error_of("rule a then drop\nrule a then drop\n"), "rules.conf:2: rule a is defined twice (first at line 1)");
   EXPECT_EQ(error_of("ruleset s sometimes\n"), "rules.conf:1: at column 11: expected first or all after the rule set's name");
   EXPECT_EQ(error_of("rule a when channel == x drop\n"), "rules.conf:1: at column 26: expected and, or or then");
@@ -103,4 +103,17 @@ TEST(RuleFileTest, AnUnreadableFileIsNamed) {
   std::string error;
   EXPECT_FALSE(gsmq::policy::load_rule_file("/nonexistent/rules.conf", error));
   EXPECT_EQ(error.rfind("/nonexistent/rules.conf: cannot read the rules file", 0), 0u) << error;
+}
+
+TEST(RuleFileTest, DeadlineTakesADurationOfAtLeastAMillisecond) {
+  std::string error;
+  auto file = parse_rule_file("rule a when channel ~ alarms/* then deadline 10ms\nrule b then deadline 2s\n", "f", error);
+  ASSERT_TRUE(file) << error;
+  EXPECT_EQ(file->sets[0].rules[0].actions[0].kind, Action::Kind::deadline);
+  EXPECT_EQ(file->sets[0].rules[0].actions[0].milliseconds, 10);
+  EXPECT_EQ(file->sets[0].rules[1].actions[0].milliseconds, 2000);
+  EXPECT_EQ(error_of("rule a then deadline soon\n"),
+            "rules.conf:1: deadline \"soon\": expected a duration of at least 1ms, e.g. 10ms or 2s");
+  EXPECT_EQ(error_of("rule a then deadline 10us\n"),
+            "rules.conf:1: deadline \"10us\": expected a duration of at least 1ms, e.g. 10ms or 2s");
 }

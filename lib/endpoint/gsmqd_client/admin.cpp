@@ -44,6 +44,14 @@ std::vector<nlohmann::ordered_json> list_channels(const std::string& url) {
     j["bytes"] = ch.bytes();
     j["last_seq"] = ch.last_seq();
     if (ch.dropped() > 0) j["dropped"] = ch.dropped();
+    if (ch.on_time() > 0 || ch.late() > 0) {
+      j["on_time"] = ch.on_time();
+      j["late"] = ch.late();
+      static constexpr const char* kSlack[] = {"lt_1ms", "lt_10ms", "lt_100ms", "lt_1s", "lt_10s", "ge_10s"};
+      nlohmann::ordered_json slack = nlohmann::ordered_json::object();
+      for (int k = 0; k < 6; ++k) slack[kSlack[k]] = k < ch.slack_size() ? ch.slack(k) : 0;
+      j["slack"] = std::move(slack);
+    }
     out.push_back(std::move(j));
   }
   return out;
