@@ -9,7 +9,8 @@
 #
 # Usage: bash bench/mixed_criticality.sh
 #   BACKLOG=200000 bulk messages waiting before the alarms start, FLOOD=200000 more sent
-#   while they run, RATE=50 alarms/s for DURATION=5s, CRITICAL=10ms.
+#   while they run, RATE=50 alarms/s for DURATION=5s, CRITICAL=10ms, PREFETCH=1024 messages
+#   per Receive call of the consumer (the gsmq:// source's ?prefetch=), FSYNC=batch (gsmqd --fsync).
 #   GSMQ_BIN_DIR=build/ci/tools uses that build instead of bench/release_tools.sh's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,8 @@ flood=${FLOOD:-200000}
 rate=${RATE:-50}
 duration=${DURATION:-5s}
 critical=${CRITICAL:-10ms}
+prefetch=${PREFETCH:-1024}
+fsync=${FSYNC:-batch}
 if [ -n "${GSMQ_BIN_DIR:-}" ]; then export PATH="$(cd "$GSMQ_BIN_DIR" && pwd):$PATH"; else . bench/release_tools.sh; fi
 work=$(mktemp -d /tmp/gsmq-mixed.XXXXXX)
 pid="" flood_pid=""
@@ -38,7 +41,7 @@ run_mode() {
   local mode=$1 flag
   [ "$mode" = deadline ] && flag=--deadline || flag=--late-after
   rm -rf "$work/data" "$work/port"
-  gsmqd --listen 127.0.0.1:0 --port-file "$work/port" --data-dir "$work/data" --log-level warn &
+  gsmqd --listen 127.0.0.1:0 --port-file "$work/port" --data-dir "$work/data" --fsync "$fsync" --log-level warn &
   pid=$!
   for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
   local url=gsmq://127.0.0.1:$(cat "$work/port")
@@ -46,7 +49,7 @@ run_mode() {
   gsmq-send --quiet "$url/mixed" <"$work/flood.jsonl" &
   flood_pid=$!
   gsmq-gen -q --json --rate "$rate" --duration "$duration" "$flag" "$critical" --drain 120s \
-    --subscribe "$url/mixed" "$url/mixed" >"$work/$mode.json" || true
+    --subscribe "$url/mixed?prefetch=$prefetch" "$url/mixed" >"$work/$mode.json" || true
   wait "$flood_pid" || true
   flood_pid=""
   gsmqd channels "$url" | jq -c 'select(.channel == "mixed")' >"$work/$mode.channel.json"
@@ -61,7 +64,7 @@ run_mode() {
 }
 
 echo "Machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'); commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-echo "Backlog $backlog + flood $flood bulk messages; alarms at $rate/s for $duration with a $critical critical time; one consumer."
+echo "Backlog $backlog + flood $flood bulk messages; alarms at $rate/s for $duration with a $critical critical time; one consumer, prefetch $prefetch; gsmqd --fsync $fsync."
 echo
 echo "| mode | alarms sent | on time | late | lost | miss ratio | e2e p50 ms | p99 ms | max ms | gsmqd on_time / late |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
