@@ -214,9 +214,15 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
     std::string dropped_by;
     if (policy_ && !moved) {
       dropped_by = policy_->apply(m, rule_copies);
-      std::string why = dropped_by.empty() ? refusal(m) : "";
+      // Checked here, not when the channel is opened: a copy refused there would leave the
+      // message stored and its sender told it failed.
+      auto storable = [](const v1::Message& x) {
+        std::string why = channel_name_error(x.channel());
+        return why.empty() ? refusal(x) : why;
+      };
+      std::string why = dropped_by.empty() ? storable(m) : "";
       for (const auto& c : rule_copies)
-        if (why.empty() && !(why = refusal(c)).empty()) why = "a rule's copy to " + c.channel() + ": " + why;
+        if (why.empty() && !(why = storable(c)).empty()) why = "a rule's copy to \"" + c.channel() + "\": " + why;
       if (!why.empty()) {
         r.set_error("after the rules: " + why);
         continue;

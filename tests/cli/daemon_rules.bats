@@ -149,3 +149,20 @@ hits_of() {
   run --separate-stderr gsmq-recv --wait 1s "$GSMQ/dead"
   assert_output ""
 }
+
+@test "a rule that makes a message unstorable refuses it whole: nothing of it is stored" {
+  live="$BATS_TEST_TMPDIR/live.rules"
+  printf '%s\n' 'rule audit then copy audit' 'rule bad when channel == odd then copy {meta.nowhere}' >"$live"
+  gsmqd_start --rules "$live"
+  run --separate-stderr gsmq-send "$GSMQ" <<<'{"channel":"odd","body":"x"}'
+  assert_failure 1
+  [[ "$stderr" == *'after the rules: a rule'"'"'s copy to "": message has no channel'* ]]
+  run --separate-stderr gsmq-recv --wait 1s "$GSMQ/odd"
+  assert_output ""
+  run --separate-stderr gsmq-recv --wait 1s "$GSMQ/audit"
+  assert_output ""
+  # a good one goes through, with its audit copy
+  gsmq-send "$GSMQ" <<<'{"channel":"even","body":"y"}'
+  run --separate-stderr gsmq-recv --count 1 --wait 5s "$GSMQ/audit"
+  [[ "$(jq -r .body <<<"$output")" == y ]]
+}
