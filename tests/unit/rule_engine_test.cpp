@@ -146,7 +146,8 @@ TEST(RuleEngineTest, LimitPassesTheRateAndAppliesItsElseActionToTheExcess) {
   EXPECT_TRUE(pass(now + 10'000'000));
   EXPECT_FALSE(pass(now + 10'000'000));
   EXPECT_FALSE(pass(now + 1'000'000)) << "a time before the last fill adds nothing";
-  const auto& s = stats_of(rules.stats(), "flood");
+  const auto all = rules.stats();
+  const auto& s = stats_of(all, "flood");
   EXPECT_EQ(s.hits, 10u);
   EXPECT_EQ(s.over_limit, 5u);
   EXPECT_EQ(s.dropped, 0u);
