@@ -21,8 +21,9 @@ int main(int argc, char** argv) {
   app.add_option("SINK", sink_urls, "Where they go; several sinks each get every message (tee)")->required();
   app.add_option("--map", map, "Rewrite the channel with TEMPLATE, e.g. 'site1/{channel}' or '{meta.site}/{channel}'");
   app.add_option("--filter", filter_texts,
-                 "Only pass messages where FIELD OP VALUE holds (repeatable, all must hold), e.g.\n"
-                 "'channel~sensors/*', 'meta.site==lab', 'body.temp>30'; others are acked and skipped");
+                 "Only pass messages where EXPRESSION holds (repeatable, all must hold), e.g.\n"
+                 "'channel~sensors/*', 'meta.site==lab', 'body.temp>30 and not meta.test exists';\n"
+                 "others are acked and skipped");
   app.add_option("--rules", rules_path,
                  "Apply the rules FILE to every message after --filter and --map (priority, meta,\n"
                  "route, copy, drop, sample, limit; docs/policies.md); dropped ones count as skipped");
