@@ -20,6 +20,8 @@ complete -c gsmq-gen -l template -x -d 'Body TEMPLATE: {{seq}} {{client}} {{ts}}
 complete -c gsmq-gen -l profile -x -a 'temperature humidity motion door gps' -d 'Built-in device body'
 complete -c gsmq-gen -l channel -x -d 'Channel TEMPLATE per message'
 complete -c gsmq-gen -l priority-mix -x -d 'Priorities with weights, e.g. 9:1,0:9'
+complete -c gsmq-gen -l deadline -x -d 'Stamp deadline_ms and report the miss ratio'
+complete -c gsmq-gen -l late-after -x -d 'Report the miss ratio against DURATION without stamping it'
 complete -c gsmq-gen -l stamp-in-body -d 'Carry the matching stamp at the start of the body'
 complete -c gsmq-gen -l drain -x -d 'After sending, wait up to DURATION for the consumers'
 complete -c gsmq-gen -l seed -x -d 'Random seed'

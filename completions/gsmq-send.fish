@@ -8,6 +8,7 @@ complete -c gsmq-send -s m -l message -r -d 'Send TEXT as one message body inste
 complete -c gsmq-send -s t -l channel -x -d 'Give every message the channel CHANNEL (a channel in the URL still wins)'
 complete -c gsmq-send -s p -l priority -x -a '0 1 2 3 4 5 6 7 8 9' -d 'Priority for messages that set none'
 complete -c gsmq-send -l ttl -x -d 'Queue policy: drop messages not received within DURATION'
+complete -c gsmq-send -l deadline -x -d 'Critical time: useful until DURATION after ts'
 complete -c gsmq-send -l delay -x -d 'Queue policy: hold messages back for DURATION'
 complete -c gsmq-send -l max-receives -x -d 'Queue policy: dead-letter after N receives without an ack'
 complete -c gsmq-send -l dead-letter -x -d 'Queue policy: channel for dead-lettered messages'

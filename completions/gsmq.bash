@@ -12,20 +12,21 @@ _gsmq_flags() {
   local source="-c --count -w --wait -f --follow --peek"
   case $1 in
     gsmq-send)
-      echo "$common -m --message -t --channel -p --priority --ttl --delay --max-receives --dead-letter --print" \
+      echo "$common -m --message -t --channel -p --priority --ttl --delay --deadline --max-receives --dead-letter --print" \
         "--events --store --request --timeout --max-in-flight" ;;
     gsmq-recv)
       echo "$common $source --format --exec --events --store --respond --from --group --visibility --prefetch" ;;
     gsmq-bridge)
-      echo "$common $source --map --filter --max-in-flight" ;;
+      echo "$common $source --map --filter --rules --max-in-flight" ;;
     gsmq-gen)
       echo "-h --help -V --version --subscribe -r --rate --poisson -n --count -d --duration --warmup" \
         "-P --producers -C --consumers --fanout --ramp-up --max-in-flight -s --size --template --profile" \
-        "--channel --priority-mix --stamp-in-body --drain --seed --json --csv --histogram -q --quiet --endpoints" ;;
+        "--channel --priority-mix --deadline --late-after --stamp-in-body --drain --seed --json --csv --histogram -q --quiet --endpoints" ;;
     gsmqd)
       echo "-h --help -V --version --config -l --listen -d --data-dir --fsync --commit-window --visibility" \
         "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \
-        "--name --role --upstream --peer --forward --max-hops --link-backlog --link-overflow --dedup-window" ;;
+        "--name --role --upstream --peer --forward --max-hops --link-backlog --link-overflow --dedup-window" \
+        "--rules" ;;
   esac
 }
 
@@ -36,20 +37,20 @@ _gsmq_takes_value() {
       case $2 in
         --subscribe | -r | --rate | -n | --count | -d | --duration | --warmup | -P | --producers | -C | \
           --consumers | --ramp-up | --max-in-flight | -s | --size | --template | --profile | --channel | \
-          --priority-mix | --drain | --seed | --csv | --histogram) return 0 ;;
+          --priority-mix | --deadline | --late-after | --drain | --seed | --csv | --histogram) return 0 ;;
       esac ;;
     gsmqd)
       case $2 in
         --config | -l | --listen | -d | --data-dir | --fsync | --commit-window | --visibility | --max-depth | \
           --segment-size | --store-retention-bytes | --store-retention-age | --port-file | --log-level | --name | \
           --role | --upstream | --peer | --forward | --max-hops | --link-backlog | --link-overflow | \
-          --dedup-window) return 0 ;;
+          --dedup-window | --rules) return 0 ;;
       esac ;;
     *)
       case $2 in
-        -m | --message | -t | --channel | -p | --priority | --ttl | --delay | --max-receives | --dead-letter | \
+        -m | --message | -t | --channel | -p | --priority | --ttl | --delay | --deadline | --max-receives | --dead-letter | \
           --timeout | --max-body | --max-in-flight | -c | --count | -w | --wait | --format | --exec | --from | \
-          --group | --visibility | --prefetch | --map | --filter) return 0 ;;
+          --group | --visibility | --prefetch | --map | --filter | --rules) return 0 ;;
       esac ;;
   esac
   return 1
@@ -93,13 +94,20 @@ _gsmq() {
   if [[ $tool == gsmqd ]]; then
     for ((i = 1; i < ${#words[@]} - 1; i++)); do
       case ${words[i]} in
-        channels | ping | links)
+        channels | ping | links | rules)
           _gsmq_takes_value gsmqd "${words[i-1]}" || { subcommand=${words[i]}; break; } ;;
       esac
     done
   fi
 
-  if [[ -n $subcommand ]]; then
+  if [[ $subcommand == rules ]]; then
+    # gsmqd rules check|test FILE, gsmqd rules show|reload [URL]
+    case $prev in
+      rules) COMPREPLY=($(compgen -W "check test show reload" -- "$cur")) ;;
+      check | test) COMPREPLY=($(compgen -f -- "$cur")) ;;
+      show | reload) _gsmq_complete_url "$cur" "gsmq://" ;;
+    esac
+  elif [[ -n $subcommand ]]; then
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "-h --help" -- "$cur"))
     else
@@ -113,7 +121,8 @@ _gsmq() {
         COMPREPLY=($(compgen -W "250ms 1s 5s 10s 30s 1m 10m" -- "$cur")) ;;
       gsmq-gen:-s | gsmq-gen:--size) COMPREPLY=($(compgen -W "16 128 1KiB 4KiB 64KiB 1MiB" -- "$cur")) ;;
       gsmq-gen:--priority-mix) COMPREPLY=($(compgen -W "9:1,0:9" -- "$cur")) ;;
-      gsmq-gen:--csv | gsmq-gen:--histogram | gsmqd:--config | gsmqd:--port-file)
+      gsmq-gen:--deadline | gsmq-gen:--late-after) COMPREPLY=($(compgen -W "1ms 10ms 100ms 1s" -- "$cur")) ;;
+      gsmq-gen:--csv | gsmq-gen:--histogram | gsmqd:--config | gsmqd:--port-file | gsmqd:--rules)
         COMPREPLY=($(compgen -f -- "$cur")) ;;
       gsmqd:-d | gsmqd:--data-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
       gsmqd:--fsync) COMPREPLY=($(compgen -W "always batch never" -- "$cur")) ;;
@@ -131,15 +140,16 @@ _gsmq() {
       gsmq-gen:* | gsmqd:*) ;;
       *:-p | *:--priority) COMPREPLY=($(compgen -W "0 1 2 3 4 5 6 7 8 9" -- "$cur")) ;;
       *:--from) COMPREPLY=($(compgen -W "new first last seq: time: since:" -- "$cur")) ;;
-      *:-w | *:--wait | *:--ttl | *:--delay | *:--timeout | *:--visibility)
+      *:-w | *:--wait | *:--ttl | *:--delay | *:--deadline | *:--timeout | *:--visibility)
         COMPREPLY=($(compgen -W "250ms 500ms 1s 5s 30s 1m 10m 1h" -- "$cur")) ;;
       *:--max-body) COMPREPLY=($(compgen -W "1MiB 16MiB 64MiB 256MiB" -- "$cur")) ;;
       *:--exec) COMPREPLY=($(compgen -c -- "$cur")) ;;
+      *:--rules) COMPREPLY=($(compgen -f -- "$cur")) ;;
     esac
   elif [[ $cur == -* && ( $cur != - || $tool == gsmqd ) ]]; then
     COMPREPLY=($(compgen -W "$(_gsmq_flags "$tool")" -- "$cur"))
   elif [[ $tool == gsmqd ]]; then
-    COMPREPLY=($(compgen -W "channels ping links" -- "$cur"))
+    COMPREPLY=($(compgen -W "channels ping links rules" -- "$cur"))
   else
     _gsmq_complete_url "$cur"
   fi

@@ -1,9 +1,13 @@
-# fish completion for gsmqd(8): the daemon's options and its subcommands channels, ping, links.
+# fish completion for gsmqd(8): the daemon's options and its subcommands channels, ping, links, rules.
 complete -c gsmqd -f
 complete -c gsmqd -n __fish_use_subcommand -a channels -d 'List the channels of a running gsmqd as JSON lines'
 complete -c gsmqd -n __fish_use_subcommand -a ping -d 'Check that a gsmqd answers'
 complete -c gsmqd -n __fish_use_subcommand -a links -d 'List the federation links of a running gsmqd as JSON lines'
 complete -c gsmqd -n '__fish_seen_subcommand_from channels ping links' -a 'gsmq://' -d 'daemon URL'
+complete -c gsmqd -n __fish_use_subcommand -a rules -d "Check or dry-run a rules file, or see and reload a running gsmqd's rules"
+complete -c gsmqd -n '__fish_seen_subcommand_from rules; and not __fish_seen_subcommand_from check test show reload' -a 'check test show reload'
+complete -c gsmqd -n '__fish_seen_subcommand_from check test' -F -d 'rules file'
+complete -c gsmqd -n '__fish_seen_subcommand_from show reload' -a 'gsmq://' -d 'daemon URL'
 complete -c gsmqd -s h -l help -d 'Print the options and examples'
 complete -c gsmqd -n __fish_use_subcommand -s V -l version -d 'Print the version'
 complete -c gsmqd -n __fish_use_subcommand -l config -r -F -d 'Read options from a TOML file'
@@ -27,3 +31,4 @@ complete -c gsmqd -n __fish_use_subcommand -l max-hops -x -d 'Most links one mes
 complete -c gsmqd -n __fish_use_subcommand -l link-backlog -x -d 'Most messages waiting for one link'
 complete -c gsmqd -n __fish_use_subcommand -l link-overflow -x -a 'refuse drop-oldest' -d 'What a full link does'
 complete -c gsmqd -n __fish_use_subcommand -l dedup-window -x -d 'Ids of messages that came over links, remembered'
+complete -c gsmqd -n __fish_use_subcommand -l rules -r -F -d 'Apply the rules FILE to every accepted message'

@@ -1,6 +1,8 @@
 #include "daemon/daemon.h"
 
+#include <csignal>
 #include <cstdlib>
+#include <fcntl.h>
 #include <fstream>
 #include <poll.h>
 #include <thread>
@@ -9,6 +11,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 
+#include "daemon/rules_in_force.h"
 #include "server/broker_service.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -24,9 +27,35 @@ std::string default_data_dir() {
   return "./gsmq-data";
 }
 
+namespace {
+// SIGHUP: reload the rules. A self-pipe the main loop polls beside the stop signal.
+int g_hangup[2] = {-1, -1};
+void on_hangup(int) {
+  const char c = 1;
+  [[maybe_unused]] auto n = ::write(g_hangup[1], &c, 1);
+}
+int hangup_fd() {
+  if (g_hangup[0] < 0) {
+    if (::pipe2(g_hangup, O_CLOEXEC | O_NONBLOCK) != 0) return -1;
+    struct sigaction sa {};
+    sa.sa_handler = on_hangup;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGHUP, &sa, nullptr);
+  }
+  return g_hangup[0];
+}
+}  // namespace
+
 int run_daemon(const DaemonOptions& options) {
+  // Read before anything opens: a bad file stops gsmqd at once, with file, line and reason.
+  const int hangup = hangup_fd();  // SIGHUP reloads from now on, and never ends gsmqd
+  std::unique_ptr<RulesInForce> rules;
+  if (!options.rules.empty()) rules = std::make_unique<RulesInForce>(options.rules);
   server::Broker broker(options.broker);
+  if (rules) broker.set_policy(rules.get());
   server::BrokerService service(broker);
+  if (rules) service.set_rules([&] { return rules->list(); }, [&] { return rules->reload(); });
   std::unique_ptr<federation::Federation> federated;
   if (options.federation) {
     federated = std::make_unique<federation::Federation>(broker, *options.federation);
@@ -53,14 +82,23 @@ int run_daemon(const DaemonOptions& options) {
                           {"data_dir", options.broker.data_dir.string()},
                           {"fsync", std::string(store::to_string(options.broker.fsync))},
                           {"version", GSMQ_VERSION}});
+  if (rules) log::info("rules in force", {{"file", options.rules}, {"rules", std::to_string(rules->list().rules_size())}});
   if (federated) {
     log::info("federated", {{"name", options.federation->name}, {"role", options.federation->role},
                             {"rules", std::to_string(options.federation->rules.size())}});
     federated->start();
   }
 
-  pollfd p{stop_fd(), POLLIN, 0};
-  while (!stop_requested()) ::poll(&p, 1, 1000);
+  pollfd p[2] = {{stop_fd(), POLLIN, 0}, {hangup, POLLIN, 0}};
+  while (!stop_requested()) {
+    ::poll(p, 2, 1000);
+    if (!(p[1].revents & POLLIN)) continue;
+    char drain[64];
+    while (::read(p[1].fd, drain, sizeof drain) > 0) {
+    }
+    if (rules) rules->reload();
+    else log::warn("SIGHUP: there are no rules to reload (gsmqd runs without --rules)");
+  }
   log::info("stopping: finishing requests in flight");
   if (federated) federated->stop();  // the links' pumps drain first, while the broker serves
   service.shutdown();

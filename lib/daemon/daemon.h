@@ -17,6 +17,7 @@ struct DaemonOptions {
   std::string port_file;  // written with the bound port once serving (for --listen HOST:0)
   server::BrokerOptions broker;
   std::optional<federation::FederationOptions> federation;  // set: a federated daemon
+  std::string rules;  // --rules FILE: applied to every accepted message; reloaded on SIGHUP
 };
 
 // The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else

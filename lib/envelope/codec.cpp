@@ -73,7 +73,7 @@ bool is_verbatim_json_body(std::string_view body) {
 
 bool is_envelope_field(std::string_view key) {
   static constexpr std::string_view known[] = {"channel", "body", "body_b64", "id", "ts", "priority", "meta",
-                                               "seq", "ttl_ms", "delay_ms", "max_receives", "dead_letter",
+                                               "seq", "ttl_ms", "delay_ms", "deadline_ms", "max_receives", "dead_letter",
                                                "receive_count", "receipt"};
   for (const auto k : known)
     if (key == k) return true;
@@ -145,10 +145,10 @@ bool parse_envelope(std::string_view line, Message& out, std::string& error, con
       uint64_t s = 0;
       if (get_integer<uint64_t>(value, 0, std::numeric_limits<uint64_t>::max(), s)) m.seq = s;
       else problem = "expected a non-negative integer";
-    } else if (key == "ttl_ms" || key == "delay_ms") {
+    } else if (key == "ttl_ms" || key == "delay_ms" || key == "deadline_ms") {
       int64_t v = 0;
       if (get_integer<int64_t>(value, 0, std::numeric_limits<int64_t>::max(), v))
-        (key == "ttl_ms" ? m.ttl_ms : m.delay_ms) = v;
+        (key == "ttl_ms" ? m.ttl_ms : key == "delay_ms" ? m.delay_ms : m.deadline_ms) = v;
       else problem = "expected a non-negative integer (milliseconds)";
     } else if (key == "max_receives" || key == "receive_count") {
       uint32_t v = 0;
@@ -225,6 +225,7 @@ std::string format_envelope(const Message& m) {
   if (m.seq) member("seq"), append_json_integer(out, *m.seq);
   if (m.ttl_ms) member("ttl_ms"), append_json_integer(out, *m.ttl_ms);
   if (m.delay_ms) member("delay_ms"), append_json_integer(out, *m.delay_ms);
+  if (m.deadline_ms) member("deadline_ms"), append_json_integer(out, *m.deadline_ms);
   if (m.max_receives) member("max_receives"), append_json_integer(out, uint64_t{*m.max_receives});
   if (m.dead_letter) member("dead_letter"), append_json_string(out, *m.dead_letter);
   if (m.receive_count) member("receive_count"), append_json_integer(out, uint64_t{*m.receive_count});

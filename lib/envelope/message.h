@@ -24,6 +24,7 @@ struct Message {
   // Delivery policy (input) and receive-side facts (output); absent when not set.
   std::optional<int64_t> ttl_ms;
   std::optional<int64_t> delay_ms;
+  std::optional<int64_t> deadline_ms;         // critical time: useful until ts + this
   std::optional<uint32_t> max_receives;
   std::optional<std::string> dead_letter;
   std::optional<uint32_t> receive_count;

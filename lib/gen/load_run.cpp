@@ -73,6 +73,7 @@ struct Tracker {
   std::vector<uint64_t> last_seq;       // [client-1]
   std::map<std::string, ChannelFigures> channels;
   Histogram total, interval;
+  uint64_t on_time = 0, late = 0;  // first receipts, measured, against --deadline
 };
 
 // The "gen" meta entry of a generated message: client, seq, intended send time, channel.
@@ -140,6 +141,7 @@ void produce(Run& run, Producer& p, const PayloadTemplate* body, const PayloadTe
     if (channel) m.channel = channel->render(ctx, rng);
     m.priority = pick_priority(o.priority_mix, rng);
     m.ts = ctx.ts_us;
+    if (o.deadline.count() > 0) m.deadline_ms = std::max<int64_t>(1, o.deadline.count() / 1000);
     m.id = run.id_prefix + std::to_string(p.client) + "-" + std::to_string(seq);
     // Figures per channel as generated ("" = the URL's own channel); the consumer reads it
     // back, since the sink fills in the URL's channel on the way. One meta entry keeps the
@@ -188,6 +190,7 @@ void produce(Run& run, Producer& p, const PayloadTemplate* body, const PayloadTe
 }
 
 void consume(Run& run, Consumer& c, Tracker& t) {
+  const auto& o = run.options;
   Delivery d;
   while (!run.stop_consuming.load()) {
     const auto status = c.source->next(d, Clock::now() + std::chrono::milliseconds(100));
@@ -205,6 +208,7 @@ void consume(Run& run, Consumer& c, Tracker& t) {
       std::lock_guard lock(t.mutex);
       auto& ch = t.channels[stamp.valid ? stamp.channel : d.message.channel];
       ++ch.received;
+      const bool measured = sent_us > 0 && static_cast<int64_t>(sent_us) >= run.system_us(run.measure_from);
       if (client >= 1 && client <= t.seen.size() && seq >= 1) {
         auto& seen = t.seen[client - 1];
         if (seen.size() < seq) seen.resize(seq * 2, false);
@@ -213,11 +217,13 @@ void consume(Run& run, Consumer& c, Tracker& t) {
         } else {
           seen[seq - 1] = true;
           run.unique_received.fetch_add(1);
+          if (o.critical_time().count() > 0 && measured)
+            ++(now_us - static_cast<int64_t>(sent_us) <= o.critical_time().count() ? t.on_time : t.late);
         }
         if (seq < t.last_seq[client - 1]) ++ch.reordered;
         t.last_seq[client - 1] = std::max(t.last_seq[client - 1], seq);
       }
-      if (sent_us > 0 && static_cast<int64_t>(sent_us) >= run.system_us(run.measure_from)) {
+      if (measured) {
         const int64_t e2e_ns = std::max<int64_t>(0, now_us - static_cast<int64_t>(sent_us)) * 1000;
         t.total.record(static_cast<uint64_t>(e2e_ns));
         t.interval.record(static_cast<uint64_t>(e2e_ns));
@@ -352,6 +358,8 @@ LoadResult run_load(const LoadOptions& o, const std::function<void(const Interva
   if (!consumers.empty()) {
     for (auto& t : trackers) {
       result.e2e_latency_ns.merge(t->total);
+      result.on_time += t->on_time;
+      result.late += t->late;
       for (const auto& [name, f] : t->channels) {
         auto& c = result.channels[name];
         c.received += f.received;

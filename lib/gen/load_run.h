@@ -41,6 +41,9 @@ struct LoadOptions {
   size_t size = 128;
   std::string channel_template;         // empty: the URL's channel
   std::vector<std::pair<int, double>> priority_mix;  // (priority, weight)
+  Duration deadline{0};                 // stamps deadline_ms; received later than this is late
+  Duration late_after{0};               // counts late like deadline, without stamping (a baseline)
+  Duration critical_time() const { return deadline.count() > 0 ? deadline : late_after; }
   uint64_t seed = 1;
 };
 
@@ -60,6 +63,8 @@ struct LoadResult {
   uint64_t sent = 0, acked = 0, errors = 0, received = 0;
   uint64_t acked_measured = 0;           // acked messages sent after the warm-up (throughput)
   uint64_t lost = 0, duplicated = 0, reordered = 0;
+  // With a deadline: measured receipts within it and after it (lost ones miss it too).
+  uint64_t on_time = 0, late = 0;
   uint64_t body_bytes = 0;               // total bytes of bodies sent
   Histogram ack_latency_ns;              // intended send time -> confirmation
   Histogram e2e_latency_ns;              // intended send time -> received (µs resolution)

@@ -28,6 +28,12 @@ std::string latency_row(const char* name, const Histogram& h) {
 }
 
 // Body bytes per second over the measured window (the mean body size times the rate).
+// Of the messages measured against --deadline, the share that missed it: late or lost.
+double miss_ratio(const LoadResult& r) {
+  const uint64_t all = r.on_time + r.late + r.lost;
+  return all == 0 ? 0.0 : static_cast<double>(r.late + r.lost) / static_cast<double>(all);
+}
+
 double megabytes_per_second(const LoadResult& r) {
   if (r.sent == 0) return 0;
   const double mean_body = static_cast<double>(r.body_bytes) / static_cast<double>(r.sent);
@@ -69,6 +75,13 @@ std::string summary_text(const LoadOptions& o, const LoadResult& r) {
     out += buf;
   }
   out += "\n";
+  if (o.critical_time().count() > 0 && !o.source_url.empty()) {
+    std::snprintf(buf, sizeof buf, "  %s %s: on time %llu  late %llu  lost %llu  miss ratio %.2f%%\n",
+                  o.deadline.count() > 0 ? "deadline" : "late after", format_duration(o.critical_time()).c_str(), static_cast<unsigned long long>(r.on_time),
+                  static_cast<unsigned long long>(r.late), static_cast<unsigned long long>(r.lost),
+                  100 * miss_ratio(r));
+    out += buf;
+  }
   const double rate = static_cast<double>(r.acked_measured) / r.elapsed_s;
   std::snprintf(buf, sizeof buf, "  throughput %.0f msg/s acked (%.2f MB/s of bodies) over %.2f s\n", rate,
                 megabytes_per_second(r), r.elapsed_s);
@@ -101,6 +114,9 @@ nlohmann::ordered_json summary_json(const LoadOptions& o, const LoadResult& r) {
   j["throughput_mb_s"] = megabytes_per_second(r);
   j["publish_ack"] = latency_json(r.ack_latency_ns);
   if (!o.source_url.empty()) j["end_to_end"] = latency_json(r.e2e_latency_ns);
+  if (o.critical_time().count() > 0 && !o.source_url.empty())
+    j["deadline"] = {{"deadline_ms", o.critical_time().count() / 1000}, {"stamped", o.deadline.count() > 0},
+                     {"on_time", r.on_time}, {"late", r.late}, {"lost", r.lost}, {"miss_ratio", miss_ratio(r)}};
   auto& channels = j["channels"] = nlohmann::ordered_json::object();
   for (const auto& [name, c] : r.channels)
     channels[name.empty() ? "(url)" : name] = {{"sent", c.sent}, {"received", c.received}, {"lost", c.lost},

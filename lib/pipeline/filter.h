@@ -1,9 +1,8 @@
-// gsmq-bridge --filter: a predicate over one field of a message, e.g.
+// gsmq-bridge --filter: an expression of the policy language over a message, e.g.
 //   channel~sensors/*     meta.site==lab     body.temp>30     priority>=5
-// Fields: channel, id, priority, ts, meta.KEY, body (the bytes), body.PATH (a dotted path
-// into a JSON body). Operators: == != < <= > >= and ~ (glob: * and ?). Numbers compare as
-// numbers when both sides are numbers, otherwise as text. A missing field never matches
-// (except with !=).
+//   'channel ~ sensors/* and (body.temp > 30 or meta.alarm exists)'
+// The language (fields, operators, and/or/not, in, exists, regular expressions) is
+// policy/expression.h's, shared with the rules file of gsmqd --rules.
 #pragma once
 
 #include <optional>
@@ -11,26 +10,23 @@
 #include <vector>
 
 #include "envelope/message.h"
+#include "policy/expression.h"
+#include "policy/glob.h"
 
 namespace gsmq {
 
 class MessageFilter {
  public:
-  // nullopt and `error` set when the expression is not FIELD OP VALUE.
+  // nullopt and `error` set when the text is not an expression.
   static std::optional<MessageFilter> parse(const std::string& text, std::string& error);
-  bool matches(const Message& message) const;
+  bool matches(const Message& message) const { return expression_.matches(message); }
 
  private:
-  enum class Op { eq, ne, lt, le, gt, ge, glob };
-  std::string field_;
-  Op op_ = Op::eq;
-  std::string value_;
+  explicit MessageFilter(policy::Expression e) : expression_(std::move(e)) {}
+  policy::Expression expression_;
 };
 
 // True when every filter matches (no filters: everything matches).
 bool matches_all(const std::vector<MessageFilter>& filters, const Message& message);
-
-// Shell-style glob: * any run of characters (including '/'), ? one character.
-bool glob_match(std::string_view pattern, std::string_view text);
 
 }  // namespace gsmq

@@ -94,7 +94,9 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
       break;
     }
     ++stats.received;
-    if (options.transform && !options.transform(delivery.message)) {
+    std::vector<Message> copies;
+    if ((options.transform && !options.transform(delivery.message)) ||
+        (options.expand && !options.expand(delivery.message, copies))) {
       ++stats.skipped;
       source.ack(delivery.tag);
       continue;
@@ -104,15 +106,45 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
       std::lock_guard lock(tracker->mutex);
       room = ++tracker->in_flight < options.max_in_flight;
     }
-    // The sink may hold this one to write it with the next, which follows at once (and
-    // without a wait for room, so nothing held can stall the loop).
-    sink.more_follows(room && source.ready());
     const uint64_t tag = delivery.tag;
-    sink.send(std::move(delivery.message), [tracker, &source, tag, &on_result = options.on_result](const SendResult& result) {
+    auto finish = [tracker, &source, tag, &on_result = options.on_result](const SendResult& result) {
       source.confirmed(tag, result);
       if (on_result) on_result(result);
       tracker->finish(result);
-    });
+    };
+    if (copies.empty()) {
+      // The sink may hold this one to write it with the next, which follows at once (and
+      // without a wait for room, so nothing held can stall the loop).
+      sink.more_follows(room && source.ready());
+      sink.send(std::move(delivery.message), std::move(finish));
+    } else {
+      // The message and its copies: one confirmation at the source, the first failure
+      // (if any) deciding it.
+      struct Join {
+        std::mutex mutex;
+        size_t remaining;
+        std::optional<SendResult> main, failure;
+        uint32_t retries = 0;
+      };
+      auto join = std::make_shared<Join>();
+      join->remaining = copies.size() + 1;
+      auto part_done = [join, finish](bool is_main, const SendResult& result) {
+        std::unique_lock lock(join->mutex);
+        join->retries += result.retries;
+        if (is_main) join->main = result;
+        if (result.status != SendResult::Status::ok && !join->failure) join->failure = result;
+        if (--join->remaining > 0) return;
+        SendResult out = join->failure ? *join->failure : *join->main;
+        out.retries = join->retries;
+        lock.unlock();
+        finish(out);
+      };
+      copies.insert(copies.begin(), std::move(delivery.message));
+      for (size_t k = 0; k < copies.size(); ++k) {
+        sink.more_follows(k + 1 < copies.size() || (room && source.ready()));
+        sink.send(std::move(copies[k]), [part_done, is_main = k == 0](const SendResult& r) { part_done(is_main, r); });
+      }
+    }
     delivery = Delivery{};
   }
 

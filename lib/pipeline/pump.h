@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <vector>
 
 #include "endpoint/endpoint.h"
 
@@ -20,6 +21,10 @@ struct PumpOptions {
   // Optional per-message step before the sink: return false to skip the message
   // (it is acked: skipping is a decision, not a failure).
   std::function<bool(Message&)> transform;
+  // Optional, after transform: like it, and may add copies to send with the message
+  // (gsmq-bridge --rules). The source message is acked once the sink confirmed it and
+  // every copy; it is rejected when any of them is refused.
+  std::function<bool(Message&, std::vector<Message>& copies)> expand;
   // Optional: sees every confirmation (may run on the sink's thread): --print, replies.
   std::function<void(const SendResult&)> on_result;
 };

@@ -36,6 +36,7 @@ bool QueueIndex::enqueue(const QueuedMessage& m) {
   if (live_.contains(m.seq)) return false;
   const Entry e = Entry::from(m);
   hold(e);
+  if (m.deadline != 0) deadlines_[m.seq] = m.deadline;
   ++counters_.enqueued;
   if (e.deliver_at <= last_now_) {
     make_ready(e);
@@ -51,15 +52,28 @@ TakeResult QueueIndex::take(size_t max, Micros now, Micros visibility) {
   TakeResult r{.delivered = {},
                .dead_lettered = std::move(due.dead_lettered),
                .expired = std::move(due.expired),
+               .late = {},
                .next_wakeup = 0};
   const Micros until = saturating_add(now, visibility);
   for (int p = kMaxPriority; p >= 0 && r.delivered.size() < max; --p) {
     while (!lanes_[p].empty() && r.delivered.size() < max) {
-      Entry e = take_ready(lanes_[p]);
+      Entry e = take_ready(static_cast<uint8_t>(p), true);
+      const Micros deadline = deadline_of(e.seq);
+      if (deadline != 0) {
+        if (deadline <= now) {
+          drop(e, r.late, counters_.late);
+          continue;
+        }
+        ++counters_.on_time;
+        size_t decade = 0;
+        for (Micros slack = deadline - now; slack >= 1000 && decade + 1 < counters_.slack.size(); slack /= 10) ++decade;
+        ++counters_.slack[decade];
+      }
       if (e.receive_count < std::numeric_limits<uint16_t>::max()) ++e.receive_count;
       start_lease(e, until);
       ++counters_.delivered;
       r.delivered.push_back(e.message());
+      r.delivered.back().deadline = deadline;
     }
   }
   r.next_wakeup = next_wakeup();
@@ -161,6 +175,7 @@ TickResult QueueIndex::tick(Micros now) {
     expiry_.pop_back();
     if (const std::optional<Entry> e = lanes_[ref.priority].remove(ref.seq)) {
       --ttl_ready_;
+      if (const Micros d = deadline_of(ref.seq)) by_deadline_[ref.priority].erase({d, ref.seq});
       drop(*e, r.expired, counters_.expired);
     }
   }
@@ -170,9 +185,9 @@ TickResult QueueIndex::tick(Micros now) {
 
 size_t QueueIndex::drop_oldest(size_t n, std::vector<QueuedMessage>& removed) {
   size_t done = 0;
-  for (ReadyLane& lane : lanes_) {  // lowest priority first
-    while (done < n && !lane.empty()) {
-      drop(take_ready(lane), removed, counters_.dropped);
+  for (uint8_t p = 0; p <= kMaxPriority; ++p) {  // lowest priority first, oldest first
+    while (done < n && !lanes_[p].empty()) {
+      drop(take_ready(p, false), removed, counters_.dropped);
       ++done;
     }
   }
@@ -190,6 +205,7 @@ size_t QueueIndex::purge(std::vector<QueuedMessage>* removed) {
     lane.visit(remove);
     lane.clear();
   }
+  for (auto& ready_by_deadline : by_deadline_) ready_by_deadline.clear();
   for (const Entry& e : delayed_) remove(e);
   delayed_ = {};
   expiry_ = {};
@@ -202,6 +218,7 @@ bool QueueIndex::restore(const QueuedMessage& m, Micros visible_until) {
   if (live_.contains(m.seq)) return false;
   const Entry e = Entry::from(m);
   hold(e);
+  if (m.deadline != 0) deadlines_[m.seq] = m.deadline;
   start_lease(e, visible_until);
   return true;
 }
@@ -214,6 +231,7 @@ size_t QueueIndex::ready() const {
 
 void QueueIndex::make_ready(const Entry& e) {
   lanes_[e.priority].push(e);
+  if (const Micros d = deadline_of(e.seq)) by_deadline_[e.priority].emplace(d, e.seq);
   if (e.expire_at == 0) return;
   ++ttl_ready_;
   expiry_.push_back(ExpiryRef{.expire_at = e.expire_at, .priority = e.priority, .seq = e.seq});
@@ -221,10 +239,28 @@ void QueueIndex::make_ready(const Entry& e) {
   if (expiry_.size() > 2 * ttl_ready_ + 64) rebuild_expiry();
 }
 
-Entry QueueIndex::take_ready(ReadyLane& lane) {
-  const Entry e = lane.pop_front();
+Entry QueueIndex::take_ready(uint8_t priority, bool by_deadline) {
+  ReadyLane& lane = lanes_[priority];
+  auto& ready_by_deadline = by_deadline_[priority];
+  const Entry e = [&] {
+    if (by_deadline && !ready_by_deadline.empty()) {
+      const uint64_t seq = ready_by_deadline.begin()->second;
+      ready_by_deadline.erase(ready_by_deadline.begin());
+      return *lane.remove(seq);
+    }
+    const Entry first = lane.pop_front();
+    if (!ready_by_deadline.empty())
+      if (const Micros d = deadline_of(first.seq)) ready_by_deadline.erase({d, first.seq});
+    return first;
+  }();
   if (e.expire_at != 0) --ttl_ready_;
   return e;
+}
+
+Micros QueueIndex::deadline_of(uint64_t seq) const {
+  if (deadlines_.empty()) return 0;
+  const auto it = deadlines_.find(seq);
+  return it == deadlines_.end() ? 0 : it->second;
 }
 
 void QueueIndex::hold(const Entry& e) {
@@ -234,6 +270,7 @@ void QueueIndex::hold(const Entry& e) {
 
 void QueueIndex::forget(const Entry& e) {
   live_.erase(e.seq);
+  if (!deadlines_.empty()) deadlines_.erase(e.seq);
   bytes_ -= e.size;
 }
 

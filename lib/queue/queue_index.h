@@ -6,6 +6,14 @@
 // invisible until its lease ends). Ready messages go out highest priority first, FIFO by seq
 // within a priority; a delayed or redelivered message takes its place by priority and seq.
 //
+// Critical time. Within a priority, ready messages with a deadline go out first, earliest
+// deadline first (then by seq), before those without. take() does not hand out a message
+// whose deadline is at or before `now`: it removes it and returns it as late (the daemon
+// dead-letters it with the reason "deadline"). Hand-outs with a deadline are counted on
+// time, with their slack (deadline - now) in decades. drop_oldest stays FIFO; peek() shows
+// the FIFO order within a priority. A message with a deadline costs a hash-map node and,
+// while ready, a set node more (~100 B).
+//
 // Due-work at `now` (tick(now), and first thing in take(now)), in this order:
 //  1. delayed messages whose deliver_at <= now become ready;
 //  2. in-flight messages whose lease ended (until <= now) go back to ready, keeping their
@@ -46,6 +54,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -67,6 +76,10 @@ struct QueueCounters {  // since this QueueIndex was created (restore() counts n
   uint64_t purged = 0;
   uint64_t unreceived = 0;   // deliveries given back uncounted (prefetched, never handed on)
   uint64_t dropped = 0;      // removed by drop_oldest to make room
+  uint64_t on_time = 0;      // hand-outs of messages with a deadline, before it
+  uint64_t late = 0;         // messages whose deadline passed before a hand-out (removed)
+  // on_time hand-outs by slack: < 1 ms, < 10 ms, < 100 ms, < 1 s, < 10 s, >= 10 s
+  std::array<uint64_t, 6> slack{};
 
   friend bool operator==(const QueueCounters&, const QueueCounters&) = default;
 };
@@ -81,6 +94,7 @@ struct TakeResult {
   std::vector<QueuedMessage> delivered;  // receive_count already incremented; in flight now
   std::vector<QueuedMessage> dead_lettered;
   std::vector<QueuedMessage> expired;
+  std::vector<QueuedMessage> late;       // deadline passed before hand-out: to dead-letter
   Micros next_wakeup = 0;
 };
 
@@ -153,7 +167,9 @@ class QueueIndex {
   };
 
   void make_ready(const Entry& e);
-  Entry take_ready(ReadyLane& lane);
+  // The next ready entry of a priority: the earliest deadline (by_deadline), else FIFO.
+  Entry take_ready(uint8_t priority, bool by_deadline);
+  Micros deadline_of(uint64_t seq) const;  // 0 = none
   void hold(const Entry& e);
   void forget(const Entry& e);
   void drop(const Entry& e, std::vector<QueuedMessage>& into, uint64_t& counter);
@@ -172,6 +188,8 @@ class QueueIndex {
   size_t ttl_ready_ = 0;                            // ready entries with a TTL (live refs in expiry_)
   std::map<uint64_t, Lease> flight_;                // by seq
   std::set<std::pair<Micros, uint64_t>> leases_;    // (until, seq) of everything in flight
+  std::unordered_map<uint64_t, Micros> deadlines_;  // seq -> deadline, of held messages with one
+  std::array<std::set<std::pair<Micros, uint64_t>>, kMaxPriority + 1> by_deadline_;  // ready ones
   LiveSeqs live_;
   uint64_t bytes_ = 0;
   Micros last_now_ = 0;

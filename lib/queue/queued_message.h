@@ -15,6 +15,7 @@ struct QueuedMessage {
   uint64_t location = 0;          // opaque disk location (the daemon's), returned untouched
   Micros deliver_at = 0;          // 0 = now (delay policy)
   Micros expire_at = 0;           // 0 = never (TTL policy)
+  Micros deadline = 0;            // 0 = none; critical time: earliest first, late ones not handed out
   uint32_t size = 0;              // body bytes, for depth-in-bytes figures
   uint16_t receive_count = 0;     // times handed out so far
   uint16_t max_receives = 0;      // 0 = unlimited

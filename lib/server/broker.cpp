@@ -173,7 +173,7 @@ struct Write {
 // answered, one result per message in order, once everything it wrote is durable. A
 // message counts as stored only when its copies are too.
 void Broker::accept(std::vector<v1::Message> messages, bool to_store,
-                    std::function<void(std::vector<v1::SendResult>)> done) {
+                    std::function<void(std::vector<v1::SendResult>)> done, bool moved) {
   auto join = std::make_shared<BatchJoin>();
   join->results.resize(messages.size());
   std::vector<Write> writes;
@@ -192,6 +192,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
       continue;
     }
     bool store_it = to_store;
+    bool is_fresh = false;
     if (forwarding_) {
       switch (forwarding_->arrival(m, store_it)) {
         case Forwarding::Arrival::duplicate:
@@ -201,11 +202,40 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
           r.set_error("an earlier copy of message " + m.id() + " is still being stored; send it again");
           continue;
         case Forwarding::Arrival::fresh:
-          fresh.push_back(m.id());
+          is_fresh = true;
           break;
         case Forwarding::Arrival::local:
           break;
       }
+    }
+    // The rules: they may change the message, copy it, or drop it. What they made must
+    // still be storable; if not, none of it is stored.
+    std::vector<v1::Message> rule_copies;
+    std::string dropped_by;
+    if (policy_ && !moved) {
+      dropped_by = policy_->apply(m, rule_copies);
+      // Checked here, not when the channel is opened: a copy refused there would leave the
+      // message stored and its sender told it failed.
+      auto storable = [](const v1::Message& x) {
+        std::string why = channel_name_error(x.channel());
+        return why.empty() ? refusal(x) : why;
+      };
+      std::string why = dropped_by.empty() ? storable(m) : "";
+      for (const auto& c : rule_copies)
+        if (why.empty() && !(why = storable(c)).empty()) why = "a rule's copy to \"" + c.channel() + "\": " + why;
+      if (!why.empty()) {
+        r.set_error("after the rules: " + why);
+        continue;
+      }
+      r.set_channel(m.channel());
+    }
+    if (is_fresh) fresh.push_back(m.id());
+    if (!dropped_by.empty()) {
+      r.set_dropped_by(dropped_by);
+      for (auto& c : rule_copies) writes.push_back({i, store_it, true, std::move(c)});
+      continue;
+    }
+    if (forwarding_) {
       std::vector<v1::Message> copies;
       forwarding_->copies(m, store_it, copies);
       // A link whose backlog is full (and refuses rather than drops) refuses the message
@@ -223,6 +253,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
         writes.push_back({i, false, true, std::move(c)});
       }
     }
+    for (auto& c : rule_copies) writes.push_back({i, store_it, true, std::move(c)});
     writes.push_back({i, store_it, false, std::move(m)});
   }
 
@@ -282,11 +313,14 @@ void Broker::send(std::vector<v1::Message> messages, std::function<void(std::vec
 }
 
 void Broker::forward(std::vector<v1::Message> messages, std::function<void(bool)> committed) {
-  send(std::move(messages), [committed = std::move(committed)](std::vector<v1::SendResult> results) {
-    bool ok = true;
-    for (const auto& r : results) ok = ok && r.error().empty();
-    committed(ok);
-  });
+  accept(
+      std::move(messages), false,
+      [committed = std::move(committed)](std::vector<v1::SendResult> results) {
+        bool ok = true;
+        for (const auto& r : results) ok = ok && r.error().empty();
+        committed(ok);
+      },
+      true);
 }
 
 namespace {
@@ -464,6 +498,9 @@ std::vector<v1::ChannelInfo> Broker::list_channels() {
     info.set_delayed(f.delayed);
     info.set_dead_lettered(f.dead_lettered);
     info.set_dropped(f.dropped);
+    info.set_on_time(f.on_time);
+    info.set_late(f.late);
+    for (uint64_t n : f.slack) info.add_slack(n);
     info.set_expired(f.expired);
     info.set_sent(f.enqueued);
     info.set_delivered(f.delivered);

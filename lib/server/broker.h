@@ -16,6 +16,7 @@
 #include "server/durable_queue.h"
 #include "server/event_store.h"
 #include "server/forwarding.h"
+#include "server/message_policy.h"
 #include "server/request_router.h"
 #include "server/subscriber_groups.h"
 #include "store/committer.h"
@@ -64,6 +65,9 @@ class Broker {
   // Federation's part in accepting messages (server/forwarding.h); nullptr: none. Set
   // before serving; the Forwarding must outlive the Broker's use of it.
   void set_forwarding(Forwarding* forwarding) { forwarding_ = forwarding; }
+  // The rules applied to every message accepted from a client or a link
+  // (server/message_policy.h); nullptr: none. Set before serving; must outlive the Broker's use.
+  void set_policy(MessagePolicy* policy) { policy_ = policy; }
   store::Committer& committer() { return committer_; }
 
   std::vector<v1::ChannelInfo> list_channels();
@@ -75,8 +79,10 @@ class Broker {
   void housekeeping();
   void forward(std::vector<v1::Message> messages, std::function<void(bool)> committed);
   // The one path by which messages are stored (queue sends, events-store publishes,
-  // arrivals over links): see broker.cpp.
-  void accept(std::vector<v1::Message> messages, bool to_store, std::function<void(std::vector<v1::SendResult>)> done);
+  // arrivals over links): see broker.cpp. `moved`: messages the daemon moves itself
+  // (dead-lettering, requeues), which the policy does not see again.
+  void accept(std::vector<v1::Message> messages, bool to_store, std::function<void(std::vector<v1::SendResult>)> done,
+              bool moved = false);
 
   BrokerOptions options_;
   int lock_fd_ = -1;
@@ -95,6 +101,7 @@ class Broker {
   std::map<std::string, Rate> rates_;
 
   Forwarding* forwarding_ = nullptr;
+  MessagePolicy* policy_ = nullptr;
   std::atomic<bool> stopping_{false};
   std::thread housekeeper_;
 };

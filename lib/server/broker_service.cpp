@@ -304,4 +304,16 @@ Status BrokerService::ListLinks(grpc::ServerContext*, const v1::ListLinksRequest
   return Status::OK;
 }
 
+Status BrokerService::ListRules(grpc::ServerContext*, const v1::ListRulesRequest*, v1::ListRulesResponse* response) {
+  if (list_rules_) *response = list_rules_();
+  return Status::OK;
+}
+
+Status BrokerService::ReloadRules(grpc::ServerContext*, const v1::ReloadRulesRequest*,
+                                  v1::ReloadRulesResponse* response) {
+  if (!reload_rules_) return Status(grpc::StatusCode::FAILED_PRECONDITION, "this gsmqd runs without --rules");
+  *response = reload_rules_();
+  return Status::OK;
+}
+
 }  // namespace gsmq::server

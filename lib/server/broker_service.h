@@ -28,6 +28,14 @@ class BrokerService final : public v1::Broker::Service {
     links_ = std::move(links);
   }
 
+  // The rules in force (gsmqd --rules): their counters (ListRules) and reloading them
+  // (ReloadRules); set before serving. Without, ListRules lists none and ReloadRules
+  // answers that there are none.
+  void set_rules(std::function<v1::ListRulesResponse()> list, std::function<v1::ReloadRulesResponse()> reload) {
+    list_rules_ = std::move(list);
+    reload_rules_ = std::move(reload);
+  }
+
   grpc::Status Send(grpc::ServerContext*, const v1::SendRequest*, v1::SendResponse*) override;
   grpc::Status SendStream(grpc::ServerContext*, grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>*) override;
   grpc::Status Receive(grpc::ServerContext*, const v1::ReceiveRequest*, v1::ReceiveResponse*) override;
@@ -43,12 +51,16 @@ class BrokerService final : public v1::Broker::Service {
   grpc::Status ListChannels(grpc::ServerContext*, const v1::ListChannelsRequest*, v1::ListChannelsResponse*) override;
   grpc::Status Ping(grpc::ServerContext*, const v1::PingRequest*, v1::PingResponse*) override;
   grpc::Status ListLinks(grpc::ServerContext*, const v1::ListLinksRequest*, v1::ListLinksResponse*) override;
+  grpc::Status ListRules(grpc::ServerContext*, const v1::ListRulesRequest*, v1::ListRulesResponse*) override;
+  grpc::Status ReloadRules(grpc::ServerContext*, const v1::ReloadRulesRequest*, v1::ReloadRulesResponse*) override;
 
  private:
   Broker& broker_;
   std::atomic<bool> stopping_{false};
   std::string name_, role_;
   std::function<v1::ListLinksResponse()> links_;
+  std::function<v1::ListRulesResponse()> list_rules_;
+  std::function<v1::ReloadRulesResponse()> reload_rules_;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

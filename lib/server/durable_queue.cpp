@@ -26,6 +26,11 @@ queue::QueuedMessage index_entry(const v1::Message& m, uint64_t seq, int64_t arr
   if (outbox) return e;  // the message's policies apply where it is going
   e.deliver_at = m.delay_ms() > 0 ? arrival_us + m.delay_ms() * 1000 : 0;
   e.expire_at = m.ttl_ms() > 0 ? arrival_us + m.ttl_ms() * 1000 : 0;
+  // Critical time counts from the message's creation (ts), which accept() has stamped.
+  if (m.deadline_ms() > 0) {
+    const int64_t from = m.ts() > 0 ? m.ts() : arrival_us;
+    e.deadline = m.deadline_ms() > (INT64_MAX - from) / 1000 ? INT64_MAX : from + m.deadline_ms() * 1000;
+  }
   e.receive_count = 0;
   e.max_receives = static_cast<uint16_t>(std::min<uint32_t>(m.max_receives(), UINT16_MAX));
   e.has_dead_letter = !m.dead_letter().empty();
@@ -264,7 +269,7 @@ void DurableQueue::read_messages(const std::vector<queue::QueuedMessage>& entrie
 
 void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out) {
   const Duration visibility = request.visibility.count() > 0 ? request.visibility : options_.default_visibility;
-  std::vector<queue::QueuedMessage> entries, expired, dead;
+  std::vector<queue::QueuedMessage> entries, expired, dead, late;
   int64_t now = 0;
   {
     std::unique_lock lock(mutex_);
@@ -279,6 +284,8 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
         expired.insert(expired.end(), taken.expired.begin(), taken.expired.end());
         dead.insert(dead.end(), taken.dead_lettered.begin(), taken.dead_lettered.end());
         pin(taken.dead_lettered);  // the lock is let go while waiting: pin them now
+        late.insert(late.end(), taken.late.begin(), taken.late.end());
+        pin(taken.late);
       }
       if (!entries.empty() || Clock::now() >= request.deadline || (request.cancelled && request.cancelled())) break;
       arrived_.wait_until(lock, std::min(request.deadline, Clock::now() + std::chrono::milliseconds(100)));
@@ -291,6 +298,7 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
   }
   drop_expired(expired);
   dead_letter(std::move(dead), "max_receives");
+  dead_letter(std::move(late), "deadline");
   if (!request.peek && !entries.empty()) {
     std::vector<uint64_t> seqs;
     std::vector<Delivered> delivered;
@@ -444,6 +452,7 @@ void DurableQueue::dead_letter(std::vector<queue::QueuedMessage> entries, const 
     m.clear_max_receives();
     m.clear_ttl_ms();
     m.clear_delay_ms();
+    m.clear_deadline_ms();  // it is late: the dead-letter channel takes it as it is
     m.clear_seq();
     m.clear_receipt();
     m.set_receive_count(e.receive_count);
@@ -574,6 +583,9 @@ QueueFigures DurableQueue::figures() {
   f.acked = c.acked;
   f.expired = c.expired;
   f.dead_lettered = dead_lettered_;
+  f.on_time = c.on_time;
+  f.late = c.late;
+  f.slack = c.slack;
   f.dropped = c.dropped + dropped_unwritten_;
   f.receivers = receivers_;
   return f;

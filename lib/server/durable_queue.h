@@ -3,6 +3,7 @@
 // makes acks, deliveries and receive counts survive a restart.
 #pragma once
 
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
@@ -41,6 +42,8 @@ using ForwardFn = std::function<void(std::vector<v1::Message> messages, std::fun
 struct QueueFigures {
   uint64_t ready = 0, delayed = 0, in_flight = 0, bytes_on_disk = 0, last_seq = 0;
   uint64_t enqueued = 0, delivered = 0, acked = 0, expired = 0, dead_lettered = 0, dropped = 0;
+  uint64_t on_time = 0, late = 0;        // hand-outs before their deadline; messages past it
+  std::array<uint64_t, 6> slack{};       // on-time hand-outs by slack (queue/queue_index.h)
   uint32_t receivers = 0;
 };
 

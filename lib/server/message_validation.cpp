@@ -32,6 +32,7 @@ std::string invalid_field(const v1::Message& m) {
   if (m.ts() < 0) return field_error("ts", "must not be negative");
   if (m.ttl_ms() < 0) return field_error("ttl_ms", "must not be negative");
   if (m.delay_ms() < 0) return field_error("delay_ms", "must not be negative");
+  if (m.deadline_ms() < 0) return field_error("deadline_ms", "must not be negative");
   if (!m.dead_letter().empty())
     if (std::string why = channel_name_error(m.dead_letter()); !why.empty()) return field_error("dead_letter", why);
   if (std::string why = invalid_extra(m.extra_json()); !why.empty()) return field_error("extra_json", why);

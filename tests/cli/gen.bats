@@ -91,3 +91,30 @@ teardown() {
   run gsmq-gen --count 1 gsmq://127.0.0.1:1/x
   assert_failure 4
 }
+
+@test "--deadline stamps deadline_ms and accounts for every message as on time, late or lost" {
+  run --separate-stderr gsmq-gen --count 200 --deadline 1h --json "$GSMQ/dl"
+  assert_success
+  run gsmq-recv --count 200 --wait 10s --format '{json}' "$GSMQ/dl"
+  assert_success
+  assert_equal "$(jq -r .deadline_ms <<<"$output" | sort -u)" 3600000
+  run --separate-stderr gsmq-gen --rate 500 --duration 1s --deadline 10s --subscribe "$GSMQ/dl2" --json "$GSMQ/dl2"
+  assert_success
+  sent=$(jq .sent <<<"$output")
+  assert_equal "$(jq '.deadline.on_time + .deadline.late + .deadline.lost' <<<"$output")" "$sent"
+  assert_equal "$(jq .deadline.deadline_ms <<<"$output")" 10000
+  [ "$(jq '.deadline.miss_ratio >= 0 and .deadline.miss_ratio <= 1' <<<"$output")" = true ]
+  [[ "$stderr" == *"deadline 10s: on time "*" miss ratio "* ]]
+  run --separate-stderr gsmq-gen --count 1 --deadline 10us "$GSMQ/dl3"
+  assert_failure 2
+}
+
+@test "--late-after reports the miss ratio without giving the messages a deadline" {
+  run --separate-stderr gsmq-gen --count 100 --late-after 10s --subscribe "$GSMQ/la" --json "$GSMQ/la"
+  assert_success
+  assert_equal "$(jq -c '[.deadline.stamped, .deadline.on_time + .deadline.late + .deadline.lost]' <<<"$output")" '[false,100]'
+  [[ "$stderr" == *"late after 10s: on time "* ]]
+  gsmq-gen --count 3 --late-after 1s "$GSMQ/la2" >/dev/null 2>&1
+  run gsmq-recv --count 3 --wait 5s --format '{json}' "$GSMQ/la2"
+  assert_equal "$(jq -r .deadline_ms <<<"$output" | sort -u)" null
+}

@@ -59,6 +59,7 @@ class ModelQueue {
     TakeResult r{.delivered = {},
                  .dead_lettered = due.dead_lettered,
                  .expired = due.expired,
+                 .late = {},
                  .next_wakeup = 0};
     for (Rec* rec : ready_in_order()) {
       if (r.delivered.size() == max) break;

@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
                "gsmq-gen"};
   app.set_version_flag("-V,--version", version_text("gsmq-gen"));
   gen::LoadOptions o;
-  std::string duration, warmup = "0", ramp_up = "0", drain = "5s", size = "128", profile, mix, csv, histogram;
+  std::string duration, warmup = "0", ramp_up = "0", drain = "5s", size = "128", profile, mix, csv, histogram, deadline, late_after;
   bool json = false, quiet = false;
   app.add_option("URL", o.sink_url, "Where to send (gsmq(7) ENDPOINTS)")->required();
   app.add_option("--subscribe", o.source_url, "Also receive from URL: end-to-end latency, loss, duplicates, reordering");
@@ -68,6 +68,10 @@ int main(int argc, char** argv) {
       ->excludes(tmpl);
   app.add_option("--channel", o.channel_template, "Channel TEMPLATE per message, e.g. 'site/{{client}}/temp'");
   app.add_option("--priority-mix", mix, "Priorities with weights, e.g. '9:1,0:9' (one in ten at priority 9)");
+  app.add_option("--deadline", deadline,
+                 "Stamp deadline_ms on every message and report the miss ratio (late or lost) with --subscribe");
+  app.add_option("--late-after", late_after,
+                 "Report the miss ratio against DURATION like --deadline, without stamping it (a FIFO baseline)");
   app.add_flag("--stamp-in-body", o.stamp_in_body,
                "Carry the matching stamp at the start of the body, for endpoints that do not carry meta (MQTT)");
   app.add_option("--drain", drain, "After sending, wait up to DURATION for the consumers")->capture_default_str();
@@ -100,6 +104,11 @@ int main(int argc, char** argv) {
     if (!profile.empty()) o.body_template = *gen::profile_template(profile);
     o.body_is_json = !o.body_template.empty() && (o.body_template.front() == '{' || o.body_template.front() == '[');
     if (!mix.empty()) o.priority_mix = parse_priority_mix(mix);
+    if (!deadline.empty()) {
+      o.deadline = parse_duration_flag("--deadline", deadline);
+      if (o.deadline < std::chrono::milliseconds(1)) throw Error(ErrorKind::usage, "--deadline: at least 1ms");
+    }
+    if (!late_after.empty()) o.late_after = parse_duration_flag("--late-after", late_after);
     std::ofstream csv_out;
     if (!csv.empty()) {
       csv_out.open(csv);

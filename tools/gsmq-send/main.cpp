@@ -16,7 +16,7 @@ int main(int argc, char** argv) {
   std::string url;
   std::vector<std::string> bodies;
   std::optional<int> priority;
-  std::string ttl, delay, dead_letter;
+  std::string ttl, delay, dead_letter, deadline;
   std::optional<uint32_t> max_receives;
   bool print = false, events = false, store = false, request = false;
   app.add_option("URL", url, "Where to send (gsmq(7) ENDPOINTS): gsmq://HOST:PORT/CHANNEL, file:PATH, - (stdout)")
@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 9));
   app.add_option("--ttl", ttl, "Queue policy: drop messages not received within DURATION (unless the line sets ttl_ms)");
   app.add_option("--delay", delay, "Queue policy: hold messages back for DURATION (unless the line sets delay_ms)");
+  app.add_option("--deadline", deadline,
+                 "Critical time: useful until DURATION after ts; earliest deadline first, late ones dead-lettered");
   app.add_option("--max-receives", max_receives, "Queue policy: dead-letter after N receives without an ack");
   app.add_option("--dead-letter", dead_letter, "Queue policy: channel for dead-lettered messages (default: dropped)");
   app.add_flag("--print", print, "Print each confirmation as JSON on stdout: {\"id\",\"channel\",\"seq\"}");
@@ -62,6 +64,7 @@ int main(int argc, char** argv) {
     options.request_timeout = parse_duration_flag("--timeout", timeout);
     const auto ttl_ms = ttl.empty() ? std::optional<int64_t>() : milliseconds_flag("--ttl", ttl);
     const auto delay_ms = delay.empty() ? std::optional<int64_t>() : milliseconds_flag("--delay", delay);
+    const auto deadline_ms = deadline.empty() ? std::optional<int64_t>() : milliseconds_flag("--deadline", deadline);
     EndpointOptions sink_options = options;
     sink_options.raw = false;  // --raw is about the lines read here: the endpoint gets envelopes
     auto sink = open_sink(url, sink_options);
@@ -79,6 +82,7 @@ int main(int argc, char** argv) {
       if (priority && m.priority == 0) m.priority = *priority;
       if (ttl_ms && !m.ttl_ms) m.ttl_ms = ttl_ms;
       if (delay_ms && !m.delay_ms) m.delay_ms = delay_ms;
+      if (deadline_ms && !m.deadline_ms) m.deadline_ms = deadline_ms;
       if (max_receives && !m.max_receives) m.max_receives = max_receives;
       if (!dead_letter.empty() && !m.dead_letter) m.dead_letter = dead_letter;
       return true;

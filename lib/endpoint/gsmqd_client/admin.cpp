@@ -44,6 +44,14 @@ std::vector<nlohmann::ordered_json> list_channels(const std::string& url) {
     j["bytes"] = ch.bytes();
     j["last_seq"] = ch.last_seq();
     if (ch.dropped() > 0) j["dropped"] = ch.dropped();
+    if (ch.on_time() > 0 || ch.late() > 0) {
+      j["on_time"] = ch.on_time();
+      j["late"] = ch.late();
+      static constexpr const char* kSlack[] = {"lt_1ms", "lt_10ms", "lt_100ms", "lt_1s", "lt_10s", "ge_10s"};
+      nlohmann::ordered_json slack = nlohmann::ordered_json::object();
+      for (int k = 0; k < 6; ++k) slack[kSlack[k]] = k < ch.slack_size() ? ch.slack(k) : 0;
+      j["slack"] = std::move(slack);
+    }
     out.push_back(std::move(j));
   }
   return out;
@@ -90,6 +98,43 @@ std::vector<nlohmann::ordered_json> list_links(const std::string& url) {
     out.push_back(std::move(j));
   }
   return out;
+}
+
+std::vector<nlohmann::ordered_json> list_rules(const std::string& url) {
+  auto c = connect_url(url);
+  grpc::ClientContext context;
+  v1::ListRulesResponse response;
+  const auto status = c->stub->ListRules(with_deadline(context), v1::ListRulesRequest{}, &response);
+  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  std::vector<nlohmann::ordered_json> out;
+  for (const auto& r : response.rules()) {
+    nlohmann::ordered_json j;
+    j["set"] = r.set();
+    j["rule"] = r.rule();
+    j["line"] = r.line();
+    j["hits"] = r.hits();
+    j["dropped"] = r.dropped();
+    j["over_limit"] = r.over_limit();
+    j["file"] = response.file();
+    j["loaded_us"] = response.loaded_us();
+    if (!response.last_error().empty()) j["last_error"] = response.last_error();
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+nlohmann::ordered_json reload_rules(const std::string& url) {
+  auto c = connect_url(url);
+  grpc::ClientContext context;
+  v1::ReloadRulesResponse response;
+  const auto status = c->stub->ReloadRules(with_deadline(context), v1::ReloadRulesRequest{}, &response);
+  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) throw Error(ErrorKind::usage, status.error_message());
+  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  if (!response.error().empty())
+    throw Error(ErrorKind::bad_input, response.error() + " (the rules in force stay: " + std::to_string(response.rules()) + " rules)");
+  nlohmann::ordered_json j;
+  j["rules"] = response.rules();
+  return j;
 }
 
 }  // namespace gsmq::endpoint::gsmqd_client

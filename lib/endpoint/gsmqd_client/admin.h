@@ -14,5 +14,11 @@ std::vector<nlohmann::ordered_json> list_channels(const std::string& url);
 nlohmann::ordered_json ping(const std::string& url);
 // One object per federation link (gsmqd links).
 std::vector<nlohmann::ordered_json> list_links(const std::string& url);
+// One object per rule in force with its counters (gsmqd rules show); none without --rules.
+std::vector<nlohmann::ordered_json> list_rules(const std::string& url);
+// Has the daemon read its rules file again (gsmqd rules reload): {"file","rules"}.
+// Error(bad_input) with the file's error when it was refused (the rules in force stay),
+// Error(usage) when the daemon runs without --rules.
+nlohmann::ordered_json reload_rules(const std::string& url);
 
 }  // namespace gsmq::endpoint::gsmqd_client
