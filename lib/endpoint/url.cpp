@@ -131,7 +131,9 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string
       return std::nullopt;
     }
   } else {
-    const auto c = authority.rfind(':');
+    auto c = authority.rfind(':');
+    // a host list (amqp://h1:5673,h2/...) whose last host has no port: all of it is the host
+    if (c != std::string_view::npos && authority.substr(c).find(',') != std::string_view::npos) c = std::string_view::npos;
     url.host = std::string(authority.substr(0, c));
     if (c != std::string_view::npos) port_text = authority.substr(c + 1);
   }

@@ -120,6 +120,17 @@ TEST(Url, BadPorts) {
   EXPECT_EQ(parse_ok("mqtt://h:1").port, 1);
 }
 
+TEST(Url, HostListsKeepTheirPorts) {
+  // amqp:// fails over along a host list: the URL's port is the last host's, if it has one
+  const EndpointUrl a = parse_ok("amqp://h1:5673,h2/q");
+  EXPECT_EQ(a.host, "h1:5673,h2");
+  EXPECT_FALSE(a.port);
+  const EndpointUrl b = parse_ok("amqp://u:p@h1,h2:5680/q");
+  EXPECT_EQ(b.host, "h1,h2");
+  EXPECT_EQ(b.port, 5680);
+  EXPECT_EQ(b.user, "u");
+}
+
 TEST(Url, NotAUrl) {
   for (const char* bad : {"out.jsonl", "", ":x", "://h"}) {
     EXPECT_FALSE(parse_error(bad).empty()) << bad;

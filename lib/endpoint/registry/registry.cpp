@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "endpoint/amqp/registration.h"
 #include "endpoint/coap/registration.h"
 #include "endpoint/file/registration.h"
 #include "endpoint/gsmqd_client/registration.h"
@@ -16,7 +17,8 @@ namespace endpoint {
 namespace {
 
 constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_client::kAdapter, &mqtt::kAdapter,
-                                  &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter};
+                                  &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter,
+                                  &amqp::kAdapter};
 
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;
