@@ -83,6 +83,10 @@ rabbitmq_start() {
     echo "$RMQ_EPMD_PID" >"$RMQ_DIR/epmd.pid"
     export RMQ_EPMD_PID
   fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$RMQ_AMQP_PORT") 2>/dev/null; then
+    echo "rabbitmq_start: port $RMQ_AMQP_PORT is taken (the node still runs?)" >&2
+    return 1
+  fi
   # The script stays the parent of the Erlang VM and stops it cleanly on SIGTERM.
   _rmq_env_vars
   env "${RMQ_ENV[@]}" "$RMQ_SERVER" </dev/null >>"$RMQ_DIR/server.out" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
@@ -105,13 +109,22 @@ rabbitmq_start() {
   return 1
 }
 
+# The server script's PID, as the last start wrote it (a test that restarted the node
+# changed it for the tests after it and for teardown_file, which run in other processes).
+_rmq_current_pid() {
+  RMQ_PID=""
+  if [[ -f "$RMQ_DIR/server.pid" ]]; then RMQ_PID=$(cat "$RMQ_DIR/server.pid"); fi
+}
+
 # The Erlang VM's PID (the server script's child).
 rabbitmq_vm_pid() {
+  _rmq_current_pid
   pgrep -P "$RMQ_PID" -f beam.smp | head -1 || true
 }
 
 # Clean stop (SIGTERM to the server script, which stops the node); bounded.
 rabbitmq_stop() {
+  _rmq_current_pid
   [[ -n "${RMQ_PID:-}" ]] || return 0
   local vm n
   vm=$(rabbitmq_vm_pid || true)
@@ -124,15 +137,23 @@ rabbitmq_stop() {
   kill -KILL "$RMQ_PID" 2>/dev/null || true
   wait "$RMQ_PID" 2>/dev/null || true
   RMQ_PID=""
-  # the port is free again once nothing accepts on it
+  rm -f "$RMQ_DIR/server.pid"
+  _rmq_wait_port_closed
+}
+
+# The AMQP port is free again once nothing accepts on it (the VM's helper processes may
+# hold the listening socket a moment longer).
+_rmq_wait_port_closed() {
+  local n
   for ((n = 0; n < 200; n++)); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$RMQ_AMQP_PORT") 2>/dev/null || break
+    (exec 3<>"/dev/tcp/127.0.0.1/$RMQ_AMQP_PORT") 2>/dev/null || return 0
     sleep 0.05
   done
 }
 
 # A crash: kill -9 of the Erlang VM, then reap the script.
 rabbitmq_kill9() {
+  _rmq_current_pid
   [[ -n "${RMQ_PID:-}" ]] || return 0
   local vm
   vm=$(rabbitmq_vm_pid)
@@ -140,6 +161,8 @@ rabbitmq_kill9() {
   kill -KILL "$RMQ_PID" 2>/dev/null || true
   wait "$RMQ_PID" 2>/dev/null || true
   RMQ_PID=""
+  rm -f "$RMQ_DIR/server.pid"
+  _rmq_wait_port_closed
 }
 
 # Stop and start again on the same ports and directories (durable queues survive).
@@ -152,8 +175,7 @@ rabbitmq_restart() {
 # runs in another process than a test that restarted the node).
 rabbitmq_teardown() {
   [[ -n "${RMQ_DIR:-}" ]] || return 0
-  if [[ -f "$RMQ_DIR/server.pid" ]]; then RMQ_PID=$(cat "$RMQ_DIR/server.pid"); fi
-  if kill -0 "${RMQ_PID:-0}" 2>/dev/null; then rabbitmq_stop || true; fi
+  rabbitmq_stop || true
   if [[ -f "$RMQ_DIR/epmd.pid" ]]; then RMQ_EPMD_PID=$(cat "$RMQ_DIR/epmd.pid"); fi
   if [[ -n "${RMQ_EPMD_PID:-}" ]]; then
     kill -TERM "$RMQ_EPMD_PID" 2>/dev/null || true
