@@ -1,8 +1,6 @@
 #include "endpoint/amqp/connection.h"
 
 #include <poll.h>
-#include <sys/eventfd.h>
-#include <unistd.h>
 
 #include <amqp.h>
 #include <amqp_ssl_socket.h>
@@ -220,19 +218,6 @@ std::optional<std::string> reconnect_after_loss(Connection& conn, const Settings
     if ((n & (n - 1)) == 0) warn("cannot reconnect: " + why + "; retrying (attempt " + std::to_string(n) + ")");
   };
   return reconnect(settings.retry, since, steps);
-}
-
-Waker::Waker() : fd_(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {}
-Waker::~Waker() {
-  if (fd_ >= 0) ::close(fd_);
-}
-void Waker::wake() {
-  const uint64_t one = 1;
-  [[maybe_unused]] auto n = ::write(fd_, &one, sizeof one);
-}
-void Waker::clear() {
-  uint64_t v;
-  [[maybe_unused]] auto n = ::read(fd_, &v, sizeof v);
 }
 
 }  // namespace gsmq::endpoint::amqp

@@ -11,6 +11,7 @@
 #include <amqp.h>
 
 #include "endpoint/amqp/settings.h"
+#include "endpoint/waker.h"
 #include "util/error.h"
 
 namespace gsmq::endpoint::amqp {
@@ -92,19 +93,6 @@ std::optional<std::string> reconnect_after_loss(Connection& conn, const Settings
                                                 const Setup& setup, const std::function<bool(Duration)>& wait,
                                                 const std::function<void(const std::string&)>& warn);
 
-// A descriptor that a thread polls beside its socket, made readable to wake it.
-class Waker {
- public:
-  Waker();
-  ~Waker();
-  Waker(const Waker&) = delete;
-  Waker& operator=(const Waker&) = delete;
-  int fd() const { return fd_; }
-  void wake();
-  void clear();
-
- private:
-  int fd_ = -1;
-};
+using endpoint::Waker;
 
 }  // namespace gsmq::endpoint::amqp

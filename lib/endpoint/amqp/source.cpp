@@ -21,6 +21,7 @@
 #include "endpoint/amqp/mapping.h"
 #include "endpoint/amqp/topology.h"
 #include "endpoint/amqp/wire.h"
+#include "endpoint/backoff.h"
 #include "endpoint/inbox.h"
 #include "util/program_name.h"
 #include "util/signals.h"
@@ -29,14 +30,6 @@ namespace gsmq::endpoint::amqp {
 namespace {
 
 constexpr auto kIdleWait = std::chrono::milliseconds(200);
-
-// How long a refused message waits before it goes back to the queue: 100 ms, doubling
-// with each refusal of the same id, up to 10 s (so that a sink that keeps refusing does
-// not spin the broker).
-Duration refusal_backoff(uint32_t refusals) {
-  const int shift = static_cast<int>(std::min<uint32_t>(refusals, 7));
-  return std::min<Duration>(std::chrono::milliseconds(100) * (1 << shift), std::chrono::seconds(10));
-}
 
 class AmqpSource : public Source {
  public:

@@ -10,6 +10,7 @@
 #include "endpoint/mqtt/registration.h"
 #include "endpoint/params.h"
 #include "endpoint/stdio/registration.h"
+#include "endpoint/stomp/registration.h"
 #include "endpoint/zmq/registration.h"
 
 namespace gsmq {
@@ -18,7 +19,7 @@ namespace {
 
 constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_client::kAdapter, &mqtt::kAdapter,
                                   &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter,
-                                  &amqp::kAdapter};
+                                  &amqp::kAdapter, &stomp::kAdapter};
 
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;
