@@ -6,11 +6,8 @@
 #include <amqp_ssl_socket.h>
 #include <amqp_tcp_socket.h>
 
-#include <thread>
-
 #include "endpoint/amqp/wire.h"
 #include "endpoint/reconnect.h"
-#include "util/signals.h"
 
 namespace gsmq::endpoint::amqp {
 namespace {
@@ -188,22 +185,9 @@ std::optional<std::string> open_and_setup(Connection& conn, const Setup& setup, 
 void connect_at_start(Connection& conn, const Settings& settings, const Setup& setup,
                       const std::function<void(const std::string&)>& warn) {
   ErrorKind kind = ErrorKind::unavailable;
-  ReconnectSteps steps;
-  steps.attempt = [&]() { return open_and_setup(conn, setup, kind); };
-  steps.wait = [&](Duration d) {
-    if (kind == ErrorKind::refused) return true;
-    const auto until = Clock::now() + d;
-    while (Clock::now() < until) {
-      if (stop_requested()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  };
-  steps.failed = [&](uint64_t n, const std::string& why) {
-    if (settings.retry.forever && kind != ErrorKind::refused && (n & (n - 1)) == 0)
-      warn("cannot connect: " + why + "; retrying (attempt " + std::to_string(n) + ")");
-  };
-  if (auto why = reconnect(RetryPolicy{settings.retry.forever, Duration(0)}, Clock::now(), steps))
+  if (auto why = connect_first(
+          settings.retry.forever, [&]() { return open_and_setup(conn, setup, kind); },
+          [&] { return kind == ErrorKind::refused; }, warn))
     throw Error(kind, settings.url_text + ": cannot connect to the AMQP broker: " + *why);
 }
 

@@ -42,21 +42,10 @@ class AmqpSource : public Source {
   ~AmqpSource() override { close(); }
 
   Status next(Delivery& out, Clock::time_point deadline) override {
-    for (;;) {
-      {
-        std::lock_guard lock(mutex_);
-        if (failure_) throw Error(failure_->first, failure_->second);
-      }
-      const auto slice = std::min(deadline, Clock::now() + std::chrono::milliseconds(100));
-      switch (inbox_.take(out, slice)) {
-        case Inbox<Delivery>::Taken::item: return Status::message;
-        case Inbox<Delivery>::Taken::stopped: return Status::stopped;
-        case Inbox<Delivery>::Taken::closed: return Status::end;
-        case Inbox<Delivery>::Taken::timeout:
-          if (Clock::now() >= deadline) return Status::timeout;
-          break;
-      }
-    }
+    return next_from(inbox_, out, deadline, [this] {
+      std::lock_guard lock(mutex_);
+      if (failure_) throw Error(failure_->first, failure_->second);
+    });
   }
 
   void ack(uint64_t tag) override { settle(tag, Settlement::ack); }

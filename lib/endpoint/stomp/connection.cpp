@@ -140,22 +140,9 @@ std::optional<std::string> Connection::open(ErrorKind& kind) {
 void Connection::start(Hooks hooks) {
   hooks_ = std::move(hooks);
   ErrorKind kind = ErrorKind::unavailable;
-  ReconnectSteps steps;
-  steps.attempt = [&]() { return open(kind); };
-  steps.wait = [&](Duration d) {
-    if (kind == ErrorKind::refused) return true;
-    const auto until = Clock::now() + d;
-    while (Clock::now() < until) {
-      if (stop_requested()) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  };
-  steps.failed = [&](uint64_t n, const std::string& why) {
-    if (settings_.retry.forever && kind != ErrorKind::refused && (n & (n - 1)) == 0)
-      warn("cannot connect: " + why + "; retrying (attempt " + std::to_string(n) + ")");
-  };
-  if (auto why = reconnect(RetryPolicy{settings_.retry.forever, Duration(0)}, Clock::now(), steps))
+  if (auto why = connect_first(
+          settings_.retry.forever, [&]() { return open(kind); }, [&] { return kind == ErrorKind::refused; },
+          [this](const std::string& w) { warn(w); }))
     throw Error(kind, settings_.url_text + ": " + *why);
   if (hooks_.connected) hooks_.connected(true);
   io_ = std::thread([this] { run(); });
