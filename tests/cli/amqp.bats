@@ -3,7 +3,7 @@
 # Debian's pika on the other side: gsmq-send -> RabbitMQ -> pika and pika -> RabbitMQ ->
 # gsmq-recv with bodies byte-exact (binary too), ids, priorities, TTLs, properties and
 # headers; exchanges and bindings; a returned (unroutable) publish; a refused message
-# going back to the queue; quorum and stream queues; a host list failing over; and the
+# going back to the queue, or dead-lettered by gsmq-recv --exec; quorum and stream queues; a host list failing over; and the
 # unhappy paths: bad parameters (2), a missing exchange or queue and no broker (4), a
 # refused login (6), a body over the broker's limit (1, and the sink goes on).
 
@@ -114,6 +114,24 @@ JSON
   assert_success
   assert_equal "$(jq -r .body <<<"$output" | sort | paste -sd ' ')" "a b"
   assert_equal "$(jq -r '.meta["amqp.redelivered"]' <<<"$output" | sort -u)" 1
+}
+
+@test "gsmq-recv --exec refusing rejects to the queue's dead-letter exchange; x-death is JSON meta" {
+  "$PY" -c "
+import pika
+c = pika.BlockingConnection(pika.ConnectionParameters('127.0.0.1', $RMQ_AMQP_PORT)); ch = c.channel()
+ch.queue_declare('dlq', durable=True)
+ch.queue_declare('dlsrc', durable=True, arguments={'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': 'dlq'})
+c.close()"
+  gsmq-send -m poison "$AMQP/dlsrc"
+  run --separate-stderr gsmq-recv --count 1 --wait 10s --exec false "$AMQP/dlsrc"
+  assert_failure 1
+  run --separate-stderr gsmq-recv --count 1 --wait 10s "$AMQP/dlq"
+  assert_success
+  assert_equal "$(jq -r .body <<<"$output")" poison
+  assert_equal "$(jq -r '.meta["x-death"] | fromjson | .[0].reason' <<<"$output")" rejected
+  assert_equal "$(jq -r '.meta["x-first-death-queue"]' <<<"$output")" dlsrc
+  assert_equal "$(peer count dlsrc)" 0
 }
 
 @test "quorum and stream queues: declared with queue_type; a stream read from an offset" {

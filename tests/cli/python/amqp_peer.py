@@ -49,7 +49,7 @@ def get(ch, a):
             "body_b64": base64.b64encode(body).decode(), "message_id": props.message_id,
             "priority": props.priority, "expiration": props.expiration, "content_type": props.content_type,
             "headers": headers, "timestamp": props.timestamp, "delivery_mode": props.delivery_mode,
-        }, sort_keys=True), flush=True)
+        }, sort_keys=True, default=str), flush=True)
         ch.basic_ack(method.delivery_tag)
         got += 1
         if got >= a.count:
