@@ -24,7 +24,7 @@ queue_at_most() {
 
 @test "gsmq -> gsmq-bridge -> amqp://: RabbitMQ killed and started mid-stream, every message arrives" {
   gsmqd_start
-  n=5000
+  n=3000
   seq 1 "$n" | jq -c '{body: "m\(.)"}' | gsmq-send "$GSMQ/src"
   # one publish awaiting its confirm at a time, so that the kill falls in the middle
   gsmq-bridge "$GSMQ/src" "$AMQP/dst?declare=1&retry&max_inflight=1" 2>bridge.err &
@@ -35,7 +35,8 @@ queue_at_most() {
   rabbitmq_kill9
   rabbitmq_start
   # the bridge ends once the gsmqd queue is empty (no --follow), all confirmed
-  POLL_TRIES=1200 assert_exit_status "$bridge" 0
+  POLL_TRIES=2400 wait_for_exit "$bridge"
+  assert_equal "$status" 0
   grep -q "reconnected" bridge.err || fail "$(cat bridge.err)"
   run --separate-stderr gsmq-recv --wait 2s "$GSMQ/src"
   assert_output ""
