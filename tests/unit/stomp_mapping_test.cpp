@@ -141,4 +141,13 @@ TEST(StompSettings, UrlsAndUsageErrors) {
   EXPECT_NE(usage_error("stomp://:pw@b/queue/q", Role::sink).find("password needs a user"), std::string::npos);
   EXPECT_NE(usage_error("stomp://b/queue/q?persistent=1", Role::source).find("persistent"), std::string::npos);
   EXPECT_NE(usage_error("stomp://b/queue/q?qos=1", Role::sink).find("qos"), std::string::npos);
+  // TLS: stomps:// only
+  const Settings t = parse("stomps://b/queue/q?ca=/ca.pem&sni=broker.example", Role::source);
+  EXPECT_TRUE(t.tls.enabled);
+  EXPECT_EQ(t.port, 61614);
+  EXPECT_EQ(t.tls.ca_file, "/ca.pem");
+  EXPECT_EQ(t.tls.server_name, "broker.example");
+  EXPECT_FALSE(parse("stomp://b/queue/q", Role::source).tls.enabled);
+  EXPECT_NE(usage_error("stomp://b/queue/q?ca=/ca.pem", Role::source).find("ca"), std::string::npos);
+  EXPECT_NE(usage_error("stomps://b/queue/q?key=/k.pem", Role::source).find("?key needs ?cert"), std::string::npos);
 }

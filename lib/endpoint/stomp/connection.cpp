@@ -6,6 +6,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -52,7 +57,83 @@ void Connection::warn(const std::string& what) const {
   else std::fprintf(stderr, "%s: %s: %s\n", program_name().c_str(), settings_.url_text.c_str(), what.c_str());
 }
 
+Connection::~Connection() {
+  stop();
+  if (ctx_) SSL_CTX_free(ctx_);
+}
+
+std::optional<std::string> Connection::start_tls(Clock::time_point deadline) {
+  const TlsOptions& t = settings_.tls;
+  auto openssl_error = [] {
+    const unsigned long e = ERR_get_error();
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    return e ? std::string(buf) : std::string("unknown TLS error");
+  };
+  if (!ctx_) {
+    ctx_ = SSL_CTX_new(TLS_client_method());
+    if (!ctx_) return "cannot make a TLS context: " + openssl_error();
+    SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
+    if (!t.ca_file.empty() ? SSL_CTX_load_verify_locations(ctx_, t.ca_file.c_str(), nullptr) != 1
+                           : SSL_CTX_set_default_verify_paths(ctx_) != 1)
+      return "cannot read the CA certificates " + t.ca_file + ": " + openssl_error();
+    if (!t.cert_file.empty() && (SSL_CTX_use_certificate_chain_file(ctx_, t.cert_file.c_str()) != 1 ||
+                                 SSL_CTX_use_PrivateKey_file(ctx_, t.key_file.c_str(), SSL_FILETYPE_PEM) != 1))
+      return "cannot read the client certificate " + t.cert_file + " or its key: " + openssl_error();
+    SSL_CTX_set_verify(ctx_, t.insecure ? SSL_VERIFY_NONE : SSL_VERIFY_PEER, nullptr);
+  }
+  ssl_ = SSL_new(ctx_);
+  if (!ssl_) return "cannot start TLS: " + openssl_error();
+  SSL_set_fd(ssl_, fd_);
+  SSL_set_mode(ssl_, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER | SSL_MODE_ENABLE_PARTIAL_WRITE);
+  in6_addr ip{};
+  const bool is_ip = ::inet_pton(AF_INET, t.server_name.c_str(), &ip) == 1 || ::inet_pton(AF_INET6, t.server_name.c_str(), &ip) == 1;
+  if (!is_ip) SSL_set_tlsext_host_name(ssl_, t.server_name.c_str());
+  if (!t.insecure) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl_);
+    if (is_ip) X509_VERIFY_PARAM_set1_ip_asc(param, t.server_name.c_str());
+    else X509_VERIFY_PARAM_set1_host(param, t.server_name.c_str(), 0);
+  }
+  for (;;) {
+    ERR_clear_error();
+    const int rc = SSL_connect(ssl_);
+    if (rc == 1) return std::nullopt;
+    const int err = SSL_get_error(ssl_, rc);
+    if (err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE) {
+      if (!wait_fd(fd_, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT, deadline))
+        return "no TLS handshake within " + format_duration(settings_.connect_timeout);
+      continue;
+    }
+    const long verify = SSL_get_verify_result(ssl_);
+    if (verify != X509_V_OK) return std::string("TLS: the broker's certificate: ") + X509_verify_cert_error_string(verify);
+    return "TLS handshake failed: " + openssl_error();
+  }
+}
+
+ssize_t Connection::io_send(const char* data, size_t size) {
+  if (!ssl_) return ::send(fd_, data, size, MSG_NOSIGNAL);
+  ERR_clear_error();
+  const int n = SSL_write(ssl_, data, static_cast<int>(std::min<size_t>(size, 1 << 20)));
+  if (n > 0) return n;
+  const int err = SSL_get_error(ssl_, n);
+  errno = err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ? EAGAIN : EPIPE;
+  return -1;
+}
+
+ssize_t Connection::io_recv(char* data, size_t size) {
+  if (!ssl_) return ::recv(fd_, data, size, 0);
+  ERR_clear_error();
+  const int n = SSL_read(ssl_, data, static_cast<int>(size));
+  if (n > 0) return n;
+  const int err = SSL_get_error(ssl_, n);
+  if (err == SSL_ERROR_ZERO_RETURN) return 0;
+  errno = err == SSL_ERROR_WANT_READ || err == SSL_ERROR_WANT_WRITE ? EAGAIN : ECONNRESET;
+  return -1;
+}
+
 void Connection::close_socket() {
+  if (ssl_) SSL_free(ssl_);
+  ssl_ = nullptr;
   if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   std::lock_guard lock(mutex_);
@@ -92,6 +173,8 @@ std::optional<std::string> Connection::open(ErrorKind& kind) {
   }
   ::freeaddrinfo(found);
   if (fd_ < 0) return "cannot connect to " + settings_.host + ":" + std::to_string(settings_.port) + ": " + why;
+  if (settings_.tls.enabled)
+    if (auto failure = start_tls(deadline)) return *failure;
 
   // CONNECT (not escaped), then the broker's CONNECTED or ERROR.
   Frame connect{"CONNECT", {{"accept-version", "1.2"}, {"host", settings_.vhost}}, ""};
@@ -101,7 +184,7 @@ std::optional<std::string> Connection::open(ErrorKind& kind) {
   std::string bytes = encode(connect);
   size_t written = 0;
   while (written < bytes.size()) {
-    const ssize_t n = ::send(fd_, bytes.data() + written, bytes.size() - written, MSG_NOSIGNAL);
+    const ssize_t n = io_send(bytes.data() + written, bytes.size() - written);
     if (n > 0) written += static_cast<size_t>(n);
     else if (n < 0 && errno == EAGAIN && wait_fd(fd_, POLLOUT, deadline)) continue;
     else return std::string("cannot write CONNECT: ") + (n < 0 ? std::strerror(errno) : "closed");
@@ -112,9 +195,12 @@ std::optional<std::string> Connection::open(ErrorKind& kind) {
     const auto r = parser_.next(reply);
     if (r == FrameParser::Result::frame) break;
     if (r == FrameParser::Result::error) return "the peer does not speak STOMP (" + parser_.error() + ")";
-    if (!wait_fd(fd_, POLLIN, deadline)) return "no CONNECTED within " + format_duration(settings_.connect_timeout);
     char buf[4096];
-    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    const ssize_t n = io_recv(buf, sizeof buf);
+    if (n < 0 && errno == EAGAIN) {
+      if (!wait_fd(fd_, POLLIN, deadline)) return "no CONNECTED within " + format_duration(settings_.connect_timeout);
+      continue;
+    }
     if (n > 0) parser_.feed(std::string_view(buf, static_cast<size_t>(n)));
     else if (n == 0) return "the broker closed the connection before CONNECTED";
     else if (errno != EAGAIN && errno != EINTR) return std::string("cannot read: ") + std::strerror(errno);
@@ -176,7 +262,7 @@ void Connection::stop() {
 bool Connection::flush(std::string& why) {
   std::lock_guard lock(mutex_);
   while (!out_.empty()) {
-    const ssize_t n = ::send(fd_, out_.data(), out_.size(), MSG_NOSIGNAL);
+    const ssize_t n = io_send(out_.data(), out_.size());
     if (n > 0) {
       out_.erase(0, static_cast<size_t>(n));
       last_write_ = Clock::now();
@@ -193,7 +279,7 @@ bool Connection::flush(std::string& why) {
 bool Connection::receive(std::string& why) {
   char buf[65536];
   for (;;) {
-    const ssize_t n = ::recv(fd_, buf, sizeof buf, 0);
+    const ssize_t n = io_recv(buf, sizeof buf);
     if (n > 0) {
       parser_.feed(std::string_view(buf, static_cast<size_t>(n)));
       last_read_ = Clock::now();

@@ -15,6 +15,9 @@
 #include "endpoint/waker.h"
 #include "util/error.h"
 
+using SSL = struct ssl_st;
+using SSL_CTX = struct ssl_ctx_st;
+
 namespace gsmq::endpoint::stomp {
 
 class Connection {
@@ -31,7 +34,7 @@ class Connection {
   };
 
   Connection(const Settings& settings, Diagnostics* diagnostics) : settings_(settings), diagnostics_(diagnostics) {}
-  ~Connection() { stop(); }
+  ~Connection();
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
@@ -56,6 +59,10 @@ class Connection {
   bool restore();
   bool flush(std::string& why);
   bool receive(std::string& why);
+  std::optional<std::string> start_tls(Clock::time_point deadline);
+  // send(2)/recv(2), or through TLS: -1 with errno EAGAIN when it would block.
+  ssize_t io_send(const char* data, size_t size);
+  ssize_t io_recv(char* data, size_t size);
 
   const Settings& settings_;
   Diagnostics* diagnostics_;
@@ -65,6 +72,8 @@ class Connection {
 
   // The I/O thread's (and open()'s, before it starts).
   int fd_ = -1;
+  SSL_CTX* ctx_ = nullptr;  // stomps://: made at the first connect, kept
+  SSL* ssl_ = nullptr;
   FrameParser parser_;
   Clock::time_point last_read_, last_write_, lost_since_;
   Duration send_every_{0}, expect_every_{0};

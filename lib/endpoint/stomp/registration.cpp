@@ -22,9 +22,10 @@ std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, co
 
 constexpr std::array kSchemes = {
     Scheme{.name = "stomp", .doc = "a STOMP 1.2 broker, over TCP", .default_port = 61613},
+    Scheme{.name = "stomps", .doc = "a STOMP 1.2 broker, over TLS", .tls = true, .default_port = 61614},
 };
 
-constexpr std::array kParams = {
+constexpr std::array kOwnParams = {
     ParamSpec{.name = "destination", .type = ParamType::string, .roles = kSource | kSink,
               .doc = "the destination (/queue/NAME, /topic/NAME, ...), when the URL path is not it"},
     ParamSpec{.name = "vhost", .type = ParamType::string, .default_value = "/", .roles = kSource | kSink,
@@ -38,6 +39,7 @@ constexpr std::array kParams = {
     kRetryFor,
     kMaxInflight,
 };
+constexpr auto kParams = concat(kOwnParams, kTlsParams);
 
 }  // namespace
 

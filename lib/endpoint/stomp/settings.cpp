@@ -7,7 +7,11 @@ Settings read_settings(const EndpointUrl& url, const Params& params, Role role, 
   s.url_text = url.text;
   if (url.host.empty() || url.host == "*") usage_error(url, std::string(kNoServer));
   s.host = url.host;
-  s.port = url.port.value_or(61613);
+  const bool tls = url.scheme == "stomps";
+  s.port = url.port.value_or(tls ? 61614 : 61613);
+  s.tls = tls_options(url, params, tls);
+  if (!s.tls.key_file.empty() && s.tls.cert_file.empty()) usage_error(url, "?key needs ?cert (the client certificate)");
+  if (!s.tls.cert_file.empty() && s.tls.key_file.empty()) usage_error(url, "?cert needs ?key (its private key)");
   s.vhost = params.text("vhost");
   s.login = url.user;
   s.passcode = url.password;

@@ -10,6 +10,7 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/params.h"
 #include "endpoint/reconnect.h"
+#include "endpoint/tls.h"
 
 namespace gsmq::endpoint::stomp {
 
@@ -20,6 +21,7 @@ struct Settings {
   std::string url_text;
   std::string host;
   uint16_t port = 61613;
+  TlsOptions tls;                  // stomps://
   std::string vhost = "/";         // the CONNECT host header
   std::string login, passcode;
   std::string destination;         // "/queue/jobs"; sink: may be empty (each message's channel)
