@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark on one machine: gsmqd (each --fsync policy) against mosquitto,
-# RabbitMQ (MQTT plugin) and NATS (MQTT on JetStream), all driven by the same generator
+# RabbitMQ (MQTT plugin, and native AMQP with publisher confirms) and NATS (MQTT on JetStream), all driven by the same generator
 # (gsmq-gen) with the same workloads. Starts and stops every server itself, on loopback.
 # Writes bench/results/<date>-<commit>.{md,jsonl,png} and updates bench/results/latest.md.
 #
@@ -124,6 +124,11 @@ for peer in $peers; do
     pid=$(pgrep -f "$rabbit_beam" | head -1)
     echo "== RabbitMQ MQTT QoS 1 ==" >&2
     run_workloads "RabbitMQ MQTT (QoS 1)" "mqtt://127.0.0.1:$mport/q1" "?qos=1" "$pid" no
+    # Native AMQP 0.9.1: publisher confirms (persistent, durable classic queues), and a
+    # consumer with manual acks (prefetch 1000) for the latency runs.
+    echo "== RabbitMQ AMQP (confirms) ==" >&2
+    GEN_EXTRA=""
+    run_workloads "RabbitMQ AMQP (confirms)" "amqp://127.0.0.1:$port" "?declare=1&max_inflight=1000" "$pid" no
     rabbitmqctl -n "$rabbit_node" stop >/dev/null 2>&1 || true; rabbit_node="" ;;
   nats)
     command -v nats-server >/dev/null || { echo "nats-server not installed: skipped" >&2; continue; }

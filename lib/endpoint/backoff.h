@@ -2,6 +2,8 @@
 // adapter: 100ms, 200ms, 400ms ... up to a ceiling, each randomised by ±20%.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <random>
 
 #include "util/duration.h"
@@ -26,5 +28,13 @@ class Backoff {
   Duration initial_, ceiling_, current_;
   std::mt19937_64 rng_{std::random_device{}()};
 };
+
+// How long a message its sink refused waits before it is handed out (or requeued) again:
+// 100 ms, doubling with each refusal of the same message, up to 10 s; so that a sink that
+// keeps refusing does not spin the peer.
+inline Duration refusal_backoff(uint32_t refusals) {
+  const int shift = static_cast<int>(std::min<uint32_t>(refusals, 7));
+  return std::min<Duration>(std::chrono::milliseconds(100) * (1 << shift), std::chrono::seconds(10));
+}
 
 }  // namespace gsmq

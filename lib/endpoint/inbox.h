@@ -9,6 +9,7 @@
 #include <mutex>
 #include <vector>
 
+#include "endpoint/endpoint.h"
 #include "util/duration.h"
 #include "util/signals.h"
 
@@ -80,5 +81,24 @@ class Inbox {
   std::deque<T> items_;
   bool closed_ = false;
 };
+
+// Source::next() for a source whose I/O thread pushes into an inbox: waits for a delivery
+// until `deadline`, in slices, calling `check` first each time (it throws the source's
+// failure, such as reconnecting given up).
+template <typename Check>
+Source::Status next_from(Inbox<Delivery>& inbox, Delivery& out, Clock::time_point deadline, Check check) {
+  for (;;) {
+    check();
+    const auto slice = std::min(deadline, Clock::now() + std::chrono::milliseconds(100));
+    switch (inbox.take(out, slice)) {
+      case Inbox<Delivery>::Taken::item: return Source::Status::message;
+      case Inbox<Delivery>::Taken::stopped: return Source::Status::stopped;
+      case Inbox<Delivery>::Taken::closed: return Source::Status::end;
+      case Inbox<Delivery>::Taken::timeout:
+        if (Clock::now() >= deadline) return Source::Status::timeout;
+        break;
+    }
+  }
+}
 
 }  // namespace gsmq::endpoint

@@ -40,4 +40,17 @@ std::optional<std::string> reconnect(const RetryPolicy& policy, Clock::time_poin
   }
 }
 
+std::optional<std::string> connect_first(bool forever, const std::function<std::optional<std::string>()>& attempt,
+                                         const std::function<bool()>& refused,
+                                         const std::function<void(const std::string&)>& warn) {
+  ReconnectSteps steps;
+  steps.attempt = attempt;
+  steps.wait = [&](Duration d) { return refused() || sleep_unless_stopped(d); };
+  steps.failed = [&](uint64_t n, const std::string& why) {
+    if (forever && !refused() && (n & (n - 1)) == 0)
+      warn("cannot connect: " + why + "; retrying (attempt " + std::to_string(n) + ")");
+  };
+  return reconnect(RetryPolicy{forever, Duration(0)}, Clock::now(), steps);
+}
+
 }  // namespace gsmq::endpoint

@@ -39,4 +39,12 @@ struct ReconnectSteps {
 // began at `since`, a stop was requested, or the wait was interrupted: returns why.
 std::optional<std::string> reconnect(const RetryPolicy& policy, Clock::time_point since, const ReconnectSteps& steps);
 
+// The first connection of an adapter: one try, or with `forever` (?retry) tries until one
+// works, a stop is requested, or `refused()` says the last try was refused (final: the
+// same credentials will not do). `warn` hears the first failed try and every 2^k-th
+// while waiting. nullopt when connected, else why not.
+std::optional<std::string> connect_first(bool forever, const std::function<std::optional<std::string>()>& attempt,
+                                         const std::function<bool()>& refused,
+                                         const std::function<void(const std::string&)>& warn);
+
 }  // namespace gsmq::endpoint

@@ -102,3 +102,16 @@ has_lines() {
 canonical() {
   jq -cS . "$1"
 }
+
+# A test CA and a server certificate it signed, for 127.0.0.1 and localhost, made in
+# directory $1: ca.pem (and ca.key), server.pem and server.key.
+make_test_ca() {
+  local d="$1"
+  mkdir -p "$d"
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
+    -subj "/CN=gsmq test CA" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -keyout "$d/server.key" -out "$d/server.csr" -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$d/san.ext"
+  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
+    -out "$d/server.pem" -days 2 -extfile "$d/san.ext" 2>/dev/null
+}

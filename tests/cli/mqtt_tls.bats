@@ -9,13 +9,7 @@ load mqtt_helpers
 setup() {
   command -v openssl >/dev/null || skip "the openssl command is not installed (Debian package openssl)"
   local d="$BATS_TEST_TMPDIR/tls"
-  mkdir -p "$d"
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$d/ca.key" -out "$d/ca.pem" -days 2 \
-    -subj "/CN=gsmq test CA" 2>/dev/null
-  openssl req -newkey rsa:2048 -nodes -keyout "$d/server.key" -out "$d/server.csr" -subj "/CN=localhost" 2>/dev/null
-  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$d/san.ext"
-  openssl x509 -req -in "$d/server.csr" -CA "$d/ca.pem" -CAkey "$d/ca.key" -CAcreateserial \
-    -out "$d/server.pem" -days 2 -extfile "$d/san.ext" 2>/dev/null
+  make_test_ca "$d"
   CA="$d/ca.pem"
   TLS_PORT="$(free_port)"
   WSS_PORT="$(free_port)"

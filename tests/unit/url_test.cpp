@@ -120,6 +120,21 @@ TEST(Url, BadPorts) {
   EXPECT_EQ(parse_ok("mqtt://h:1").port, 1);
 }
 
+TEST(Url, HostListsKeepTheirPorts) {
+  // amqp:// fails over along a host list: each host keeps its own port
+  const EndpointUrl a = parse_ok("amqp://h1:5673,h2/q");
+  ASSERT_EQ(a.servers.size(), 2u);
+  EXPECT_EQ(a.servers[0].host, "h1");
+  EXPECT_EQ(a.servers[0].port, 5673);
+  EXPECT_EQ(a.servers[1].host, "h2");
+  EXPECT_FALSE(a.servers[1].port);
+  const EndpointUrl b = parse_ok("amqp://u:p@h1,h2:5680/q");
+  ASSERT_EQ(b.servers.size(), 2u);
+  EXPECT_FALSE(b.servers[0].port);
+  EXPECT_EQ(b.servers[1].port, 5680);
+  EXPECT_EQ(b.user, "u");
+}
+
 TEST(Url, NotAUrl) {
   for (const char* bad : {"out.jsonl", "", ":x", "://h"}) {
     EXPECT_FALSE(parse_error(bad).empty()) << bad;

@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "endpoint/amqp/registration.h"
 #include "endpoint/coap/registration.h"
 #include "endpoint/file/registration.h"
 #include "endpoint/gsmqd_client/registration.h"
@@ -9,6 +10,7 @@
 #include "endpoint/mqtt/registration.h"
 #include "endpoint/params.h"
 #include "endpoint/stdio/registration.h"
+#include "endpoint/stomp/registration.h"
 #include "endpoint/zmq/registration.h"
 
 namespace gsmq {
@@ -16,7 +18,8 @@ namespace endpoint {
 namespace {
 
 constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_client::kAdapter, &mqtt::kAdapter,
-                                  &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter};
+                                  &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter,
+                                  &amqp::kAdapter, &stomp::kAdapter};
 
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;

@@ -1,0 +1,48 @@
+#!/usr/bin/env bats
+# stomps:// against RabbitMQ's STOMP plugin on a TLS listener (a certificate for
+# 127.0.0.1 signed by a CA made here): both ways with ?ca; an unknown CA is refused
+# (exit 4, naming the certificate), ?insecure accepts it; plain stomp:// on the TLS port
+# does not get through.
+
+bats_require_minimum_version 1.5.0
+load rabbitmq_helpers
+
+setup_file() {
+  local d="$BATS_FILE_TMPDIR/tls"
+  make_test_ca "$d"
+  STOMPS_PORT=$(_rmq_free_port)
+  RMQ_PLUGINS="rabbitmq_stomp" RMQ_EXTRA_CONF="stomp.listeners.ssl.1 = 127.0.0.1:$STOMPS_PORT
+ssl_options.cacertfile = $d/ca.pem
+ssl_options.certfile = $d/server.pem
+ssl_options.keyfile = $d/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false" rabbitmq_start
+  STOMPS="stomps://127.0.0.1:$STOMPS_PORT"
+  CA="$d/ca.pem"
+  export STOMPS_PORT STOMPS CA
+}
+teardown_file() { rabbitmq_teardown; }
+teardown() { daemon_teardown; }
+
+@test "stomps:// with ?ca: both ways, a binary body byte-exact" {
+  printf '%s\n' '{"body_b64":"AP8BAgM=","id":"t-1"}' >in.jsonl
+  run --separate-stderr gsmq-send "$STOMPS/queue/tls1?ca=$CA" <in.jsonl
+  assert_success
+  run --separate-stderr gsmq-recv --count 1 --wait 10s "$STOMPS/queue/tls1?ca=$CA"
+  assert_success
+  assert_equal "$(jq -r .body_b64 <<<"$output")" AP8BAgM=
+  assert_equal "$(jq -r .id <<<"$output")" t-1
+}
+
+@test "stomps:// refuses an unknown CA (exit 4) unless ?insecure; plain stomp:// on the TLS port fails" {
+  run --separate-stderr gsmq-send -m x "$STOMPS/queue/tls2"
+  assert_failure 4
+  [[ "$stderr" == *"certificate"* ]] || fail "stderr: $stderr"
+  run --separate-stderr gsmq-send -m y "$STOMPS/queue/tls2?insecure"
+  assert_success
+  run --separate-stderr gsmq-send -m z "stomp://127.0.0.1:$STOMPS_PORT/queue/tls2?connect_timeout=2s"
+  assert_failure 4
+  run --separate-stderr gsmq-recv --count 1 --wait 10s "$STOMPS/queue/tls2?ca=$CA"
+  assert_success
+  assert_equal "$(jq -r .body <<<"$output")" y
+}
