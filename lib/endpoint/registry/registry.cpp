@@ -7,6 +7,7 @@
 #include "endpoint/gsmqd_client/registration.h"
 #include "endpoint/http/registration.h"
 #include "endpoint/mqtt/registration.h"
+#include "endpoint/nats/registration.h"
 #include "endpoint/params.h"
 #include "endpoint/stdio/registration.h"
 #include "endpoint/zmq/registration.h"
@@ -16,7 +17,8 @@ namespace endpoint {
 namespace {
 
 constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_client::kAdapter, &mqtt::kAdapter,
-                                  &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter};
+                                  &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter,
+                                  &nats::kAdapter};
 
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;
