@@ -28,6 +28,8 @@ _nats_write_config() {
     echo "listen: 127.0.0.1:${NATS_PORTS[$n]}"
     echo "http: 127.0.0.1:${NATS_MONS[$n]}"
     echo "jetstream { store_dir: \"$dir/store\", max_memory_store: 64MB, max_file_store: 1GB }"
+    # NATS_AUTH=USER:PASSWORD: clients must log in
+    [[ -n "${NATS_AUTH:-}" ]] && echo "authorization { user: ${NATS_AUTH%%:*}, password: ${NATS_AUTH#*:} }"
     if ((${#NATS_ROUTES[@]} > 1)); then
       echo "cluster {"
       echo "  name: gsmqtest"
