@@ -14,9 +14,11 @@ teardown() {
 
 peer_addr() { echo "127.0.0.1:$NATS_PORT"; }
 
-# Succeeds once the server counts at least $1 subscriptions.
-subscriptions_at_least() {
-  [[ $(curl -s "http://127.0.0.1:$NATS_MON/varz" | jq .subscriptions) -ge "$1" ]]
+# Succeeds once clients hold at least $2 (default 1) subscriptions to subject $1 (the
+# server's own JetStream subscriptions do not count).
+subscribed_to() {
+  curl -s "http://127.0.0.1:$NATS_MON/connz?subs=true" |
+    jq -e --arg s "$1" --argjson n "${2:-1}" '[.connections[]?.subscriptions_list[]? | select(. == $s)] | length >= $n' >/dev/null
 }
 
 @test "nats_peer.py pub -> gsmq-recv: subject, payload and headers become the envelope" {
@@ -24,7 +26,7 @@ subscriptions_at_least() {
   gsmq-recv --count 2 "$NATS/sensors.>" >"$BATS_TEST_TMPDIR/out.jsonl" 2>"$BATS_TEST_TMPDIR/recv.err" &
   recv=$!
   track_pid "$recv"
-  poll_until subscriptions_at_least 1
+  poll_until subscribed_to 'sensors.>'
   "$PY" "$NATS_PEER" pub "$(peer_addr)" sensors.door open -H Nats-Msg-Id:p-1 -H X-Site:north -H Gsmq-Meta-unit:C
   "$PY" "$NATS_PEER" pub "$(peer_addr)" sensors.temp 21.5
   assert_exit_status "$recv" 0
@@ -60,7 +62,7 @@ EOF
   gsmq-recv --count 3 "$NATS/rt.>" >"$BATS_TEST_TMPDIR/out.jsonl" &
   recv=$!
   track_pid "$recv"
-  poll_until subscriptions_at_least 1
+  poll_until subscribed_to 'rt.>'
   cat >"$BATS_TEST_TMPDIR/in.jsonl" <<'EOF'
 {"channel":"rt.a","body":"one","id":"i-1","ts":1764000000000001,"priority":3,"meta":{"content-type":"text/plain"}}
 {"channel":"rt.b","body_b64":"//79AA==","id":"i-2","ts":1764000000000002}
@@ -79,7 +81,7 @@ EOF
   gsmq-recv --follow "$NATS/work?queue=workers" >"$BATS_TEST_TMPDIR/b.jsonl" &
   b=$!
   track_pid "$b"
-  poll_until subscriptions_at_least 2
+  poll_until subscribed_to work 2
   seq 1 200 | gsmq-send --raw "$NATS/work"
   _all() { (($(count_lines "$BATS_TEST_TMPDIR/a.jsonl") + $(count_lines "$BATS_TEST_TMPDIR/b.jsonl") >= 200)); }
   poll_until _all
@@ -127,12 +129,12 @@ EOF
   gsmq-recv --follow "$NATS/re.>" >"$BATS_TEST_TMPDIR/out.jsonl" 2>"$BATS_TEST_TMPDIR/recv.err" &
   recv=$!
   track_pid "$recv"
-  poll_until subscriptions_at_least 1
+  poll_until subscribed_to 're.>'
   gsmq-send -m before "$NATS/re.a"
   poll_until has_lines "$BATS_TEST_TMPDIR/out.jsonl" 1
   nats_stop_all
   nats_node_restart 0
-  poll_until subscriptions_at_least 1
+  poll_until subscribed_to 're.>'
   gsmq-send -m after "$NATS/re.a"
   poll_until has_lines "$BATS_TEST_TMPDIR/out.jsonl" 2
   kill -TERM "$recv"
@@ -150,7 +152,7 @@ EOF
   track_pid "$send"
   exec 7>in.fifo
   echo '{"body":"1"}' >&7
-  _connected() { [[ $(curl -s "http://127.0.0.1:$NATS_MON/varz" | jq .connections) -ge 1 ]]; }
+  _connected() { [[ $(curl -s "http://127.0.0.1:$NATS_MON/connz" | jq .num_connections) -ge 1 ]]; }
   poll_until _connected
   nats_stop_all
   echo '{"body":"2"}' >&7
