@@ -2,14 +2,12 @@
 
 #include <cstdio>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "endpoint/backoff.h"
 #include "endpoint/reconnect.h"
 #include "util/intentional_leak.h"
 #include "util/program_name.h"
-#include "util/signals.h"
 
 namespace gsmq::endpoint::nats {
 
@@ -124,14 +122,7 @@ Connection::Connection(Settings settings, Diagnostics* diagnostics)
     return "cannot connect to the NATS server at " + settings_.servers.front().substr(7) +
            (settings_.servers.size() > 1 ? " or the other ?servers" : "") + ": " + describe(last);
   };
-  steps.wait = [&](Duration d) {
-    if (refused(last)) return true;
-    const auto until = Clock::now() + d;
-    while (Clock::now() < until)
-      if (stop_requested()) return true;
-      else std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    return false;
-  };
+  steps.wait = [&](Duration d) { return refused(last) || sleep_unless_stopped(d); };
   steps.failed = [&](uint64_t n, const std::string& why) {
     if (settings_.retry.forever && !refused(last) && (n & (n - 1)) == 0)
       warn(why + "; retrying (attempt " + std::to_string(n) + ")");

@@ -1,9 +1,9 @@
 #include "endpoint/nats/mapping.h"
 
-#include <charconv>
 
 #include "endpoint/nats/settings.h"
 #include "endpoint/sink_channel.h"
+#include "util/decimal.h"
 
 namespace gsmq::endpoint::nats {
 namespace {
@@ -16,13 +16,6 @@ bool valid_header_name(std::string_view name) {
 }
 
 bool valid_header_value(std::string_view value) { return value.find_first_of("\r\n") == std::string_view::npos; }
-
-template <typename T>
-bool parse_number(std::string_view text, T& out) {
-  if (text.empty()) return false;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
 
 }  // namespace
 
@@ -73,11 +66,11 @@ Message message_from(std::string_view subject, std::string_view payload, const H
       m.id = value;
       continue;
     }
-    if (name == kTsHeader && parse_number(value, ts) && ts > 0) {
+    if (name == kTsHeader && parse_decimal(value, ts) && ts > 0) {
       m.ts = ts;
       continue;
     }
-    if (name == kPriorityHeader && parse_number(value, priority) && priority >= 0 && priority <= 9) {
+    if (name == kPriorityHeader && parse_decimal(value, priority) && priority >= 0 && priority <= 9) {
       m.priority = priority;
       continue;
     }

@@ -9,6 +9,7 @@
 #include "endpoint/mqtt/registration.h"
 #include "endpoint/nats/registration.h"
 #include "endpoint/params.h"
+#include "endpoint/redis/registration.h"
 #include "endpoint/stdio/registration.h"
 #include "endpoint/zmq/registration.h"
 
@@ -18,7 +19,7 @@ namespace {
 
 constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_client::kAdapter, &mqtt::kAdapter,
                                   &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter,
-                                  &nats::kAdapter};
+                                  &nats::kAdapter, &redis::kAdapter};
 
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;

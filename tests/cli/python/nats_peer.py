@@ -159,16 +159,28 @@ def main(argv):
     elif cmd == "stream":
         _, _, data = c.request("$JS.API.STREAM.INFO." + argv[3], b"")
         state = json.loads(data)["state"]
-        for seq in range(state["first_seq"], state["last_seq"] + 1):
-            _, _, data = c.request("$JS.API.STREAM.MSG.GET." + argv[3], json.dumps({"seq": seq}).encode())
-            reply = json.loads(data)
-            if "error" in reply:
-                continue  # deleted
-            m = reply["message"]
-            headers = {}
-            if m.get("hdrs"):
-                _, headers = parse_headers(base64.b64decode(m["hdrs"]))
-            print(as_json(m["subject"], headers, base64.b64decode(m.get("data", "")), seq))
+        # the requests pipelined, a window at a time, on one inbox subscription
+        c.sid += 1
+        c.send(b"SUB _INBOX.dump.* %d\r\n" % c.sid)
+        seqs = list(range(state["first_seq"], state["last_seq"] + 1))
+        for start in range(0, len(seqs), 256):
+            window = seqs[start:start + 256]
+            for seq in window:
+                c.publish("$JS.API.STREAM.MSG.GET." + argv[3], json.dumps({"seq": seq}).encode(),
+                          reply="_INBOX.dump.%d" % seq)
+            replies = {}
+            while len(replies) < len(window):
+                subject, _, _, _, data = c.next_msg()
+                replies[int(subject.rsplit(".", 1)[1])] = json.loads(data)
+            for seq in window:
+                reply = replies[seq]
+                if "error" in reply:
+                    continue  # deleted
+                m = reply["message"]
+                headers = {}
+                if m.get("hdrs"):
+                    _, headers = parse_headers(base64.b64decode(m["hdrs"]))
+                print(as_json(m["subject"], headers, base64.b64decode(m.get("data", "")), seq))
     else:
         print(__doc__, file=sys.stderr)
         return 2
