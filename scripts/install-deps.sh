@@ -12,7 +12,7 @@ packages=(
   libgtest-dev googletest bats bats-assert bats-support jq curl man-db groff-base procps psmisc openssl
   python3 python3-grpcio python3-grpc-tools python3-paho-mqtt python3-zmq
   mosquitto mosquitto-clients libcoap3-bin iproute2
-  nats-server redis-server
+  nats-server redis-server socat
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

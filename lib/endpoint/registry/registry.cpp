@@ -8,6 +8,7 @@
 #include "endpoint/http/registration.h"
 #include "endpoint/mqtt/registration.h"
 #include "endpoint/nats/registration.h"
+#include "endpoint/netlines/registration.h"
 #include "endpoint/params.h"
 #include "endpoint/redis/registration.h"
 #include "endpoint/stdio/registration.h"
@@ -19,7 +20,7 @@ namespace {
 
 constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_client::kAdapter, &mqtt::kAdapter,
                                   &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter,
-                                  &nats::kAdapter, &redis::kAdapter};
+                                  &nats::kAdapter, &redis::kAdapter, &netlines::kAdapter};
 
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;
