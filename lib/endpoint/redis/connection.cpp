@@ -125,6 +125,28 @@ Reply Connection::read_reply(std::string& error) {
   return Reply(static_cast<redisReply*>(reply));
 }
 
+bool Connection::write_appended(std::string& error) {
+  int done = 0;
+  while (!done)
+    if (!ctx_ || redisBufferWrite(ctx_, &done) != REDIS_OK) {
+      error = ctx_ ? ctx_->errstr : "not connected";
+      return false;
+    }
+  return true;
+}
+
+bool Connection::read_arrived(std::string& error) {
+  if (ctx_ && redisBufferRead(ctx_) == REDIS_OK) return true;
+  error = ctx_ ? ctx_->errstr : "not connected";
+  return false;
+}
+
+Reply Connection::take_reply() {
+  void* reply = nullptr;
+  if (!ctx_ || redisGetReplyFromReader(ctx_, &reply) != REDIS_OK) return nullptr;
+  return Reply(static_cast<redisReply*>(reply));
+}
+
 void Connection::reconnect_or_throw() {
   const auto since = Clock::now();
   warn("connection lost; reconnecting");

@@ -39,6 +39,14 @@ class Connection {
   bool append(const std::vector<std::string>& args, std::string& error);
   Reply read_reply(std::string& error);
 
+  // Pipelining from two threads (one writes, one reads, the caller serialises the
+  // calls): the socket, writing what was appended, reading what has arrived (call only
+  // when the socket is readable), and taking a complete reply (nullptr: none yet).
+  int fd() const { return ctx_ ? ctx_->fd : -1; }
+  bool write_appended(std::string& error);
+  bool read_arrived(std::string& error);
+  Reply take_reply();
+
   // After a failed command: reconnects under the policy (the loss began at the first
   // failure since the last success). Throws Error(unavailable) when it gives up.
   void reconnect_or_throw();

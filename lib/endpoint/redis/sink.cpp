@@ -1,6 +1,16 @@
+// Threads: the pump's send() appends each XADD and writes it at once; a reader thread
+// waits for the socket, takes the replies in order and confirms the messages they
+// answer. A lost connection is re-established by the reader thread, which then writes
+// again every XADD not answered yet. hiredis calls are serialised by one mutex.
 #include "endpoint/redis/sink.h"
 
+#include <poll.h>
+
+#include <condition_variable>
 #include <deque>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "endpoint/redis/connection.h"
 #include "endpoint/redis/mapping.h"
@@ -12,10 +22,20 @@ namespace {
 class RedisSink : public Sink {
  public:
   RedisSink(Settings settings, const EndpointOptions& options)
-      : conn_(std::make_unique<Connection>(std::move(settings), options.diagnostics)) {}
+      : conn_(std::make_unique<Connection>(std::move(settings), options.diagnostics)) {
+    reader_ = std::thread([this] { read_loop(); });
+  }
+
+  ~RedisSink() override {
+    {
+      std::lock_guard lock(mutex_);
+      closing_ = true;
+      changed_.notify_all();
+    }
+    reader_.join();  // what is still unconfirmed was counted by the caller's flush
+  }
 
   void send(Message message, Done done) override {
-    if (failure_) return done(SendResult::unavailable(*failure_));
     stamp(message);
     const Settings& s = conn_->settings();
     Pending p;
@@ -30,15 +50,23 @@ class RedisSink : public Sink {
     }
     p.id = message.id;
     p.done = std::move(done);
-    batch_.push_back(std::move(p));
-    if (!more_follows_ || batch_.size() >= s.max_inflight) write_batch();
+    std::unique_lock lock(mutex_);
+    // Back-pressure: at most max_inflight XADDs not answered yet.
+    changed_.wait(lock, [&] { return written_.size() < s.max_inflight || failure_; });
+    if (failure_) {
+      const std::string why = *failure_;
+      lock.unlock();
+      return p.done(SendResult::unavailable(why));
+    }
+    std::string error;
+    if (!broken_ && !(conn_->append(p.args, error) && conn_->write_appended(error))) broken_ = true;
+    written_.push_back(std::move(p));  // after a break, the reader thread writes it again
+    changed_.notify_all();
   }
 
-  void more_follows(bool more) override { more_follows_ = more; }
-  void release() override { write_batch(); }
-  bool flush(Clock::time_point) override {
-    write_batch();
-    return true;
+  bool flush(Clock::time_point deadline) override {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_until(lock, deadline, [&] { return written_.empty(); });
   }
 
  private:
@@ -47,48 +75,82 @@ class RedisSink : public Sink {
     std::vector<std::string> args;
     Done done;
   };
+  using Confirmations = std::vector<std::pair<Done, SendResult>>;
 
-  // Sends the batch pipelined and confirms each message by its reply, in order; after a
-  // lost connection, reconnects (policy) and sends what was not answered again.
-  void write_batch() {
-    while (!batch_.empty()) {
+  void read_loop() {
+    std::unique_lock lock(mutex_);
+    while (!closing_) {
+      if (broken_) {
+        Confirmations given_up = reconnect();
+        lock.unlock();
+        for (auto& [done, result] : given_up) done(result);
+        lock.lock();
+        continue;
+      }
+      if (written_.empty()) {
+        changed_.wait_for(lock, std::chrono::milliseconds(100));
+        continue;
+      }
+      pollfd p{conn_->fd(), POLLIN, 0};
+      lock.unlock();
+      const int ready = poll(&p, 1, 100);
+      lock.lock();
+      if (closing_ || ready <= 0 || broken_) continue;
       std::string error;
-      bool written = true;
-      for (const Pending& p : batch_)
-        if (!(written = conn_->append(p.args, error))) break;
-      while (written && !batch_.empty()) {
-        Reply r = conn_->read_reply(error);
-        if (!r) {
-          written = false;
-          break;
-        }
-        Pending p = std::move(batch_.front());
-        batch_.pop_front();
+      if (!conn_->read_arrived(error)) {
+        broken_ = true;
+        continue;
+      }
+      Confirmations confirmed;
+      while (Reply r = conn_->take_reply()) {
+        if (written_.empty()) break;  // cannot be: one reply per XADD
+        Pending done = std::move(written_.front());
+        written_.pop_front();
         if (r->type == REDIS_REPLY_STRING) {
           SendResult ok = SendResult::ok();
-          ok.id = p.id;
-          ok.channel = p.key;
-          p.done(ok);
+          ok.id = done.id;
+          ok.channel = done.key;
+          confirmed.emplace_back(std::move(done.done), std::move(ok));
         } else {
-          p.done(SendResult::failed("XADD " + p.key + ": " + reply_text(r.get())));
+          confirmed.emplace_back(std::move(done.done), SendResult::failed("XADD " + done.key + ": " + reply_text(r.get())));
         }
       }
-      if (written) return;
-      try {
-        conn_->reconnect_or_throw();
-      } catch (const Error& e) {
-        failure_ = e.what();
-        for (Pending& p : batch_) p.done(SendResult::unavailable(e.what()));
-        batch_.clear();
-        return;
-      }
+      changed_.notify_all();
+      lock.unlock();
+      for (auto& [done, result] : confirmed) done(result);
+      lock.lock();
     }
   }
 
+  // Reconnects (the shared policy) and writes every unanswered XADD again; when the
+  // policy gives up, everything unanswered fails and the sink takes no more. Lock held.
+  Confirmations reconnect() {
+    Confirmations out;
+    try {
+      conn_->reconnect_or_throw();
+      std::string error;
+      bool ok = true;
+      for (const Pending& p : written_)
+        if (!(ok = conn_->append(p.args, error))) break;
+      if (ok && conn_->write_appended(error)) broken_ = false;
+    } catch (const Error& e) {
+      failure_ = e.what();
+      for (Pending& p : written_) out.emplace_back(std::move(p.done), SendResult::unavailable(e.what()));
+      written_.clear();
+      broken_ = false;
+    }
+    changed_.notify_all();
+    return out;
+  }
+
   std::unique_ptr<Connection> conn_;
-  std::deque<Pending> batch_;
-  bool more_follows_ = false;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<Pending> written_;  // XADDs written, not answered yet, in order
+  bool broken_ = false;          // the connection failed: the reader thread reconnects
+  bool closing_ = false;
   std::optional<std::string> failure_;
+  std::thread reader_;
 };
 
 }  // namespace
