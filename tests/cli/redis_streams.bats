@@ -158,3 +158,34 @@ EOF
   assert_equal "$(rcli XRANGE rs - + | grep -cx -e before -e after)" 2
   grep -q "reconnected" send.err || fail "$(cat send.err)"
 }
+
+@test "?pubsub: redis-cli PUBLISH -> gsmq-recv (channel and pattern), gsmq-send -> redis-cli SUBSCRIBE" {
+  redis_start
+  gsmq-recv --count 2 "$REDIS/alerts?pubsub" >out.jsonl &
+  recv=$!
+  track_pid "$recv"
+  poll_until eval '[[ $(rcli PUBSUB NUMSUB alerts | sed -n 2p) -ge 1 ]]'
+  rcli PUBLISH alerts 'fire in hall 2' >/dev/null
+  rcli PUBLISH alerts '{"not":"an envelope"}' >/dev/null
+  assert_exit_status "$recv" 0
+  assert_equal "$(jq -r '"\(.channel)|\(.body)|\(.meta["redis.channel"])"' out.jsonl | paste -sd ,)" \
+    'alerts|fire in hall 2|alerts,alerts|{"not":"an envelope"}|alerts'
+  # a pattern subscription, with envelopes both ways
+  gsmq-recv --count 1 "$REDIS/site.*?pubsub&envelope" >env.jsonl &
+  recv=$!
+  track_pid "$recv"
+  poll_until eval '[[ $(rcli PUBSUB NUMPAT) -ge 1 ]]'
+  printf '%s\n' '{"body":"b1","id":"e-1","meta":{"k":"v"}}' | gsmq-send "$REDIS/site.north?pubsub&envelope"
+  assert_exit_status "$recv" 0
+  assert_equal "$(jq -c '{channel, body, id, k: .meta.k}' env.jsonl)" '{"channel":"site.north","body":"b1","id":"e-1","k":"v"}'
+  # and to redis-cli as a subscriber: the body as it is
+  timeout 20 redis-cli -p "$REDIS_PORT" SUBSCRIBE news >sub.txt &
+  sub=$!
+  track_pid "$sub"
+  poll_until eval '[[ $(rcli PUBSUB NUMSUB news | sed -n 2p) -ge 1 ]]'
+  gsmq-send -m 'hello subscribers' "$REDIS/news?pubsub"
+  poll_until grep -qx 'hello subscribers' sub.txt
+  # stream-only options are usage errors with ?pubsub
+  run --separate-stderr gsmq-recv "$REDIS/x?pubsub&group=g"
+  assert_failure 2
+}

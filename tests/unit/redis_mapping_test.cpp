@@ -96,6 +96,10 @@ TEST(RedisSettings, UsageErrors) {
   EXPECT_EQ(error_status("redis://user@h/s", Role::sink), 2);
   EXPECT_EQ(error_status("redis://h/s?maxlen=5", Role::source), 2);
   EXPECT_EQ(error_status("redis://h/s?group=g", Role::sink), 2);
+  EXPECT_EQ(error_status("redis://h/s?envelope", Role::sink), 2);         // envelope is for pubsub
+  EXPECT_EQ(error_status("redis://h/s?pubsub&group=g", Role::source), 2);  // group is for streams
+  EXPECT_EQ(error_status("redis://h/s?pubsub&maxlen=3", Role::sink), 2);
+  EXPECT_TRUE(settings_of("redis://h/a.*?pubsub&envelope", Role::source).pubsub);
 }
 
 }  // namespace

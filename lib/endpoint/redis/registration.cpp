@@ -4,6 +4,7 @@
 
 #include "endpoint/redis/settings.h"
 #include "endpoint/redis/sink.h"
+#include "endpoint/redis/pubsub_source.h"
 #include "endpoint/redis/source.h"
 #include "endpoint/shared_params.h"
 
@@ -13,7 +14,9 @@ namespace {
 using namespace std::chrono_literals;
 
 std::unique_ptr<Source> open_source(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
-  return redis::open_source(read_settings(url, params, Role::source, options), options);
+  Settings s = read_settings(url, params, Role::source, options);
+  if (s.pubsub) return open_pubsub_source(std::move(s), options);
+  return redis::open_source(std::move(s), options);
 }
 
 std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
@@ -36,6 +39,10 @@ constexpr std::array kParams = {
               .doc = "take over entries other consumers left pending this long (XAUTOCLAIM; 0: never)"},
     ParamSpec{.name = "maxlen", .type = ParamType::unsigned_number, .default_value = "0", .roles = kSink,
               .doc = "XADD MAXLEN ~ N: trim the stream to about N entries (0: no trimming)"},
+    ParamSpec{.name = "pubsub", .type = ParamType::boolean, .default_value = "0", .roles = kSource | kSink,
+              .doc = "a pub/sub channel (PUBLISH, SUBSCRIBE; * ? [ in a source's make it a pattern), at most once"},
+    ParamSpec{.name = "envelope", .type = ParamType::boolean, .default_value = "0", .roles = kSource | kSink,
+              .doc = "pubsub: payloads are JSON envelopes (default: bodies)"},
     ParamSpec{.name = "db", .type = ParamType::unsigned_number, .default_value = "0", .max = 65535,
               .roles = kSource | kSink, .doc = "the database number (SELECT)"},
     kConnectTimeout.with_range(us(100ms), ParamSpec{}.max),

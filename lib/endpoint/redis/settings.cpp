@@ -25,8 +25,15 @@ Settings read_settings(const EndpointUrl& url, const Params& params, Role role, 
     usage_error(url, "a user needs a password (redis://USER:PASSWORD@HOST/..., or redis://:PASSWORD@HOST/...)");
   s.db = params.number("db");
   s.key = url.path;
+  s.pubsub = params.flag("pubsub");
+  s.envelope = params.flag("envelope");
+  if (s.envelope && !s.pubsub) usage_error(url, "?envelope is for ?pubsub (stream entries carry the envelope in fields)");
+  if (s.pubsub)
+    for (const char* name : {"group", "consumer", "deliver", "claim_idle", "maxlen"})
+      if (params.given(name)) usage_error(url, "?" + std::string(name) + " is for streams, not ?pubsub");
   if (role == Role::source) {
-    if (s.key.empty()) usage_error(url, "no stream to read (redis://HOST:PORT/STREAM)");
+    if (s.key.empty()) usage_error(url, s.pubsub ? "no channel to subscribe to (redis://HOST:PORT/CHANNEL?pubsub)"
+                                                 : "no stream to read (redis://HOST:PORT/STREAM)");
     if (s.key.find("{channel}") != std::string::npos) usage_error(url, "a source reads one stream: {channel} is for a sink");
     s.group = params.text("group");
     s.consumer = params.given("consumer") ? params.text("consumer") : host_name();

@@ -28,6 +28,8 @@ struct Settings {
   bool from_first = true;       // source: a new group starts at the stream's first entry (else: new ones)
   Duration claim_idle = std::chrono::seconds(30);  // source: take over others' entries idle this long (0: never)
   uint64_t maxlen = 0;          // sink: XADD MAXLEN ~ this (0: no trimming)
+  bool pubsub = false;          // ?pubsub: a pub/sub channel (PUBLISH, SUBSCRIBE) instead of a stream
+  bool envelope = false;        // pubsub: payloads are JSON envelopes (else bodies)
   size_t max_inflight = 100;
   Duration connect_timeout = std::chrono::seconds(5);
   RetryPolicy retry;

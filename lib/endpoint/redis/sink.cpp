@@ -41,12 +41,16 @@ class RedisSink : public Sink {
     Pending p;
     p.key = sink_channel(s.key, message.channel);
     if (p.key.empty()) return done(SendResult::failed("no stream: the message has no channel and the URL names no key"));
-    p.args = {"XADD", p.key};
-    if (s.maxlen) p.args.insert(p.args.end(), {"MAXLEN", "~", std::to_string(s.maxlen)});
-    p.args.emplace_back("*");
-    for (auto& [name, value] : fields_for(message)) {
-      p.args.push_back(std::move(name));
-      p.args.push_back(std::move(value));
+    if (s.pubsub) {
+      p.args = {"PUBLISH", p.key, s.envelope ? format_envelope(message) : message.body};
+    } else {
+      p.args = {"XADD", p.key};
+      if (s.maxlen) p.args.insert(p.args.end(), {"MAXLEN", "~", std::to_string(s.maxlen)});
+      p.args.emplace_back("*");
+      for (auto& [name, value] : fields_for(message)) {
+        p.args.push_back(std::move(name));
+        p.args.push_back(std::move(value));
+      }
     }
     p.id = message.id;
     p.done = std::move(done);
@@ -106,13 +110,14 @@ class RedisSink : public Sink {
         if (written_.empty()) break;  // cannot be: one reply per XADD
         Pending done = std::move(written_.front());
         written_.pop_front();
-        if (r->type == REDIS_REPLY_STRING) {
+        if (r->type == REDIS_REPLY_STRING || r->type == REDIS_REPLY_INTEGER) {  // XADD: the id; PUBLISH: receivers
           SendResult ok = SendResult::ok();
           ok.id = done.id;
           ok.channel = done.key;
           confirmed.emplace_back(std::move(done.done), std::move(ok));
         } else {
-          confirmed.emplace_back(std::move(done.done), SendResult::failed("XADD " + done.key + ": " + reply_text(r.get())));
+          confirmed.emplace_back(std::move(done.done),
+                                 SendResult::failed(done.args.front() + " " + done.key + ": " + reply_text(r.get())));
         }
       }
       changed_.notify_all();
