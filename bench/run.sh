@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 quick=${QUICK:-0}
-peers=${PEERS:-"gsmqd mosquitto rabbitmq nats"}
+peers=${PEERS:-"gsmqd mosquitto rabbitmq nats jetstream redis"}
 . bench/release_tools.sh
 work=$(mktemp -d /tmp/gsmq-bench.XXXXXX)
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
@@ -53,13 +53,13 @@ gen() { gsmq-gen -q --json ${GEN_EXTRA:-} "$@" || true; }
 
 # The workloads. Each gets its own channel or topic, so that no run meets messages left
 # over by another (the max-throughput runs do not consume theirs).
-run_workloads() {  # system base_url query pid fanout(yes|no) [fanout query]
-  local system=$1 base=$2 q=$3 pid=$4 fanout=$5 fq=${6:-$3}
+run_workloads() {  # system base_url query pid fanout(yes|no) [fanout query] [subscribe query]
+  local system=$1 base=$2 q=$3 pid=$4 fanout=$5 fq=${6:-$3} sq=${7-$3}
   record "$system" "max throughput 128 B" "$(gen --count $n128 --size 128 -P 2 --max-in-flight 4096 "$base/tp128$q")" "$(peak_rss_mib "$pid")"
   record "$system" "max throughput 4 KiB" "$(gen --count $n4k --size 4KiB -P 2 --max-in-flight 1024 "$base/tp4k$q")" "$(peak_rss_mib "$pid")"
   for r in $rates; do
     record "$system" "latency at $r msg/s" \
-      "$(gen --rate "$r" --duration $dur --warmup $warm --size 128 --subscribe "$base/lat$r$q" "$base/lat$r$q")" "$(peak_rss_mib "$pid")"
+      "$(gen --rate "$r" --duration $dur --warmup $warm --size 128 --subscribe "$base/lat$r$sq" "$base/lat$r$q")" "$(peak_rss_mib "$pid")"
   done
   if [ "$fanout" = yes ]; then
     record "$system" "fan-out 1→10 at 5000 msg/s" \
@@ -140,6 +140,44 @@ for peer in $peers; do
       echo "== NATS MQTT QoS $qos ==" >&2
       run_workloads "NATS MQTT (QoS $qos)" "mqtt://127.0.0.1:$mport/q$qos" "?qos=$qos" "$pid" no
     done
+    kill "$pid"; wait "$pid" 2>/dev/null || true ;;
+  jetstream)  # nats:// ?stream=: confirmed on the PubAck; R1 on one node, R3 on three
+    command -v nats-server >/dev/null || { echo "nats-server not installed: skipped" >&2; continue; }
+    GEN_EXTRA=""
+    subjects="tp128,tp4k,$(printf 'lat%s,' $rates)fan"
+    for replicas in 1 3; do
+      cports=() mports=() routes=() jspids=()
+      for k in $(seq "$replicas"); do cports+=("$(free_port)"); mports+=("$(free_port)"); routes+=("nats-route://127.0.0.1:$(free_port)"); done
+      for k in $(seq 0 $((replicas - 1))); do
+        conf=$work/js$replicas-$k.conf
+        printf 'server_name: n%s\nlisten: 127.0.0.1:%s\nhttp: 127.0.0.1:%s\njetstream { store_dir: "%s/js%s-%s" }\n' \
+          "$k" "${cports[$k]}" "${mports[$k]}" "$work" "$replicas" "$k" > "$conf"
+        [ "$replicas" -gt 1 ] && printf 'cluster { name: bench, listen: %s, routes: [%s] }\n' "${routes[$k]#nats-route://}" "$(IFS=,; echo "${routes[*]}")" >> "$conf"
+        nats-server -c "$conf" >"$work/js$replicas-$k.log" 2>&1 & jspids+=("$!"); pids+=("$!")
+      done
+      for p in "${mports[@]}"; do  # healthy: JetStream has a meta leader (30 s at most)
+        for _ in $(seq 300); do [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p/healthz")" = 200 ] && break; sleep 0.1; done
+      done
+      servers=""; for p in "${cports[@]:1}"; do servers+="${servers:+,}127.0.0.1:$p"; done
+      q="?stream=BENCH&create&replicas=$replicas&subjects=$subjects${servers:+&servers=$servers}&max_inflight=1000"
+      echo "== JetStream R$replicas ==" >&2
+      # the latency runs' subscriber: a core subscription to the same subjects
+      run_workloads "JetStream R$replicas" "nats://127.0.0.1:${cports[0]}" "$q" "${jspids[0]}" no "" "${servers:+?servers=$servers}"
+      for p in "${jspids[@]}"; do kill "$p"; wait "$p" 2>/dev/null || true; done
+    done ;;
+  redis)  # redis:// Streams: XADD (appendfsync everysec), and redis-benchmark's own XADD as a floor
+    command -v redis-server >/dev/null || { echo "redis-server not installed: skipped" >&2; continue; }
+    port=$(free_port); mkdir -p "$work/redis"
+    redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly yes --appendfsync everysec \
+      --daemonize no >"$work/redis.log" 2>&1 & pid=$!; pids+=("$pid"); wait_port "$port"
+    GEN_EXTRA=""
+    echo "== Redis Streams (appendfsync everysec) ==" >&2
+    run_workloads "Redis Streams XADD (everysec)" "redis://127.0.0.1:$port" "?max_inflight=1000" "$pid" no "" "?group=bench"
+    n=$n128; payload=$(head -c 128 /dev/zero | tr '\0' x)
+    rate=$(redis-benchmark -p "$port" -c 2 -P 64 -n "$n" -q XADD floor '*' b "$payload" 2>/dev/null | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
+    jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "${rate:-0}" --argjson n "$n" \
+      '{system:"redis-benchmark XADD -P 64 (everysec)", workload:"max throughput 128 B", peak_rss_mib:$rss, sent:$n, throughput_msg_s:$r}' >> "$raw"
+    echo "  redis-benchmark XADD -c 2 -P 64: ${rate:-?} msg/s" >&2
     kill "$pid"; wait "$pid" 2>/dev/null || true ;;
   esac
 done

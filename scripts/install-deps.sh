@@ -8,11 +8,13 @@ packages=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libpaho-mqttpp-dev libpaho-mqtt-dev libcoap3-dev libzmq3-dev cppzmq-dev libboost-dev libjemalloc-dev libssl-dev
   libre2-dev
+  libnats-dev libhiredis-dev
   # tests: runners and the real peers the tests start on loopback
   libgtest-dev googletest bats bats-assert bats-support jq curl man-db groff-base procps psmisc openssl
   python3 python3-grpcio python3-grpc-tools python3-paho-mqtt python3-zmq
   mosquitto mosquitto-clients libcoap3-bin iproute2
   rabbitmq-server librabbitmq-dev python3-pika python3-stomp
+  nats-server redis-server socat
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -15,7 +15,6 @@ RetryPolicy RetryPolicy::from(const Params& params) {
   return p;
 }
 
-namespace {
 bool sleep_unless_stopped(Duration d) {
   const auto until = Clock::now() + d;
   while (Clock::now() < until) {
@@ -24,7 +23,6 @@ bool sleep_unless_stopped(Duration d) {
   }
   return stop_requested();
 }
-}  // namespace
 
 std::optional<std::string> reconnect(const RetryPolicy& policy, Clock::time_point since, const ReconnectSteps& steps) {
   Backoff backoff;

@@ -35,6 +35,9 @@ struct ReconnectSteps {
   std::function<void(uint64_t n, const std::string& why)> failed;
 };
 
+// Sleeps `d` in short slices; true (early) once a stop was requested (a signal).
+bool sleep_unless_stopped(Duration d);
+
 // Tries until connected (returns nullopt), or until the policy gives up on a loss that
 // began at `since`, a stop was requested, or the wait was interrupted: returns why.
 std::optional<std::string> reconnect(const RetryPolicy& policy, Clock::time_point since, const ReconnectSteps& steps);

@@ -36,7 +36,7 @@ TEST(Registry, EverySchemeHasOneAdapter) {
       EXPECT_FALSE(s.doc.empty()) << s.name;
     }
   for (const char* scheme : {"-", "file", "gsmq", "mqtt", "mqtts", "ws", "wss", "http", "https", "coap", "coaps",
-                             "zmq+tcp", "zmq+ipc"})
+                             "zmq+tcp", "zmq+ipc", "nats", "redis", "tcp", "udp"})
     EXPECT_TRUE(seen.contains(scheme)) << scheme;
   EXPECT_EQ(find_adapter("nope"), nullptr);
 }

@@ -8,7 +8,10 @@
 #include "endpoint/gsmqd_client/registration.h"
 #include "endpoint/http/registration.h"
 #include "endpoint/mqtt/registration.h"
+#include "endpoint/nats/registration.h"
+#include "endpoint/netlines/registration.h"
 #include "endpoint/params.h"
+#include "endpoint/redis/registration.h"
 #include "endpoint/stdio/registration.h"
 #include "endpoint/stomp/registration.h"
 #include "endpoint/zmq/registration.h"
@@ -19,7 +22,8 @@ namespace {
 
 constexpr std::array kAdapters = {&stdio::kAdapter, &file::kAdapter,  &gsmqd_client::kAdapter, &mqtt::kAdapter,
                                   &http::kAdapter,  &coap::kAdapter, &zmq::kAdapter,
-                                  &amqp::kAdapter, &stomp::kAdapter};
+                                  &amqp::kAdapter, &stomp::kAdapter, &nats::kAdapter, &redis::kAdapter,
+                                  &netlines::kAdapter};
 
 EndpointUrl parse_or_throw(const std::string& text) {
   std::string error;
