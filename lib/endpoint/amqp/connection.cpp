@@ -1,5 +1,8 @@
 #include "endpoint/amqp/connection.h"
 
+#include <arpa/inet.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
 #include <poll.h>
 
 #include <amqp.h>
@@ -61,7 +64,15 @@ std::optional<std::string> Connection::open_one(const Broker& b, ErrorKind& kind
         amqp_ssl_socket_set_key(socket, settings_.tls.cert_file.c_str(), settings_.tls.key_file.c_str()) != AMQP_STATUS_OK)
       return "cannot read the client certificate " + settings_.tls.cert_file + " or its key";
     amqp_ssl_socket_set_verify_peer(socket, settings_.tls.insecure ? 0 : 1);
-    amqp_ssl_socket_set_verify_hostname(socket, settings_.tls.insecure ? 0 : 1);
+    // rabbitmq-c 0.11 matches host names only: an IP address is checked by OpenSSL itself
+    in6_addr ip{};
+    const bool is_ip = ::inet_pton(AF_INET, b.host.c_str(), &ip) == 1 || ::inet_pton(AF_INET6, b.host.c_str(), &ip) == 1;
+    amqp_ssl_socket_set_verify_hostname(socket, settings_.tls.insecure || is_ip ? 0 : 1);
+    if (is_ip && !settings_.tls.insecure) {
+      auto* ctx = static_cast<SSL_CTX*>(amqp_ssl_socket_get_context(socket));
+      if (!ctx || X509_VERIFY_PARAM_set1_ip_asc(SSL_CTX_get0_param(ctx), b.host.c_str()) != 1)
+        return "cannot set up the verification of the broker's address " + b.host;
+    }
   } else {
     socket = amqp_tcp_socket_new(state_);
     if (!socket) return "cannot create a socket";

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
-# stomps:// against RabbitMQ's STOMP plugin on a TLS listener (a certificate for
-# 127.0.0.1 signed by a CA made here): both ways with ?ca; an unknown CA is refused
-# (exit 4, naming the certificate), ?insecure accepts it; plain stomp:// on the TLS port
-# does not get through.
+# stomps:// and amqps:// against RabbitMQ's TLS listeners for STOMP and AMQP (a
+# certificate for 127.0.0.1 signed by a CA made here): both ways with ?ca; an unknown CA
+# is refused (exit 4, naming the certificate), ?insecure accepts it; the plain protocol on
+# the TLS port does not get through.
 
 bats_require_minimum_version 1.5.0
 load rabbitmq_helpers
@@ -10,16 +10,18 @@ load rabbitmq_helpers
 setup_file() {
   local d="$BATS_FILE_TMPDIR/tls"
   make_test_ca "$d"
-  STOMPS_PORT=$(_rmq_free_port)
+  STOMPS_PORT=$(_rmq_free_port) AMQPS_PORT=$(_rmq_free_port)
   RMQ_PLUGINS="rabbitmq_stomp" RMQ_EXTRA_CONF="stomp.listeners.ssl.1 = 127.0.0.1:$STOMPS_PORT
+listeners.ssl.default = 127.0.0.1:$AMQPS_PORT
 ssl_options.cacertfile = $d/ca.pem
 ssl_options.certfile = $d/server.pem
 ssl_options.keyfile = $d/server.key
 ssl_options.verify = verify_none
 ssl_options.fail_if_no_peer_cert = false" rabbitmq_start
   STOMPS="stomps://127.0.0.1:$STOMPS_PORT"
+  AMQPS="amqps://127.0.0.1:$AMQPS_PORT"
   CA="$d/ca.pem"
-  export STOMPS_PORT STOMPS CA
+  export STOMPS_PORT STOMPS AMQPS_PORT AMQPS CA
 }
 teardown_file() { rabbitmq_teardown; }
 teardown() { daemon_teardown; }
@@ -43,6 +45,24 @@ teardown() { daemon_teardown; }
   run --separate-stderr gsmq-send -m z "stomp://127.0.0.1:$STOMPS_PORT/queue/tls2?connect_timeout=2s"
   assert_failure 4
   run --separate-stderr gsmq-recv --count 1 --wait 10s "$STOMPS/queue/tls2?ca=$CA"
+  assert_success
+  assert_equal "$(jq -r .body <<<"$output")" y
+}
+
+@test "amqps:// with ?ca: both ways; an unknown CA is refused (exit 4) unless ?insecure" {
+  run --separate-stderr gsmq-send -m secret "$AMQPS/tlsq?declare=1&ca=$CA"
+  assert_success
+  run --separate-stderr gsmq-recv --count 1 --wait 10s "$AMQPS/tlsq?ca=$CA"
+  assert_success
+  assert_equal "$(jq -r .body <<<"$output")" secret
+  run --separate-stderr gsmq-send -m x "$AMQPS/tlsq"
+  assert_failure 4
+  [[ "$stderr" == *"certificate"* || "$stderr" == *"SSL"* ]] || fail "stderr: $stderr"
+  run --separate-stderr gsmq-send -m y "$AMQPS/tlsq?insecure"
+  assert_success
+  run --separate-stderr gsmq-send -m z "amqp://127.0.0.1:$AMQPS_PORT/tlsq?connect_timeout=2s"
+  assert_failure 4
+  run --separate-stderr gsmq-recv --count 1 --wait 10s "$AMQPS/tlsq?ca=$CA"
   assert_success
   assert_equal "$(jq -r .body <<<"$output")" y
 }
