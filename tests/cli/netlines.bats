@@ -77,7 +77,7 @@ udp_bound() {
   [[ "$(jq -r '.meta["udp.peer"]' out.jsonl | head -1)" == 127.0.0.1:* ]]
   # and the other way: one datagram per message
   port2=$(free_port)
-  timeout 20 socat -u "UDP-RECV:$port2,bind=127.0.0.1" OPEN:dgrams.txt,creat &
+  socat -u "UDP-RECV:$port2,bind=127.0.0.1" OPEN:dgrams.txt,creat &  # stopped by teardown (its own PID)
   srv=$!
   track_pid "$srv"
   poll_until udp_bound "$port2"

@@ -179,7 +179,7 @@ EOF
   assert_exit_status "$recv" 0
   assert_equal "$(jq -c '{channel, body, id, k: .meta.k}' env.jsonl)" '{"channel":"site.north","body":"b1","id":"e-1","k":"v"}'
   # and to redis-cli as a subscriber: the body as it is
-  timeout 20 redis-cli -p "$REDIS_PORT" SUBSCRIBE news >sub.txt &
+  redis-cli -p "$REDIS_PORT" SUBSCRIBE news >sub.txt &  # stopped by teardown (its own PID)
   sub=$!
   track_pid "$sub"
   poll_until eval '[[ $(rcli PUBSUB NUMSUB news | sed -n 2p) -ge 1 ]]'

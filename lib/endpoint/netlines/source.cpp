@@ -4,11 +4,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <deque>
 #include <vector>
 
 #include "endpoint/netlines/mapping.h"
 #include "endpoint/netlines/socket.h"
+#include "endpoint/ready_messages.h"
 #include "util/signals.h"
 
 namespace gsmq::endpoint::netlines {
@@ -43,13 +43,7 @@ class NetSource : public Source {
 
   Status next(Delivery& out, Clock::time_point deadline) override {
     for (;;) {
-      if (!ready_.empty()) {
-        out.message = std::move(ready_.front());
-        ready_.pop_front();
-        stamp(out.message);
-        out.tag = ++taken_;
-        return Status::message;
-      }
+      if (ready_.take(out)) return Status::message;
       if (!s_.listen && peers_.empty()) return Status::end;  // the peer closed the connection
       if (stop_requested()) return Status::stopped;
       const auto now = Clock::now();
@@ -137,7 +131,7 @@ class NetSource : public Source {
     ++p.lines;
     std::string error;
     auto m = message_from_line(line, s_.envelope, s_.channel, peer_key_, p.name, options_.limits, error);
-    if (m) ready_.push_back(std::move(*m));
+    if (m) ready_.push(std::move(*m));
     else if (!error.empty()) options_.diagnostics->bad_input(p.lines, p.name + ": " + error);
   }
 
@@ -147,8 +141,7 @@ class NetSource : public Source {
   std::string peer_key_;
   int listener_ = -1;
   std::vector<Peer> peers_;
-  std::deque<Message> ready_;
-  uint64_t taken_ = 0;
+  ReadyMessages ready_;
 };
 
 }  // namespace

@@ -47,8 +47,11 @@ Connection::Connection(Settings settings, Diagnostics* diagnostics)
     if (settings_.retry.forever && kind != ErrorKind::refused && (n & (n - 1)) == 0)
       warn(why + "; retrying (attempt " + std::to_string(n) + ")");
   };
-  if (auto failure = reconnect(RetryPolicy{settings_.retry.forever, Duration(0)}, Clock::now(), steps))
+  if (auto failure = reconnect(RetryPolicy{settings_.retry.forever, Duration(0)}, Clock::now(), steps)) {
+    if (ctx_) redisFree(ctx_);  // connected but refused: no destructor runs for a throwing constructor
+    ctx_ = nullptr;
     throw Error(kind, *failure);
+  }
 }
 
 Connection::~Connection() {

@@ -2,9 +2,9 @@
 
 #include <poll.h>
 
-#include <deque>
 
 #include "endpoint/redis/connection.h"
+#include "endpoint/ready_messages.h"
 #include "util/signals.h"
 
 namespace gsmq::endpoint::redis {
@@ -23,13 +23,7 @@ class PubSubSource : public Source {
 
   Status next(Delivery& out, Clock::time_point deadline) override {
     for (;;) {
-      if (!ready_.empty()) {
-        out.message = std::move(ready_.front());
-        ready_.pop_front();
-        stamp(out.message);
-        out.tag = ++taken_;
-        return Status::message;
-      }
+      if (ready_.take(out)) return Status::message;
       if (stop_requested()) return Status::stopped;
       const auto now = Clock::now();
       if (now >= deadline) return Status::timeout;
@@ -77,15 +71,15 @@ class PubSubSource : public Source {
     }
     if (m.channel.empty()) m.channel = channel;
     m.meta["redis.channel"] = channel;
-    ready_.push_back(std::move(m));
+    ready_.push(std::move(m));
   }
 
   std::unique_ptr<Connection> conn_;
   EndpointOptions options_;
   Diagnostics fallback_;
   bool pattern_ = false;
-  std::deque<Message> ready_;
-  uint64_t taken_ = 0, received_ = 0;
+  ReadyMessages ready_;
+  uint64_t received_ = 0;
 };
 
 }  // namespace
