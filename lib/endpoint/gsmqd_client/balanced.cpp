@@ -30,6 +30,20 @@ struct Member {
   std::string why;
 };
 
+// The sink keeps its members behind pointers (answers refer to them), the source by value.
+template <typename End>
+const Member<End>& member_of(const Member<End>& m) { return m; }
+template <typename End>
+const Member<End>& member_of(const std::unique_ptr<Member<End>>& m) { return *m; }
+
+// Why each member of the set is down, joined: what a failure says when none is left.
+template <typename Members>
+std::string reasons_of(const Members& members) {
+  std::string why;
+  for (const auto& m : members) why += (why.empty() ? "" : "; ") + member_of(m).why;
+  return why;
+}
+
 void warn(const std::string& what) { std::fprintf(stderr, "%s: %s\n", program_name().c_str(), what.c_str()); }
 
 class BalancedSink : public Sink {
@@ -126,11 +140,7 @@ class BalancedSink : public Sink {
     return o;
   }
 
-  std::string reasons() const {  // caller holds mutex_
-    std::string why;
-    for (const auto& m : members_) why += (why.empty() ? "" : "; ") + m->why;
-    return why;
-  }
+  std::string reasons() const { return reasons_of(members_); }  // caller holds mutex_
 
   void try_connect(size_t i) {  // caller holds mutex_
     auto& m = *members_[i];
@@ -184,11 +194,8 @@ class MergedSource : public Source {
     for (size_t i = 0; i < members_.size(); ++i) try_connect(i);
     bool any = false;
     for (const auto& m : members_) any = any || m.up;
-    if (!any && !policy_.forever) {
-      std::string why;
-      for (const auto& m : members_) why += (why.empty() ? "" : "; ") + m.why;
-      throw Error(ErrorKind::unavailable, "no gsmqd of the set is reachable (" + why + ")");
-    }
+    if (!any && !policy_.forever)
+      throw Error(ErrorKind::unavailable, "no gsmqd of the set is reachable (" + reasons_of(members_) + ")");
   }
 
   Status next(Delivery& out, Clock::time_point deadline) override {
@@ -255,11 +262,7 @@ class MergedSource : public Source {
   void try_connect(size_t i) {
     auto& m = members_[i];
     try {
-      auto c = connect(m.settings);
-      const std::string& kind = c->options.kind;
-      if (kind == "queue") m.end = open_queue_source(std::move(c));
-      else if (kind == "events" || kind == "store") m.end = open_subscribe_source(std::move(c));
-      else m.end = open_respond_source(std::move(c));
+      m.end = open_source_of_kind(connect(m.settings));
       if (!m.why.empty()) warn("gsmqd at " + m.settings.target + " is back");
       m.up = true;
       m.why.clear();

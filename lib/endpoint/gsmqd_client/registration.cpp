@@ -19,12 +19,7 @@ std::unique_ptr<Source> open_source(const EndpointUrl& url, const Params& params
     for (auto& s : each) s.channel = url.path;  // a source reads the URL's channel on each
     return open_merged_source(std::move(each), RetryPolicy::from(params));
   }
-  auto c = connect(read_settings(url, params, options));
-  const std::string& kind = c->options.kind;
-  if (kind == "queue") return open_queue_source(std::move(c));
-  if (kind == "events" || kind == "store") return open_subscribe_source(std::move(c));
-  if (kind == "respond") return open_respond_source(std::move(c));
-  throw Error(ErrorKind::usage, "?kind=" + kind + " is a sink (gsmq-send --request)");
+  return open_source_of_kind(connect(read_settings(url, params, options)));
 }
 
 std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, const EndpointOptions& options) {
