@@ -436,8 +436,8 @@ EOF
     has_lines "$BATS_TEST_TMPDIR/ev.out" 1 && break
     sleep 0.1
   done
-  assert_exit_status "$st" 0
-  assert_exit_status "$ev" 0
+  assert_exit_status "$st" 0 "$BATS_TEST_TMPDIR/st.err"
+  assert_exit_status "$ev" 0 "$BATS_TEST_TMPDIR/ev.err"
   assert_equal "$(paste -sd ' ' "$BATS_TEST_TMPDIR/st.out")" "s1 s2 s3 s4 s5 s6"
   assert_equal "$(cat "$BATS_TEST_TMPDIR/ev.out")" "back"
   grep -q reconnecting "$BATS_TEST_TMPDIR/st.err"

@@ -58,11 +58,13 @@ _wait_bounded() {
   return "$status"
 }
 
-# Waits (bounded) for process $1 and fails unless it exited with status $2.
+# Waits (bounded) for process $1 and fails unless it exited with status $2; the failure
+# shows file $3 (the process's stderr), if given.
 assert_exit_status() {
   local status=0
   _wait_bounded "$1" || status=$?
-  [[ "$status" -eq "$2" ]] || fail "process $1 exited with status $status, expected $2"
+  [[ "$status" -eq "$2" ]] ||
+    fail "process $1 exited with status $status, expected $2${3:+; its stderr:$'\n'$(cat "$3")}"
 }
 
 # Clean shutdown (SIGTERM); returns gsmqd's exit status.

@@ -86,7 +86,9 @@ teardown() {
 }
 
 @test "--delay: not visible before the delay, delivered after it" {
-  gsmq-send --delay 2s -m later "$GSMQ/delayed"
+  # 6 s: the four commands below take over 2 s under the sanitizers on a loaded machine
+  local sent_at=$SECONDS
+  gsmq-send --delay 6s -m later "$GSMQ/delayed"
   gsmq-send -m now "$GSMQ/delayed"
 
   # right after sending, only the undelayed message is there
@@ -97,9 +99,10 @@ teardown() {
   [[ "$(echo "$output" | jq -r .body)" == now ]]
 
   # a long-poll gets the delayed one once it is due
-  run --separate-stderr gsmq-recv --count 1 --wait 15s "$GSMQ/delayed"
+  run --separate-stderr gsmq-recv --count 1 --wait 20s "$GSMQ/delayed"
   assert_success
   [[ "$(echo "$output" | jq -r .body)" == later ]]
+  ((SECONDS - sent_at >= 5)) || fail "the delayed message came after $((SECONDS - sent_at)) s"
 }
 
 @test "--ttl: a message not received in time is gone" {
