@@ -10,6 +10,20 @@ bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
 
+# bats-assert's, and the command's stderr too when it was run with --separate-stderr:
+# a failure on a loaded CI machine then says why the command failed.
+assert_success() {
+  : "${output?}"
+  : "${status?}"
+  if ((status != 0)); then
+    {
+      batslib_print_kv_single 6 status "$status"
+      batslib_print_kv_single_or_multi 6 output "$output"
+      [[ -z "${stderr:-}" ]] || batslib_print_kv_single_or_multi 6 stderr "$stderr"
+    } | batslib_decorate 'command failed' | fail
+  fi
+}
+
 _helpers_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 GSMQ_SOURCE_DIR="${GSMQ_SOURCE_DIR:-$(cd "$_helpers_dir/../.." && pwd)}"
 GSMQ_BIN_DIR="${GSMQ_BIN_DIR:-$GSMQ_SOURCE_DIR/build/ci/tools}"

@@ -1,5 +1,6 @@
 #include "endpoint/gsmqd_client/connection.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <thread>
 
@@ -23,8 +24,12 @@ std::shared_ptr<Connection> connect(const Settings& settings) {
   // gRPC's own reconnect back-off grows to two minutes: a daemon that came back would be
   // noticed that late. Ours (wait_for_daemon) decides how long to keep trying.
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
-  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  // Despite its name, gRPC takes this as the time one connection attempt (TCP and HTTP/2
+  // handshake) may take. At 100 ms a busy daemon or a slow link failed the attempt
+  // ("timed out before receiving SETTINGS frame") and the tools exited 4.
+  const auto attempt_ms = std::chrono::duration_cast<std::chrono::milliseconds>(settings.connect_timeout).count();
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(std::clamp<int64_t>(attempt_ms, 1000, 60000)));
   c->grpc_channel = grpc::CreateCustomChannel(c->target, grpc::InsecureChannelCredentials(), args);
   c->stub = v1::Broker::NewStub(c->grpc_channel);
   const grpc::Status answer = ping(*c, settings.connect_timeout);
