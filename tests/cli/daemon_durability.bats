@@ -50,11 +50,12 @@ padded_messages() {
 crash_during_stream() {
   gsmqd_start "$@"
   local total=10000 after="${CRASH_AFTER:-2000}"
-  # a steady stream: 200 messages, a short pause, and so on (its own bash: no bats traps)
+  # a steady stream: 200 messages, a short pause, and so on (its own bash: no bats traps);
+  # the sender gives up 1 s after the kill instead of reconnecting for the default 30 s
   bash -c 'for ((i = 1; i <= $1; i++)); do
              printf "{\"body\":\"m%d\"}\n" "$i"
              ((i % 200)) || sleep 0.01
-           done' producer "$total" 2>/dev/null | gsmq-send --print "$GSMQ/crash" >"$BATS_TEST_TMPDIR/acked" 2>"$BATS_TEST_TMPDIR/send.err" 3>&- &
+           done' producer "$total" 2>/dev/null | gsmq-send --print "$GSMQ/crash?retry_for=1s" >"$BATS_TEST_TMPDIR/acked" 2>"$BATS_TEST_TMPDIR/send.err" 3>&- &
   sender=$!
   track_pid "$sender"
 
