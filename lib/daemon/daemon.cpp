@@ -12,6 +12,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "daemon/rules_in_force.h"
+#include "dashboard/http_server.h"
+#include "dashboard/request_metrics.h"
 #include "server/broker_service.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -47,6 +49,16 @@ int hangup_fd() {
 }
 }  // namespace
 
+namespace {
+// Writes `port` to `file` (when named) so that it appears whole, for scripts polling it.
+void write_port_file(const std::string& file, int port) {
+  if (file.empty()) return;
+  const std::string tmp = file + ".tmp";
+  std::ofstream(tmp) << port << "\n";
+  std::rename(tmp.c_str(), file.c_str());
+}
+}  // namespace
+
 int run_daemon(const DaemonOptions& options) {
   // Read before anything opens: a bad file stops gsmqd at once, with file, line and reason.
   const int hangup = hangup_fd();  // SIGHUP reloads from now on, and never ends gsmqd
@@ -77,13 +89,26 @@ int run_daemon(const DaemonOptions& options) {
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 2);
   builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 8);
   builder.RegisterService(&service);
+  dashboard::RequestMetrics request_metrics;  // every call counted, for /metrics
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
+  interceptors.push_back(request_metrics.interceptor_factory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) throw Error(ErrorKind::unavailable, "cannot listen on " + options.listen);
-  if (!options.port_file.empty()) {
-    const std::string tmp = options.port_file + ".tmp";
-    std::ofstream(tmp) << port << "\n";
-    std::rename(tmp.c_str(), options.port_file.c_str());  // appears whole, for scripts polling it
+  std::unique_ptr<dashboard::HttpServer> http;
+  if (!options.http.empty()) {
+    http = std::make_unique<dashboard::HttpServer>(dashboard::HttpOptions{.listen = options.http},
+                                                   server->InProcessChannel(grpc::ChannelArguments{}), request_metrics);
+    try {
+      http->start();
+    } catch (const Error&) {
+      server->Shutdown(std::chrono::system_clock::now());
+      throw;
+    }
+    write_port_file(options.http_port_file, http->port());
+    log::info("dashboard", {{"addr", options.http}, {"port", std::to_string(http->port())}});
   }
+  write_port_file(options.port_file, port);
   log::info("listening", {{"addr", options.listen}, {"port", std::to_string(port)},
                           {"data_dir", options.broker.data_dir.string()},
                           {"fsync", std::string(store::to_string(options.broker.fsync))},
@@ -106,6 +131,7 @@ int run_daemon(const DaemonOptions& options) {
     else log::warn("SIGHUP: there are no rules to reload (gsmqd runs without --rules)");
   }
   log::info("stopping: finishing requests in flight");
+  if (http) http->stop();  // live-update streams end first: they hold in-process calls
   if (federated) federated->stop();  // the links' pumps drain first, while the broker serves
   service.shutdown();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

@@ -18,6 +18,8 @@ struct DaemonOptions {
   server::BrokerOptions broker;
   std::optional<federation::FederationOptions> federation;  // set: a federated daemon
   std::string rules;  // --rules FILE: applied to every accepted message; reloaded on SIGHUP
+  std::string http;            // --http HOST:PORT: the dashboard, /api and /metrics; empty: off
+  std::string http_port_file;  // written with the bound --http port once serving
 };
 
 // The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else

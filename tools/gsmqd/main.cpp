@@ -44,6 +44,9 @@ int main(int argc, char** argv) {
   app.add_option("--rules", options.rules,
                  "Apply the rules FILE to every accepted message (docs/policies.md); SIGHUP reloads it");
   app.add_option("--port-file", options.port_file, "Write the bound port to FILE once serving");
+  app.add_option("--http", options.http,
+                 "Serve the dashboard, /api, /metrics, /healthz on HOST:PORT (off by default; docs/admin-api.md)");
+  app.add_option("--http-port-file", options.http_port_file, "Write the bound --http port to FILE once serving");
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -92,6 +95,7 @@ int main(int argc, char** argv) {
       "  gsmqd --listen 127.0.0.1:0 --port-file /tmp/gsmqd.port --data-dir /tmp/q\n"
       "  gsmqd --name site1 --role node --upstream gsmq://cluster:7878 --forward 'up sensors/# as site1/{channel}'\n"
       "  gsmqd links | jq -c '{link, state, backlog}'\n"
+      "  gsmqd --http 127.0.0.1:8787                # dashboard at http://127.0.0.1:8787/, metrics at /metrics\n"
       "  gsmqd --rules /etc/gsmq/rules.conf       # then: kill -HUP $(pidof gsmqd) after editing it\n"
       "  gsmqd rules check rules.conf && gsmqd rules test rules.conf < samples.jsonl\n"
       "  gsmqd rules show | jq -c '{rule, hits}'\n"

@@ -2,6 +2,7 @@
 
 #include "endpoint/gsmqd_client/connection.h"
 #include "endpoint/gsmqd_client/registration.h"
+#include "rpc/admin_json.h"
 
 namespace gsmq::endpoint::gsmqd_client {
 namespace {
@@ -26,34 +27,7 @@ std::vector<nlohmann::ordered_json> list_channels(const std::string& url) {
   const auto status = c->stub->ListChannels(with_deadline(context), v1::ListChannelsRequest{}, &response);
   if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
   std::vector<nlohmann::ordered_json> out;
-  for (const auto& ch : response.channels()) {
-    nlohmann::ordered_json j;
-    j["channel"] = ch.name();
-    j["kind"] = ch.kind();
-    j["depth"] = ch.depth();
-    j["in_flight"] = ch.in_flight();
-    j["delayed"] = ch.delayed();
-    j["dead_lettered"] = ch.dead_lettered();
-    j["expired"] = ch.expired();
-    j["sent"] = ch.sent();
-    j["delivered"] = ch.delivered();
-    j["acked"] = ch.acked();
-    j["in_rate"] = ch.in_rate();
-    j["out_rate"] = ch.out_rate();
-    j["consumers"] = ch.consumers();
-    j["bytes"] = ch.bytes();
-    j["last_seq"] = ch.last_seq();
-    if (ch.dropped() > 0) j["dropped"] = ch.dropped();
-    if (ch.on_time() > 0 || ch.late() > 0) {
-      j["on_time"] = ch.on_time();
-      j["late"] = ch.late();
-      static constexpr const char* kSlack[] = {"lt_1ms", "lt_10ms", "lt_100ms", "lt_1s", "lt_10s", "ge_10s"};
-      nlohmann::ordered_json slack = nlohmann::ordered_json::object();
-      for (int k = 0; k < 6; ++k) slack[kSlack[k]] = k < ch.slack_size() ? ch.slack(k) : 0;
-      j["slack"] = std::move(slack);
-    }
-    out.push_back(std::move(j));
-  }
+  for (const auto& ch : response.channels()) out.push_back(channel_json(ch));
   return out;
 }
 
@@ -63,13 +37,8 @@ nlohmann::ordered_json ping(const std::string& url) {
   v1::PingResponse response;
   const auto status = c->stub->Ping(with_deadline(context), v1::PingRequest{}, &response);
   if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
-  nlohmann::ordered_json j;
-  j["version"] = response.version();
-  j["uptime_us"] = response.uptime_us();
-  j["data_dir"] = response.data_dir();
+  nlohmann::ordered_json j = ping_json(response);
   j["address"] = c->target;
-  if (!response.name().empty()) j["name"] = response.name();
-  if (!response.role().empty()) j["role"] = response.role();
   return j;
 }
 
@@ -80,23 +49,7 @@ std::vector<nlohmann::ordered_json> list_links(const std::string& url) {
   const auto status = c->stub->ListLinks(with_deadline(context), v1::ListLinksRequest{}, &response);
   if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
   std::vector<nlohmann::ordered_json> out;
-  for (const auto& l : response.links()) {
-    nlohmann::ordered_json j;
-    j["link"] = l.name();
-    j["direction"] = l.direction();
-    j["state"] = l.state();
-    if (!l.url().empty()) j["url"] = l.url();
-    j["backlog"] = l.backlog();
-    j["forwarded"] = l.forwarded();
-    j["received"] = l.received();
-    j["dropped"] = l.dropped();
-    j["looped"] = l.looped();
-    j["deduplicated"] = response.deduplicated();
-    j["rtt_us"] = l.rtt_us();
-    j["consumers"] = l.consumers();
-    if (!l.last_error().empty()) j["last_error"] = l.last_error();
-    out.push_back(std::move(j));
-  }
+  for (const auto& l : response.links()) out.push_back(link_json(l, response.deduplicated()));
   return out;
 }
 
@@ -107,19 +60,7 @@ std::vector<nlohmann::ordered_json> list_rules(const std::string& url) {
   const auto status = c->stub->ListRules(with_deadline(context), v1::ListRulesRequest{}, &response);
   if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
   std::vector<nlohmann::ordered_json> out;
-  for (const auto& r : response.rules()) {
-    nlohmann::ordered_json j;
-    j["set"] = r.set();
-    j["rule"] = r.rule();
-    j["line"] = r.line();
-    j["hits"] = r.hits();
-    j["dropped"] = r.dropped();
-    j["over_limit"] = r.over_limit();
-    j["file"] = response.file();
-    j["loaded_us"] = response.loaded_us();
-    if (!response.last_error().empty()) j["last_error"] = response.last_error();
-    out.push_back(std::move(j));
-  }
+  for (const auto& r : response.rules()) out.push_back(rule_json(r, response));
   return out;
 }
 

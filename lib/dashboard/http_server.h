@@ -1,0 +1,41 @@
+// gsmqd --http: the dashboard's pages, its JSON API (docs/admin-api.md), live updates
+// (Server-Sent Events), /metrics, /healthz and /readyz, served from the daemon itself
+// on one thread of its own. Everything it shows or does goes through the daemon's own
+// gRPC API on an in-process channel, so the page and the CLI see the same answers.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include <grpcpp/channel.h>
+
+#include "dashboard/request_metrics.h"
+
+namespace gsmq::dashboard {
+
+struct HttpOptions {
+  std::string listen;           // HOST:PORT; port 0 picks a free one
+  size_t max_connections = 64;  // more are answered 503 and closed
+};
+
+class HttpServer {
+ public:
+  // `daemon`: a channel to the daemon's own gRPC service (grpc::Server::InProcessChannel).
+  HttpServer(HttpOptions options, std::shared_ptr<grpc::Channel> daemon, const RequestMetrics& requests);
+  ~HttpServer();
+
+  // Binds and starts serving; Error(unavailable) when it cannot listen, Error(usage) for
+  // an address that is not HOST:PORT.
+  void start();
+  uint16_t port() const;
+  // Closes the listener and every connection (live-update streams end).
+  void stop();
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace gsmq::dashboard
