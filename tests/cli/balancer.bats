@@ -26,9 +26,14 @@ depth() {  # daemon channel: its depth, 0 when the channel is not there
     seq 1 5 | gsmq-send --raw "$(both)/sensors/$ch"
   done
   local on_a=0 on_b=0 da db
+  # each daemon's channels, asked once
+  gsmqd channels "$(url a)" >"$BATS_TEST_TMPDIR/a.channels"
+  gsmqd channels "$(url b)" >"$BATS_TEST_TMPDIR/b.channels"
+  _depth_in() { jq -r --arg c "$2" 'select(.channel == $c) | .depth' "$BATS_TEST_TMPDIR/$1.channels"; }
   for ch in $(seq -f 'room%g' 1 24); do
-    da=$(depth a "sensors/$ch")
-    db=$(depth b "sensors/$ch")
+    da=$(_depth_in a "sensors/$ch")
+    db=$(_depth_in b "sensors/$ch")
+    da=${da:-0} db=${db:-0}
     # All five of a channel's messages on one daemon, in order, none on the other.
     if [[ "$da" == 5 && "$db" == 0 ]]; then
       on_a=$((on_a + 1))
