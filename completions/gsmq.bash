@@ -26,7 +26,7 @@ _gsmq_flags() {
       echo "-h --help -V --version --config -l --listen -d --data-dir --fsync --commit-window --visibility" \
         "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \
         "--name --role --upstream --peer --forward --max-hops --link-backlog --link-overflow --dedup-window" \
-        "--rules" ;;
+        "--rules --http --http-port-file" ;;
   esac
 }
 
@@ -44,7 +44,7 @@ _gsmq_takes_value() {
         --config | -l | --listen | -d | --data-dir | --fsync | --commit-window | --visibility | --max-depth | \
           --segment-size | --store-retention-bytes | --store-retention-age | --port-file | --log-level | --name | \
           --role | --upstream | --peer | --forward | --max-hops | --link-backlog | --link-overflow | \
-          --dedup-window | --rules) return 0 ;;
+          --dedup-window | --rules | --http | --http-port-file) return 0 ;;
       esac ;;
     *)
       case $2 in
@@ -122,7 +122,7 @@ _gsmq() {
       gsmq-gen:-s | gsmq-gen:--size) COMPREPLY=($(compgen -W "16 128 1KiB 4KiB 64KiB 1MiB" -- "$cur")) ;;
       gsmq-gen:--priority-mix) COMPREPLY=($(compgen -W "9:1,0:9" -- "$cur")) ;;
       gsmq-gen:--deadline | gsmq-gen:--late-after) COMPREPLY=($(compgen -W "1ms 10ms 100ms 1s" -- "$cur")) ;;
-      gsmq-gen:--csv | gsmq-gen:--histogram | gsmqd:--config | gsmqd:--port-file | gsmqd:--rules)
+      gsmq-gen:--csv | gsmq-gen:--histogram | gsmqd:--config | gsmqd:--port-file | gsmqd:--rules | gsmqd:--http-port-file)
         COMPREPLY=($(compgen -f -- "$cur")) ;;
       gsmqd:-d | gsmqd:--data-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
       gsmqd:--fsync) COMPREPLY=($(compgen -W "always batch never" -- "$cur")) ;;

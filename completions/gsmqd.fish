@@ -21,6 +21,8 @@ complete -c gsmqd -n __fish_use_subcommand -l segment-size -x -d 'Size of one lo
 complete -c gsmqd -n __fish_use_subcommand -l store-retention-bytes -x -d 'Events-store: keep at most this much per channel'
 complete -c gsmqd -n __fish_use_subcommand -l store-retention-age -x -d 'Events-store: drop segments older than this'
 complete -c gsmqd -n __fish_use_subcommand -l port-file -r -F -d 'Write the bound port to FILE once serving'
+complete -c gsmqd -n __fish_use_subcommand -l http -r -d 'Serve the dashboard, /api, /metrics, /healthz on HOST:PORT'
+complete -c gsmqd -n __fish_use_subcommand -l http-port-file -r -F -d 'Write the bound --http port to FILE once serving'
 complete -c gsmqd -n __fish_use_subcommand -l log-level -x -a 'debug info warn error' -d 'Least important log line written'
 complete -c gsmqd -n __fish_use_subcommand -l name -x -d "This daemon's name in a federation"
 complete -c gsmqd -n __fish_use_subcommand -l role -x -a 'node cluster core' -d 'Its tier'

@@ -15,6 +15,7 @@ packages=(
   mosquitto mosquitto-clients libcoap3-bin iproute2
   rabbitmq-server librabbitmq-dev python3-pika python3-stomp
   nats-server redis-server socat
+  python3-prometheus-client chromium
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -175,8 +175,8 @@ async function purge() {
   if (!confirm('Purge every waiting message of "' + state.channel + '"? This cannot be undone.')) return;
   try {
     const r = await api('/api/channels/' + encodeURIComponent(state.channel) + '/purge', { method: 'POST' });
+    await browse(0);
     $('browse-note').textContent = 'Purged ' + r.purged + ' messages.';
-    browse(0);
   } catch (e) { showError('purge: ' + e.message); }
 }
 

@@ -1,0 +1,150 @@
+#!/usr/bin/env bats
+# gsmqd --http (gsmqd(8) DASHBOARD, docs/admin-api.md): the JSON API, the message browser,
+# send and purge, live updates, /metrics read with Prometheus's own text parser, and what
+# hostile or surplus clients get. The page itself is driven in Chromium by dashboard_ui.bats.
+
+bats_require_minimum_version 1.5.0
+load daemon_helpers
+
+setup() {
+  gsmq_setup
+  gsmqd_start --http 127.0.0.1:0 --http-port-file "$BATS_TEST_TMPDIR/http.port"
+  poll_until test -s "$BATS_TEST_TMPDIR/http.port"
+  HTTP="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/http.port")"
+}
+teardown() { daemon_teardown; }
+
+# curl that fails on a connection error, not on an HTTP status: prints the body
+get() { curl -sS --max-time 10 "$@"; }
+status_of() { curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$@"; }
+
+@test "health, readiness, the page and its assets; unknown paths 404, wrong methods 405" {
+  assert_equal "$(get "$HTTP/healthz")" ok
+  assert_equal "$(get "$HTTP/readyz")" ready
+  run get -D - -o /dev/null "$HTTP/"
+  assert_output --partial "Content-Type: text/html"
+  get "$HTTP/" | grep -q '<script src="/app.js">'
+  get "$HTTP/app.js" | grep -q "EventSource('/api/events')"
+  assert_equal "$(status_of "$HTTP/style.css")" 200
+  assert_equal "$(status_of "$HTTP/nothing-here")" 404
+  assert_equal "$(status_of "$HTTP/api/nothing")" 404
+  assert_equal "$(status_of -X DELETE "$HTTP/api/channels")" 405
+  assert_equal "$(status_of -X POST "$HTTP/metrics")" 405
+}
+
+@test "/api/channels says what gsmqd channels says; /api/overview sums it up" {
+  gsmq-send -m a -m b -m c "$GSMQ/jobs"
+  gsmq-send --store -m s "$GSMQ/history"
+  assert_equal "$(get "$HTTP/api/channels" | jq -c 'sort_by(.channel) | map(del(.in_rate, .out_rate))')" \
+    "$(gsmqd channels "$GSMQ" | jq -sc 'sort_by(.channel) | map(del(.in_rate, .out_rate))')"
+  run get "$HTTP/api/overview"
+  assert_equal "$(jq -r '.channels, .depth, .version' <<<"$output" | paste -sd ' ')" "2 4 $(gsmq_version)"
+  (($(jq -r .storage.free_bytes <<<"$output") > 0))
+  (($(jq -r .storage.used_bytes <<<"$output") > 0))
+}
+
+@test "the browser peeks without taking, pages by seq; events-store replay from a seq" {
+  printf '{"body":"m%d"}\n' 1 2 3 4 5 | gsmq-send "$GSMQ/jobs"
+  assert_equal "$(get "$HTTP/api/channels/jobs/messages?limit=2" | jq -r '.messages[].body' | paste -sd ' ')" "m1 m2"
+  assert_equal "$(get "$HTTP/api/channels/jobs/messages?from_seq=3&limit=2" | jq -r '.messages[].seq' | paste -sd ' ')" "3 4"
+  # nothing was taken
+  run --separate-stderr gsmq-recv "$GSMQ/jobs"
+  assert_equal "$(jq -r .body <<<"$output" | paste -sd ' ')" "m1 m2 m3 m4 m5"
+  printf '{"body":"e%d"}\n' 1 2 3 | gsmq-send --store "$GSMQ/hist"
+  assert_equal "$(get "$HTTP/api/channels/hist/replay?from_seq=2" | jq -r '.messages[].body' | paste -sd ' ')" "e2 e3"
+  # a channel name with a slash, %-encoded in the path
+  gsmq-send -m deep "$GSMQ/a/b"
+  assert_equal "$(get "$HTTP/api/channels/a%2Fb/messages" | jq -r '.messages[].body')" deep
+  assert_equal "$(status_of "$HTTP/api/channels/jobs/messages?limit=many")" 400
+}
+
+@test "send over HTTP is received by gsmq-recv; a bad envelope is 400 naming the field; purge empties" {
+  run get -X POST --data '{"body":{"t":21.5},"priority":7,"meta":{"from":"web"}}' "$HTTP/api/channels/jobs/messages"
+  assert_equal "$(jq -r .seq <<<"$output")" 1
+  run --separate-stderr gsmq-recv "$GSMQ/jobs"
+  assert_equal "$(jq -c '[.body, .priority, .meta.from]' <<<"$output")" '[{"t":21.5},7,"web"]'
+  run get -X POST --data '{"body":"x","priority":"high"}' "$HTTP/api/channels/jobs/messages"
+  assert_output --partial '"error"'
+  assert_output --partial priority
+  assert_equal "$(status_of -X POST --data 'not json' "$HTTP/api/channels/jobs/messages")" 400
+  gsmq-send -m 1 -m 2 "$GSMQ/jobs"
+  assert_equal "$(get -X POST "$HTTP/api/channels/jobs/purge" | jq -r .purged)" 2
+  run --separate-stderr gsmq-recv "$GSMQ/jobs"
+  assert_output ""
+}
+
+@test "live updates: a send made after the stream opened shows in its next snapshot" {
+  curl -sS -N --max-time 20 "$HTTP/api/events" >"$BATS_TEST_TMPDIR/events" 3>&- &
+  track_pid $!
+  poll_until grep -q '^event: snapshot' "$BATS_TEST_TMPDIR/events"
+  gsmq-send -m live-1 -m live-2 "$GSMQ/watched"
+  _seen() { grep '^data: ' "$BATS_TEST_TMPDIR/events" | cut -c7- |
+    jq -e 'select(any(.channels[]; .channel == "watched" and .depth == 2))' >/dev/null 2>&1; }
+  poll_until _seen
+}
+
+@test "/metrics parses with Prometheus's text parser and counts what was sent, received and called" {
+  printf '{"body":"m%d"}\n' $(seq 1 7) | gsmq-send "$GSMQ/jobs"
+  gsmq-recv --count 3 "$GSMQ/jobs" >/dev/null
+  get "$HTTP/metrics" >"$BATS_TEST_TMPDIR/metrics"
+  run /usr/bin/python3 - "$BATS_TEST_TMPDIR/metrics" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+values = {}
+for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+    for s in family.samples:
+        labels = ",".join(f"{k}={v}" for k, v in sorted(s.labels.items()))
+        values[f"{s.name}{{{labels}}}"] = s.value
+def show(name):
+    print(name, values[name])
+show("gsmq_channel_messages_published_total{channel=jobs,kind=queue}")
+show("gsmq_channel_messages_delivered_total{channel=jobs,kind=queue}")
+show("gsmq_channel_messages_acked_total{channel=jobs,kind=queue}")
+show("gsmq_channel_messages_ready{channel=jobs,kind=queue}")
+show("gsmq_grpc_server_handled_total{grpc_code=OK,grpc_method=SendStream}")
+print("buckets ok", values["gsmq_grpc_server_handling_seconds_count{grpc_method=SendStream}"] ==
+      values["gsmq_grpc_server_handling_seconds_bucket{grpc_method=SendStream,le=+Inf}"])
+PY
+  assert_success
+  assert_line "gsmq_channel_messages_published_total{channel=jobs,kind=queue} 7.0"
+  assert_line "gsmq_channel_messages_delivered_total{channel=jobs,kind=queue} 3.0"
+  assert_line "gsmq_channel_messages_acked_total{channel=jobs,kind=queue} 3.0"
+  assert_line "gsmq_channel_messages_ready{channel=jobs,kind=queue} 4.0"
+  assert_line "gsmq_grpc_server_handled_total{grpc_code=OK,grpc_method=SendStream} 1.0"
+  assert_line "buckets ok True"
+}
+
+@test "hostile clients: garbage, an oversized body and too many idle connections; gsmqd keeps serving" {
+  # not HTTP at all
+  run bash -c "printf 'BLAH\r\n\r\n' | socat -t 2 - TCP:127.0.0.1:${HTTP##*:}"
+  assert_output --partial "400"
+  # a body over 1 MiB
+  head -c 2000000 /dev/zero | tr '\0' x >"$BATS_TEST_TMPDIR/big"
+  assert_equal "$(status_of -X POST --data-binary @"$BATS_TEST_TMPDIR/big" "$HTTP/api/channels/jobs/messages")" 413
+  # 70 connections that send nothing: the ones past 64 are told 503 and closed
+  local k idle=()
+  for ((k = 0; k < 70; k++)); do
+    socat -u TCP:127.0.0.1:${HTTP##*:} OPEN:"$BATS_TEST_TMPDIR/idle.$k",creat 3>&- &
+    idle+=($!)
+    track_pid $!
+  done
+  _refused() { cat "$BATS_TEST_TMPDIR"/idle.* 2>/dev/null | grep -c "503 Service Unavailable" | grep -qx '[1-9][0-9]*'; }
+  poll_until _refused
+  # the daemon itself is untouched, and the dashboard serves again once they are gone
+  gsmq-send -m still "$GSMQ/jobs"
+  kill "${idle[@]}" 2>/dev/null || true
+  _serves() { [[ "$(status_of "$HTTP/healthz")" == 200 ]]; }
+  poll_until _serves
+  run --separate-stderr gsmq-recv "$GSMQ/jobs"
+  assert_output --partial still
+}
+
+@test "--http on a port in use exits 4 naming it; a bad --http is a usage error" {
+  local port=${HTTP##*:}
+  run gsmqd --listen 127.0.0.1:0 --data-dir "$BATS_TEST_TMPDIR/d2" --http "127.0.0.1:$port"
+  assert_failure 4
+  assert_output --partial "cannot listen on 127.0.0.1:$port"
+  run gsmqd --listen 127.0.0.1:0 --data-dir "$BATS_TEST_TMPDIR/d3" --http nonsense
+  assert_failure 2
+  assert_output --partial "HOST:PORT"
+}
