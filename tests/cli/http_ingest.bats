@@ -287,7 +287,7 @@ s=socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); open(sys
   # gsmqd goes away while the bridge runs: the client is told 503, not 200
   PORT="$(free_port)"
   BASE="http://127.0.0.1:$PORT"
-  ingest_start "$BASE/in" gsmq-bridge "$BASE/in?listen" "$GSMQ/jobs"
+  ingest_start "$BASE/in" gsmq-bridge "$BASE/in?listen" "$GSMQ/jobs?retry_for=1s"  # gives up in 1 s, not 30
   gsmqd_stop
   run --separate-stderr curl -sS -o /dev/null -w '%{http_code}' --data-binary 'lost?' "$BASE/in"
   assert_output 503
