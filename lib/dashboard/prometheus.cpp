@@ -128,6 +128,8 @@ std::string prometheus_text(const Snapshot& s, const RequestMetrics& requests) {
   }
 
   // gRPC calls.
+  Family(out, "gsmq_grpc_server_calls_in_progress", "gauge", "gRPC calls begun and not finished (open streams too)")
+      .sample("", static_cast<double>(requests.in_progress()));
   const auto methods = requests.methods();
   {
     Family handled(out, "gsmq_grpc_server_handled_total", "counter", "gRPC calls finished, by method and status code");

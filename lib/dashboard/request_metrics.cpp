@@ -10,7 +10,10 @@ using Clock = std::chrono::steady_clock;
 class CountingInterceptor : public grpc::experimental::Interceptor {
  public:
   CountingInterceptor(grpc::experimental::ServerRpcInfo* info, RequestMetrics* metrics)
-      : metrics_(metrics), method_(info->method() ? info->method() : ""), start_(Clock::now()) {}
+      : metrics_(metrics), method_(info->method() ? info->method() : ""), start_(Clock::now()) {
+    metrics_->call_started();
+  }
+  ~CountingInterceptor() override { metrics_->call_ended(); }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     using grpc::experimental::InterceptionHookPoints;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,10 @@ class RequestMetrics {
   };
 
   void record(const std::string& method, const std::string& code, double seconds);
+  // Calls begun and not yet finished (open streams included): the clients at work now.
+  void call_started() { ++in_progress_; }
+  void call_ended() { --in_progress_; }
+  int64_t in_progress() const { return in_progress_.load(); }
   // A copy, keyed by the method's short name ("Send", "Receive", ...).
   std::map<std::string, Method> methods() const;
 
@@ -35,6 +40,7 @@ class RequestMetrics {
  private:
   mutable std::mutex mutex_;
   std::map<std::string, Method> methods_;
+  std::atomic<int64_t> in_progress_{0};
 };
 
 // "UNAVAILABLE" for grpc::StatusCode::UNAVAILABLE, as gRPC's docs spell them.

@@ -112,6 +112,15 @@ PY
   assert_line "gsmq_channel_messages_ready{channel=jobs,kind=queue} 4.0"
   assert_line "gsmq_grpc_server_handled_total{grpc_code=OK,grpc_method=SendStream} 1.0"
   assert_line "buckets ok True"
+  # an open subscription is a call in progress; once it ends, it is not
+  gsmq-recv --events --count 1 --wait 30s "$GSMQ/ev" >/dev/null 3>&- &
+  local sub=$!
+  track_pid "$sub"
+  _in_progress() { get "$HTTP/metrics" | grep -qx "gsmq_grpc_server_calls_in_progress $1"; }
+  poll_until _in_progress 1
+  gsmq-send --events -m x "$GSMQ/ev"
+  assert_exit_status "$sub" 0
+  poll_until _in_progress 0
 }
 
 @test "hostile clients: garbage, an oversized body and too many idle connections; gsmqd keeps serving" {
