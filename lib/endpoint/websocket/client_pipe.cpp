@@ -26,18 +26,9 @@
 #include <optional>
 #include <thread>
 
-#include "envelope/utf8.h"
+#include "endpoint/websocket/relay.h"
 
 namespace gsmq::endpoint::websocket {
-
-namespace net = boost::asio;
-namespace ssl = boost::asio::ssl;
-namespace beast = boost::beast;
-namespace ws = boost::beast::websocket;
-namespace bhttp = boost::beast::http;
-using tcp = boost::asio::ip::tcp;
-using local = boost::asio::local::stream_protocol;
-using error_code = boost::system::error_code;
 
 namespace {
 
@@ -45,97 +36,6 @@ bool is_ip_literal(const std::string& host) {
   in6_addr ip{};
   return ::inet_pton(AF_INET, host.c_str(), &ip) == 1 || ::inet_pton(AF_INET6, host.c_str(), &ip) == 1;
 }
-
-// Moves bytes between the caller's descriptor (`near` is our end of it) and the
-// WebSocket, one read and one write outstanding each way at most (back-pressure both
-// ways); all on the pipe's thread.
-template <typename Ws>
-class Relay {
- public:
-  Relay(Ws& socket, local::socket& near, Framing framing, std::function<void(std::string)> ended)
-      : ws_(socket), near_(near), framing_(framing), ended_(std::move(ended)) {}
-
-  void start() {
-    read_ws();
-    read_near();
-  }
-
- private:
-  void read_ws() {
-    ws_.async_read(in_, [this](error_code ec, size_t) {
-      if (ec) return ws_gone(ec);
-      to_near_ = beast::buffers_to_string(in_.data());
-      in_.consume(in_.size());
-      if (framing_ == Framing::lines) to_near_.push_back('\n');
-      net::async_write(near_, net::buffer(to_near_), [this](error_code e, size_t) {
-        if (!e) read_ws();
-      });
-    });
-  }
-
-  void read_near() {
-    near_.async_read_some(net::buffer(buf_), [this](error_code ec, size_t n) {
-      if (ec) {  // the caller is done writing: the rest, then a close
-        if (!partial_.empty()) outgoing_.push_back(std::move(partial_));
-        near_done_ = true;
-        return write_next();
-      }
-      if (framing_ == Framing::stream) {
-        outgoing_.emplace_back(buf_.data(), n);
-      } else {
-        partial_.append(buf_.data(), n);
-        size_t start = 0;
-        for (size_t nl; (nl = partial_.find('\n', start)) != std::string::npos; start = nl + 1)
-          outgoing_.push_back(partial_.substr(start, nl - start));
-        partial_.erase(0, start);
-      }
-      write_next();
-    });
-  }
-
-  void write_next() {
-    if (outgoing_.empty()) {
-      if (!near_done_) return read_near();
-      ws_.async_close(ws::close_code::normal, [this](error_code) { shut(); });
-      return;
-    }
-    ws_.binary(framing_ == Framing::stream || !is_valid_utf8(outgoing_.front()));
-    ws_.async_write(net::buffer(outgoing_.front()), [this](error_code ec, size_t) {
-      if (ec) return ws_gone(ec);
-      outgoing_.pop_front();
-      write_next();
-    });
-  }
-
-  // The WebSocket ended (closed by the peer, or failed): the caller reads EOF.
-  void ws_gone(const error_code& ec) {
-    if (ec == ws::error::bad_frame_payload)
-      ended_("the peer sent a text message that is not UTF-8 (RabbitMQ's Web-STOMP: web_stomp.ws_frame = binary "
-             "carries any body)");
-    else if (ec != ws::error::closed && ec != net::error::operation_aborted)
-      ended_("WebSocket: " + (ws_.reason().reason.empty() ? ec.message() : std::string(ws_.reason().reason.data(), ws_.reason().reason.size())));
-    shut();
-  }
-
-  void shut() {
-    error_code ignored;
-    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    beast::get_lowest_layer(ws_).socket().close(ignored);
-    near_.shutdown(local::socket::shutdown_both, ignored);
-    near_.close(ignored);
-  }
-
-  Ws& ws_;
-  local::socket& near_;
-  Framing framing_;
-  beast::flat_buffer in_;
-  std::string to_near_;
-  std::array<char, 65536> buf_{};
-  std::string partial_;
-  std::deque<std::string> outgoing_;
-  bool near_done_ = false;
-  std::function<void(std::string)> ended_;
-};
 
 }  // namespace
 
@@ -145,7 +45,6 @@ struct ClientPipe::Impl {
   std::optional<ssl::context> tls_context;
   std::unique_ptr<ws::stream<beast::tcp_stream>> plain;
   std::unique_ptr<ws::stream<beast::ssl_stream<beast::tcp_stream>>> secure;
-  local::socket near{ioc};
   int far = -1;
   std::thread thread;
   std::mutex mutex;
@@ -233,13 +132,21 @@ struct ClientPipe::Impl {
     return std::nullopt;
   }
 
+  // Hands the WebSocket to a relay whose near end is a new socket pair; false (errno)
+  // when there is none.
   template <typename Ws>
-  void relay(Ws& socket) {
-    Relay<Ws> r(socket, near, o.framing, [this](std::string why) {
+  bool start_relay(std::unique_ptr<Ws>& socket) {
+    local::socket near(ioc);
+    far = make_pair(near);
+    if (far < 0) return false;
+    std::make_shared<Relay<Ws>>(std::move(socket), std::move(near), o.framing, [this](std::string why) {
       std::lock_guard lock(mutex);
       ended_because = std::move(why);
-    });
-    r.start();
+    })->start();
+    return true;
+  }
+
+  void run_relay() {
     ioc.restart();
     ioc.run();
     std::lock_guard lock(mutex);
@@ -247,6 +154,13 @@ struct ClientPipe::Impl {
     ended_cv.notify_all();
   }
 };
+
+int make_pair(local::socket& near) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return -1;
+  near.assign(local(), fds[0]);
+  return fds[1];
+}
 
 ClientPipe::ClientPipe(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
@@ -271,15 +185,10 @@ std::unique_ptr<ClientPipe> ClientPipe::open(const ClientOptions& options, std::
     failure = impl->connect(*impl->plain, endpoints, kind);
   }
   if (failure) return fail(*failure);
-  int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return fail("socketpair: " + std::string(std::strerror(errno)));
-  impl->near.assign(local(), fds[0]);
-  impl->far = fds[1];
+  if (!(impl->secure ? impl->start_relay(impl->secure) : impl->start_relay(impl->plain)))
+    return fail("socketpair: " + std::string(std::strerror(errno)));
   Impl* p = impl.get();
-  impl->thread = std::thread([p] {
-    if (p->secure) p->relay(*p->secure);
-    else p->relay(*p->plain);
-  });
+  impl->thread = std::thread([p] { p->run_relay(); });
   return std::make_unique<ClientPipe>(std::move(impl));
 }
 
