@@ -89,7 +89,7 @@ setup_file() {
   assert_equal "$(jq -r .body out.jsonl)" "over tls"
 }
 
-@test "lines+ws:// unhappy paths: nothing listening or a wrong path is exit 4; impossible forms exit 2" {
+@test "lines+ws:// unhappy paths: nothing listening, a wrong path, a server gone are exit 4; impossible forms exit 2" {
   port=$(free_port)
   run --separate-stderr gsmq-send -m x "lines+ws://127.0.0.1:$port/"
   assert_failure 4
@@ -105,4 +105,12 @@ setup_file() {
   [[ "$stderr" == *"?cert and ?key"* ]] || fail "stderr: $stderr"
   run --separate-stderr gsmq-send -m x "lines+ws://127.0.0.1:$port/?ca=/nonexistent"
   assert_failure 2
+  # the server goes away after one message: the sink ends with exit 4
+  port=$(free_port)
+  peer_serve "$port" / --count 1
+  run --separate-stderr bash -c '{ echo a; sleep 1; echo b; sleep 1; echo c; sleep 1; echo d; } | gsmq-send --raw "$1"' _ \
+    "lines+ws://127.0.0.1:$port/"
+  assert_failure 4
+  [[ "$stderr" == *"the peer is gone"* ]] || fail "stderr: $stderr"
+  assert_equal "$(jq -r .text peer.out)" a
 }
