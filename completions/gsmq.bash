@@ -4,7 +4,7 @@
 # One file, installed under each tool's name.
 
 # The scheme of every registered endpoint kind (gsmq-bridge --endpoints).
-_gsmq_url_schemes="- file: gsmq:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// nats:// redis:// tcp:// udp://"
+_gsmq_url_schemes="- file: gsmq:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// stomp+ws:// stomp+wss:// nats:// nats+tls:// redis:// tcp:// udp:// lines+ws:// lines+wss://"
 
 # The flags of tool $1.
 _gsmq_flags() {

@@ -14,7 +14,7 @@ packages=(
   python3 python3-grpcio python3-grpc-tools python3-paho-mqtt python3-zmq
   mosquitto mosquitto-clients libcoap3-bin iproute2
   rabbitmq-server librabbitmq-dev python3-pika python3-stomp
-  nats-server redis-server socat
+  nats-server redis-server socat python3-websockets
   python3-prometheus-client chromium
 )
 SUDO=""

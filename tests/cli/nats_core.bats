@@ -161,3 +161,47 @@ EOF
   assert_equal "$status" 4
   grep -q "could not reconnect within 1s" "$BATS_TEST_TMPDIR/send.err" || fail "$(cat "$BATS_TEST_TMPDIR/send.err")"
 }
+
+@test "nats+tls://: both ways with an independent TLS peer, client certificates; an unknown CA, plain nats://, a wrong name, no certificate are exit 4" {
+  tls="$BATS_TEST_TMPDIR/tls"
+  make_test_ca "$tls"
+  openssl req -newkey rsa:2048 -nodes -keyout "$tls/client.key" -out "$tls/client.csr" -subj "/CN=gsmq client" 2>/dev/null
+  openssl x509 -req -in "$tls/client.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial \
+    -out "$tls/client.pem" -days 2 2>/dev/null
+  NATS_TLS="$tls" NATS_TLS_VERIFY=true nats_start
+  export NATS_PEER_CA="$tls/ca.pem" NATS_PEER_CERT="$tls/client.pem" NATS_PEER_KEY="$tls/client.key"
+  mine="cert=$tls/client.pem&key=$tls/client.key"
+  T="nats+tls://localhost:$NATS_PORT"
+  "$PY" "$NATS_PEER" sub "localhost:$NATS_PORT" 'tls.*' 1 "$BATS_TEST_TMPDIR/ready" >sub.jsonl &
+  sub=$!
+  track_pid "$sub"
+  poll_until test -e "$BATS_TEST_TMPDIR/ready"
+  gsmq-send -m "over tls" "$T/tls.a?ca=$tls/ca.pem&$mine"
+  _wait_bounded "$sub"
+  assert_equal "$(jq -r '"\(.subject) \(.body)"' sub.jsonl)" "tls.a over tls"
+  gsmq-recv --count 1 "$T/tls.b?ca=$tls/ca.pem&$mine" >out.jsonl &
+  recv=$!
+  track_pid "$recv"
+  poll_until subscribed_to tls.b
+  "$PY" "$NATS_PEER" pub "localhost:$NATS_PORT" tls.b back
+  assert_exit_status "$recv" 0
+  assert_equal "$(jq -r .body out.jsonl)" back
+  # refused: an unknown CA, plain NATS, a name the certificate does not have, no client certificate
+  run --separate-stderr gsmq-send -m x "$T/a?$mine"
+  assert_failure 4
+  [[ "$stderr" == *"SSL handshake error"* ]] || fail "stderr: $stderr"
+  run --separate-stderr gsmq-send -m x "nats://127.0.0.1:$NATS_PORT/a"
+  assert_failure 4
+  run --separate-stderr gsmq-send -m x "$T/a?ca=$tls/ca.pem&sni=elsewhere.example&$mine"
+  assert_failure 4
+  [[ "$stderr" == *"hostname mismatch"* ]] || fail "stderr: $stderr"
+  run --separate-stderr gsmq-send -m x "$T/a?ca=$tls/ca.pem"
+  assert_failure 4
+  # ?insecure skips checking the server (the server still checks us)
+  run --separate-stderr gsmq-send -m x "$T/a?insecure&$mine"
+  assert_success
+  run --separate-stderr gsmq-send -m x "$T/a?ca=/nonexistent.pem"
+  assert_failure 2
+  run --separate-stderr gsmq-send -m x "$T/a?cert=$tls/client.pem"
+  assert_failure 2
+}

@@ -30,6 +30,9 @@ _nats_write_config() {
     echo "jetstream { store_dir: \"$dir/store\", max_memory_store: 64MB, max_file_store: 1GB }"
     # NATS_AUTH=USER:PASSWORD: clients must log in
     [[ -n "${NATS_AUTH:-}" ]] && echo "authorization { user: ${NATS_AUTH%%:*}, password: ${NATS_AUTH#*:} }"
+    # NATS_TLS=DIR (make_test_ca's): clients must speak TLS; NATS_TLS_VERIFY=true: and show a certificate
+    [[ -n "${NATS_TLS:-}" ]] &&
+      echo "tls { cert_file: \"$NATS_TLS/server.pem\", key_file: \"$NATS_TLS/server.key\", ca_file: \"$NATS_TLS/ca.pem\", verify: ${NATS_TLS_VERIFY:-false} }"
     if ((${#NATS_ROUTES[@]} > 1)); then
       echo "cluster {"
       echo "  name: gsmqtest"

@@ -5,7 +5,9 @@
 # envelope round trip; a refused message NACKed back to the queue; the unhappy paths: bad
 # parameters (2), no broker or a peer that is not STOMP (4), a refused login or virtual
 # host (6), an unknown destination (1); and RabbitMQ restarted mid-stream under
-# gsmq-bridge stomp:// -> gsmq:// with every message arriving.
+# gsmq-bridge stomp:// -> gsmq:// with every message arriving. stomp+ws:// against the
+# same node's Web-STOMP plugin: both ways with stomp.py on the other side, its unhappy
+# paths, and a bridge over it through the same restart.
 
 bats_require_minimum_version 1.5.0
 load rabbitmq_helpers
@@ -13,9 +15,10 @@ load rabbitmq_helpers
 STOMP_PEER="$_rabbitmq_helpers_dir/python/stomp_peer.py"
 
 setup_file() {
-  RMQ_PLUGINS="rabbitmq_stomp" rabbitmq_start
+  RMQ_PLUGINS="rabbitmq_stomp,rabbitmq_web_stomp" rabbitmq_start
   STOMP="stomp://127.0.0.1:$RMQ_STOMP_PORT"
-  export STOMP
+  STOMPWS="stomp+ws://127.0.0.1:$RMQ_WEB_STOMP_PORT"
+  export STOMP STOMPWS
 }
 teardown_file() { rabbitmq_teardown; }
 teardown() { daemon_teardown; }
@@ -115,32 +118,99 @@ c, _ = s.accept(); c.recv(1000); c.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n");
   stderr_has "Unknown destination"
 }
 
-@test "stomp:// -> gsmq-bridge -> gsmq: RabbitMQ stopped and started mid-stream, every message arrives" {
+@test "stomp+ws:// (Web-STOMP) both ways with stomp.py: binary bodies byte-exact, the envelope round trip" {
+  printf '%s\n' '{"body_b64":"AP8BAgM=","id":"w-1","priority":3,"meta":{"site":"lab"}}' >in.jsonl
+  run --separate-stderr gsmq-send "$STOMPWS/queue/ws1" <in.jsonl
+  assert_success
+  run --separate-stderr peer recv /queue/ws1 1
+  assert_success
+  assert_equal "$(jq -r .body_b64 <<<"$output")" AP8BAgM=
+  assert_equal "$(jq -r '.headers["gsmq-id"]' <<<"$output")" w-1
+  assert_equal "$(jq -r .headers.site <<<"$output")" lab
+  # RabbitMQ sends text WebSocket messages unless web_stomp.ws_frame = binary (rabbitmq_tls.bats)
+  body=$(printf 'h\xc3\xa9llo \xe2\x98\x83' | base64)
+  printf '%s\n' "{\"body_b64\":\"$body\",\"headers\":{\"site\":\"dock\"}}" '{"body_b64":"dGV4dA=="}' | peer send /queue/ws2
+  run --separate-stderr gsmq-recv --count 2 --wait 10s "$STOMPWS/queue/ws2?path=/ws"
+  assert_success
+  assert_equal "$(sed -n 1p <<<"$output" | jq -j .body | base64)" "$body"
+  assert_equal "$(sed -n 1p <<<"$output" | jq -r .meta.site)" dock
+  assert_equal "$(sed -n 1p <<<"$output" | jq -r .channel)" queue/ws2
+  assert_equal "$(sed -n 2p <<<"$output" | jq -r .body)" text
+  # ACKed over the WebSocket: nothing is left
+  run --separate-stderr peer recv /queue/ws2 1 --timeout 2
+  assert_failure 1
+  printf '%s\n' '{"channel":"queue/ws3","body":"x","id":"r-2","ts":1764000000123456,"priority":2,"meta":{"k":"v"}}' >rt.jsonl
+  gsmq-send "$STOMPWS" <rt.jsonl
+  run --separate-stderr gsmq-recv --count 1 --wait 10s "$STOMPWS/queue/ws3"
+  assert_success
+  assert_equal "$(jq -cS 'del(.meta["stomp.message-id"], .meta["stomp.redelivered"], .meta.persistent)' <<<"$output")" \
+    "$(jq -cS . rt.jsonl)"
+}
+
+@test "stomp+ws://: ?path elsewhere is exit 2; a wrong path (HTTP 404) or no server is exit 4; a bad login exit 6" {
+  run --separate-stderr gsmq-send -m x "$STOMP/queue/q?path=/ws"
+  assert_failure 2
+  stderr_has "stomp+ws://"
+  run --separate-stderr gsmq-send -m x "$STOMPWS/queue/q?path=/nosuch"
+  assert_failure 4
+  stderr_has "HTTP 404"
+  run --separate-stderr gsmq-send -m x "stomp+ws://127.0.0.1:$(_rmq_free_port)/queue/q"
+  assert_failure 4
+  stderr_has "cannot connect"
+  # the plain STOMP port does not answer an HTTP upgrade
+  run --separate-stderr gsmq-send -m x "stomp+ws://127.0.0.1:$RMQ_STOMP_PORT/queue/q?connect_timeout=2s"
+  assert_failure 4
+  run --separate-stderr gsmq-send -m x "stomp+ws://guest:wrong@127.0.0.1:$RMQ_WEB_STOMP_PORT/queue/q"
+  assert_failure 6
+  stderr_has "Access refused"
+  # a body that is not UTF-8 in RabbitMQ's default text messages: said, and not lost
+  echo '{"body_b64":"AAEC/w=="}' | peer send /queue/ws4
+  run --separate-stderr gsmq-recv --count 1 --wait 3s "$STOMPWS/queue/ws4"
+  assert_failure 5
+  stderr_has "web_stomp.ws_frame = binary"
+  run --separate-stderr gsmq-recv --count 1 --wait 10s "$STOMP/queue/ws4"
+  assert_success
+  assert_equal "$(jq -r .body_b64 <<<"$output")" AAEC/w==
+}
+
+@test "stomp:// and stomp+ws:// -> gsmq-bridge -> gsmq: RabbitMQ stopped and started mid-stream, every message arrives" {
   gsmqd_start
-  n=3000
+  n=3000 nws=3000
   seq 1 "$n" | jq -c '{body: "m\(.)"}' | gsmq-send "$STOMP/queue/src?max_inflight=500"
+  seq 1 "$nws" | jq -c '{body: "w\(.)"}' | gsmq-send "$STOMP/queue/wsrc?max_inflight=500"
   gsmq-bridge "$STOMP/queue/src?retry&max_inflight=1" "$GSMQ/dst" 2>bridge.err &
   bridge=$!
   track_pid "$bridge"
+  gsmq-bridge "$STOMPWS/queue/wsrc?retry&max_inflight=1" "$GSMQ/wdst" 2>wsbridge.err &
+  wsbridge=$!
+  track_pid "$wsbridge"
   # (each check asks rabbitmqctl, which takes a second: a bridge that died ends the wait)
   _taken() {
     is_running "$bridge" || { echo "the bridge ended: $(cat bridge.err)" >&2; exit 1; }
-    [[ "$(rmqctl list_queues name messages_ready | awk '$1 == "src" { print $2 }')" -le $((n - 300)) ]]
+    rmqctl list_queues name messages_ready >ready.txt
+    [[ "$(awk '$1 == "src" { print $2 }' ready.txt)" -le $((n - 300)) &&
+       "$(awk '$1 == "wsrc" { print $2 }' ready.txt)" -le $((nws - 300)) ]]
   }
   POLL_TRIES=100 poll_until _taken
   ready=$(rmqctl list_queues name messages_ready | awk '$1 == "src" { print $2 }')
   ((ready > 0)) || fail "the stream ended before the restart"
+  wsready=$(rmqctl list_queues name messages_ready | awk '$1 == "wsrc" { print $2 }')
+  ((wsready > 0 && wsready < nws)) || fail "the WebSocket bridge was not mid-stream: $wsready left"
   rabbitmq_stop
   rabbitmq_start
-  _reconnected() { grep -q "reconnected" bridge.err; }
+  _reconnected() { grep -q "reconnected" bridge.err && grep -q "reconnected" wsbridge.err; }
   POLL_TRIES=600 poll_until _reconnected || fail "$(cat bridge.err)"
   _drained() {
     is_running "$bridge" || { echo "the bridge ended: $(cat bridge.err)" >&2; exit 1; }
-    [[ "$(rmq_queue_messages src)" == 0 ]]
+    is_running "$wsbridge" || { echo "the WebSocket bridge ended: $(cat wsbridge.err)" >&2; exit 1; }
+    [[ "$(rmq_queue_messages src)" == 0 && "$(rmq_queue_messages wsrc)" == 0 ]]
   }
   POLL_TRIES=300 poll_until _drained
-  kill -TERM "$bridge"
+  kill -TERM "$bridge" "$wsbridge"
   assert_exit_status "$bridge" 0
+  assert_exit_status "$wsbridge" 0
   gsmq-recv --wait 5s "$GSMQ/dst" >out.jsonl || true
   assert_equal "$(jq -r .body out.jsonl | sort -u | wc -l)" "$n"
+  gsmq-recv --wait 5s "$GSMQ/wdst" >wout.jsonl || true
+  assert_equal "$(jq -r .body wout.jsonl | sort -u | wc -l)" "$nws"
 }

@@ -36,6 +36,18 @@ TEST(NatsSettings, ServersSubjectAndCore) {
   EXPECT_FALSE(s.retry.forever);
 }
 
+TEST(NatsSettings, TlsScheme) {
+  const Settings t = settings_of("nats+tls://h/a?ca=/ca.pem&cert=/c.pem&key=/k.pem&servers=h2:4223", Role::sink);
+  EXPECT_TRUE(t.tls.enabled);
+  EXPECT_EQ(t.tls.ca_file, "/ca.pem");
+  EXPECT_EQ(t.tls.server_name, "h");
+  EXPECT_EQ(t.servers, (std::vector<std::string>{"nats://h:4222", "nats://h2:4223"}));  // SetSecure: all of them
+  EXPECT_EQ(settings_of("nats+tls://h/a?sni=n.example", Role::source).tls.server_name, "n.example");
+  EXPECT_FALSE(settings_of("nats://h/a", Role::sink).tls.enabled);
+  EXPECT_NE(usage_error_of("nats://h/a?ca=/ca.pem", Role::sink).find("ca"), std::string::npos);
+  EXPECT_NE(usage_error_of("nats+tls://h/a?cert=/c.pem", Role::sink).find("?cert and ?key"), std::string::npos);
+}
+
 TEST(NatsSettings, CredentialsAndToken) {
   Settings s = settings_of("nats://u:p@h:1/a", Role::sink);
   EXPECT_EQ(s.user, "u");

@@ -151,3 +151,23 @@ TEST(StompSettings, UrlsAndUsageErrors) {
   EXPECT_NE(usage_error("stomp://b/queue/q?ca=/ca.pem", Role::source).find("ca"), std::string::npos);
   EXPECT_NE(usage_error("stomps://b/queue/q?key=/k.pem", Role::source).find("?key needs ?cert"), std::string::npos);
 }
+
+TEST(StompSettings, WebSocketSchemes) {
+  const Settings w = parse("stomp+ws://b/queue/q", Role::source);
+  EXPECT_TRUE(w.websocket);
+  EXPECT_FALSE(w.tls.enabled);
+  EXPECT_EQ(w.port, 15674);
+  EXPECT_EQ(w.ws_path, "/ws");
+  EXPECT_EQ(w.destination, "/queue/q");
+  const Settings t = parse("stomp+wss://b:9/queue/q?path=/stomp&ca=/ca.pem", Role::sink);
+  EXPECT_TRUE(t.websocket);
+  EXPECT_TRUE(t.tls.enabled);
+  EXPECT_EQ(t.port, 9);
+  EXPECT_EQ(t.ws_path, "/stomp");
+  EXPECT_EQ(t.tls.ca_file, "/ca.pem");
+  EXPECT_EQ(parse("stomp+wss://b/queue/q", Role::sink).port, 15673);
+  EXPECT_FALSE(parse("stomp://b/queue/q", Role::source).websocket);
+  EXPECT_NE(usage_error("stomp://b/queue/q?path=/ws", Role::source).find("stomp+ws://"), std::string::npos);
+  EXPECT_NE(usage_error("stomp+ws://b/queue/q?path=ws", Role::source).find("start with /"), std::string::npos);
+  EXPECT_NE(usage_error("stomp+ws://b/queue/q?ca=/ca.pem", Role::source).find("ca"), std::string::npos);
+}

@@ -1,5 +1,7 @@
 #include "endpoint/nats/connection.h"
 
+#include <arpa/inet.h>
+
 #include <cstdio>
 #include <mutex>
 #include <vector>
@@ -84,6 +86,29 @@ std::string describe(natsStatus status) {
   return out;
 }
 
+// nats+tls://: TLS to every server. nats.c checks a name (SetExpectedHostname) but has
+// no check of an IP address: for an IP literal without ?sni only the chain is verified.
+void Connection::set_tls(natsOptions* opts) {
+  const TlsOptions& t = settings_.tls;
+  auto fail = [&](natsStatus s, const std::string& what) {
+    if (s == NATS_OK) return;
+    natsOptions_Destroy(opts);
+    throw Error(ErrorKind::usage, settings_.url_text + ": " + what + ": " + describe(s));
+  };
+  fail(natsOptions_SetSecure(opts, true), "TLS");
+  if (!t.ca_file.empty()) fail(natsOptions_LoadCATrustedCertificates(opts, t.ca_file.c_str()), "?ca=" + t.ca_file);
+  if (!t.cert_file.empty())
+    fail(natsOptions_LoadCertificatesChain(opts, t.cert_file.c_str(), t.key_file.c_str()),
+         "?cert=" + t.cert_file + " or ?key=" + t.key_file);
+  if (t.insecure) {
+    fail(natsOptions_SkipServerVerification(opts, true), "?insecure");
+    return;
+  }
+  in6_addr ip{};
+  const bool is_ip = ::inet_pton(AF_INET, t.server_name.c_str(), &ip) == 1 || ::inet_pton(AF_INET6, t.server_name.c_str(), &ip) == 1;
+  if (!is_ip) fail(natsOptions_SetExpectedHostname(opts, t.server_name.c_str()), "?sni=" + t.server_name);
+}
+
 Connection::Connection(Settings settings, Diagnostics* diagnostics)
     : settings_(std::move(settings)), diagnostics_(diagnostics), watch_(new Watch) {
   intentionally_leak(watch_);
@@ -107,6 +132,7 @@ Connection::Connection(Settings settings, Diagnostics* diagnostics)
   if (s == NATS_OK && !settings_.user.empty())
     s = natsOptions_SetUserInfo(opts, settings_.user.c_str(), settings_.password.c_str());
   if (s == NATS_OK && !settings_.token.empty()) s = natsOptions_SetToken(opts, settings_.token.c_str());
+  if (s == NATS_OK && settings_.tls.enabled) set_tls(opts);
   if (s != NATS_OK) {
     natsOptions_Destroy(opts);
     throw Error(ErrorKind::internal, settings_.url_text + ": nats.c options: " + describe(s));

@@ -36,6 +36,10 @@ class Connection {
   struct Watch;  // what nats.c's connection callbacks update
 
  private:
+  // nats+tls://: the TLS options on `opts`; Error(usage) (after destroying opts) for a
+  // file nats.c cannot load.
+  void set_tls(natsOptions* opts);
+
   Settings settings_;
   Diagnostics* diagnostics_;
   Watch* watch_;  // outlives the connection: see connection.cpp

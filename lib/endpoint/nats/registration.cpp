@@ -28,11 +28,12 @@ std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, co
 
 constexpr std::array kSchemes = {
     Scheme{.name = "nats", .doc = "a NATS server: core subjects, or a JetStream stream with ?stream=", .default_port = 4222},
+    Scheme{.name = "nats+tls", .doc = "the same over TLS (the nats CLI's tls://)", .tls = true, .default_port = 4222},
 };
 
 constexpr std::array<std::string_view, 2> kStorage = {"file", "memory"};
 constexpr std::array<std::string_view, 3> kDeliver = {"all", "new", "last"};
-constexpr std::array kParams = {
+constexpr std::array kOwnParams = {
     ParamSpec{.name = "servers", .type = ParamType::string, .roles = kSource | kSink,
               .doc = "more servers of the cluster, HOST:PORT,...; any live one is used"},
     ParamSpec{.name = "queue", .type = ParamType::string, .roles = kSource,
@@ -64,6 +65,7 @@ constexpr std::array kParams = {
     kRetryFor,
     kMaxInflight,
 };
+constexpr auto kParams = concat(kOwnParams, kTlsParams);
 
 }  // namespace
 

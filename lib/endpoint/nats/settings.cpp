@@ -100,6 +100,9 @@ Settings read_settings(const EndpointUrl& url, const Params& params, Role role, 
   s.url_text = url.text;
   if (url.host.empty() || url.host == "*") usage_error(url, std::string(kNoServer));
   read_servers(s, url, params);
+  s.tls = tls_options(url, params, url.scheme == "nats+tls");
+  if (s.tls.cert_file.empty() != s.tls.key_file.empty())
+    usage_error(url, "?cert and ?key go together (the client certificate and its key)");
   s.subject = url.path;
   if (role == Role::source) {
     s.queue = params.text("queue");

@@ -12,6 +12,7 @@
 #include "endpoint/endpoint.h"
 #include "endpoint/params.h"
 #include "endpoint/reconnect.h"
+#include "endpoint/tls.h"
 
 namespace gsmq::endpoint::nats {
 
@@ -26,6 +27,7 @@ struct Settings {
   std::vector<std::string> servers;   // nats://HOST:PORT: the URL's, then ?servers=
   std::string subject;                // source: the filter; sink: the default subject (may be empty)
   std::string user, password, token;  // USER:PASSWORD@, or TOKEN@
+  TlsOptions tls;                     // nats+tls://: every server of the list over TLS
   std::string queue;                  // core source: the queue group
   std::string client_name = "gsmq";
 

@@ -21,15 +21,19 @@ std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, co
 constexpr std::array kSchemes = {
     Scheme{.name = "tcp", .doc = "plain lines over TCP: connect, or listen (source) with tcp://:PORT"},
     Scheme{.name = "udp", .doc = "plain lines over UDP: send datagrams, or listen (source) with udp://:PORT"},
+    Scheme{.name = "lines+ws", .doc = "lines over WebSocket, a message each: connect, or listen (source) with lines+ws://:PORT",
+           .default_port = 80},
+    Scheme{.name = "lines+wss", .doc = "lines over WebSocket and TLS", .tls = true, .default_port = 443},
 };
 
-constexpr std::array kParams = {
+constexpr std::array kOwnParams = {
     kListen.for_roles(kSource | kListener),
     kEnvelope.with_default("0"),
     kChannel.for_roles(kSource | kListener),
     kConnectTimeout,
     kRetry,
 };
+constexpr auto kParams = concat(kOwnParams, kTlsParams);
 
 }  // namespace
 

@@ -15,8 +15,12 @@ namespace {
 
 class NetSink : public Sink {
  public:
-  NetSink(Settings settings, const EndpointOptions&) : s_(std::move(settings)), fd_(connect_socket(s_)) {}
-  ~NetSink() override { close(fd_); }
+  NetSink(Settings settings, const EndpointOptions&) : s_(std::move(settings)) {
+    if (s_.udp) stream_.fd = connect_socket(s_);
+    else stream_ = connect_stream(s_);
+    fd_ = stream_.fd;
+  }
+  ~NetSink() override { stream_.close(); }
 
   void send(Message message, Done done) override {
     if (failure_) return done(SendResult::unavailable(*failure_));
@@ -56,7 +60,8 @@ class NetSink : public Sink {
   }
 
   Settings s_;
-  int fd_;
+  Stream stream_;
+  int fd_ = -1;
   std::string held_;
   std::vector<Done> dones_;
   bool more_follows_ = false;

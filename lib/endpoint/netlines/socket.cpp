@@ -87,6 +87,36 @@ int connect_socket(const Settings& s) {
   return fd;
 }
 
+void Stream::close() {
+  if (pipe) pipe.reset();
+  else if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+Stream connect_stream(const Settings& s) {
+  if (!s.websocket) return Stream{connect_socket(s), nullptr};
+  websocket::ClientOptions o;
+  o.url_text = s.url_text;
+  o.host = s.host;
+  o.port = s.port;
+  o.target = s.ws_path;
+  o.tls = s.tls;
+  o.connect_timeout = s.connect_timeout;
+  o.framing = websocket::Framing::lines;
+  Stream out;
+  ErrorKind kind = ErrorKind::unavailable;
+  auto attempt = [&]() -> std::optional<std::string> {
+    std::string why;
+    out.pipe = websocket::ClientPipe::open(o, why, kind);
+    if (out.pipe) return std::nullopt;
+    return why;
+  };
+  if (auto failure = connect_first(s.retry, attempt, [&] { return kind == ErrorKind::refused; }, [](const std::string&) {}))
+    throw Error(kind, s.url_text + ": " + *failure);
+  out.fd = out.pipe->fd();
+  return out;
+}
+
 int listen_socket(const Settings& s) {
   AddrInfo ai;
   resolve(s, true, ai);

@@ -9,6 +9,7 @@
 #include "endpoint/netlines/mapping.h"
 #include "endpoint/netlines/socket.h"
 #include "endpoint/ready_messages.h"
+#include "endpoint/websocket/listener.h"
 #include "util/signals.h"
 
 namespace gsmq::endpoint::netlines {
@@ -16,6 +17,7 @@ namespace {
 
 struct Peer {
   int fd = -1;
+  std::unique_ptr<websocket::ClientPipe> pipe;  // lines+ws:// connected: owns fd
   std::string name;     // ADDRESS:PORT
   std::string pending;  // bytes after the last complete line
   uint64_t lines = 0;
@@ -25,20 +27,27 @@ class NetSource : public Source {
  public:
   NetSource(Settings settings, const EndpointOptions& options) : s_(std::move(settings)), options_(options) {
     if (!options_.diagnostics) options_.diagnostics = &fallback_;
-    peer_key_ = s_.udp ? "udp.peer" : "tcp.peer";
-    if (s_.listen) {
+    peer_key_ = s_.udp ? "udp.peer" : s_.websocket ? "ws.peer" : "tcp.peer";
+    if (s_.listen && s_.websocket) {
+      ws_listener_ = std::make_unique<websocket::Listener>(websocket::ListenOptions{
+          .url_text = s_.url_text, .host = s_.host, .port = s_.port, .target = s_.ws_path, .tls = s_.tls,
+          .framing = websocket::Framing::lines});
+      listener_ = ws_listener_->ready_fd();
+    } else if (s_.listen) {
       listener_ = listen_socket(s_);
     } else {
       Peer p;
-      p.fd = connect_socket(s_);
+      Stream stream = connect_stream(s_);
+      p.fd = stream.fd;
+      p.pipe = std::move(stream.pipe);
       p.name = s_.host + ":" + std::to_string(s_.port);
       peers_.push_back(std::move(p));
     }
   }
 
   ~NetSource() override {
-    for (Peer& p : peers_) ::close(p.fd);
-    if (listener_ >= 0) ::close(listener_);
+    for (Peer& p : peers_) close_peer(p);
+    if (listener_ >= 0 && !ws_listener_) ::close(listener_);
   }
 
   Status next(Delivery& out, Clock::time_point deadline) override {
@@ -64,7 +73,8 @@ class NetSource : public Source {
     size_t k = 0;
     if (listener_ >= 0) {
       if (fds[0].revents & POLLIN) {
-        if (s_.udp) receive_datagram();
+        if (ws_listener_) take_websockets();
+        else if (s_.udp) receive_datagram();
         else accept_peer();
       }
       k = 1;
@@ -85,14 +95,28 @@ class NetSource : public Source {
     peers_.push_back(std::move(p));
   }
 
+  void take_websockets() {
+    for (auto& a : ws_listener_->take()) {
+      Peer p;
+      p.fd = a.fd;
+      p.name = std::move(a.peer);
+      peers_.push_back(std::move(p));
+    }
+  }
+
+  static void close_peer(Peer& p) {
+    if (p.pipe) p.pipe.reset();
+    else if (p.fd >= 0) ::close(p.fd);
+    p.fd = -1;
+  }
+
   void read_peer(size_t i) {
     Peer& p = peers_[i];
     char buf[65536];
     const ssize_t n = recv(p.fd, buf, sizeof buf, 0);
     if (n <= 0) {  // closed (or reset): what is left without a newline is the last line
       if (!p.pending.empty()) take_line(p, p.pending);
-      ::close(p.fd);
-      p.fd = -1;
+      close_peer(p);
       return;
     }
     p.pending.append(buf, static_cast<size_t>(n));
@@ -104,8 +128,7 @@ class NetSource : public Source {
     if (p.pending.size() > limit) {
       options_.diagnostics->bad_input(p.lines + 1, p.name + ": line longer than " + std::to_string(limit) +
                                                        " bytes; the connection is closed");
-      ::close(p.fd);
-      p.fd = -1;
+      close_peer(p);
     }
   }
 
@@ -139,7 +162,8 @@ class NetSource : public Source {
   EndpointOptions options_;
   Diagnostics fallback_;
   std::string peer_key_;
-  int listener_ = -1;
+  int listener_ = -1;  // a TCP or UDP socket, or ws_listener_'s ready descriptor
+  std::unique_ptr<websocket::Listener> ws_listener_;
   std::vector<Peer> peers_;
   ReadyMessages ready_;
 };

@@ -134,7 +134,8 @@ ssize_t Connection::io_recv(char* data, size_t size) {
 void Connection::close_socket() {
   if (ssl_) SSL_free(ssl_);
   ssl_ = nullptr;
-  if (fd_ >= 0) ::close(fd_);
+  if (pipe_) pipe_.reset();  // it owns fd_
+  else if (fd_ >= 0) ::close(fd_);
   fd_ = -1;
   std::lock_guard lock(mutex_);
   connected_ = false;
@@ -145,6 +146,10 @@ std::optional<std::string> Connection::open(ErrorKind& kind) {
   kind = ErrorKind::unavailable;
   close_socket();
   const auto deadline = Clock::now() + settings_.connect_timeout;
+  if (settings_.websocket) {
+    if (auto failure = open_websocket(kind)) return failure;
+    return handshake(kind, deadline);
+  }
   addrinfo hints{};
   hints.ai_family = AF_UNSPEC;
   hints.ai_socktype = SOCK_STREAM;
@@ -175,7 +180,28 @@ std::optional<std::string> Connection::open(ErrorKind& kind) {
   if (fd_ < 0) return "cannot connect to " + settings_.host + ":" + std::to_string(settings_.port) + ": " + why;
   if (settings_.tls.enabled)
     if (auto failure = start_tls(deadline)) return *failure;
+  return handshake(kind, deadline);
+}
 
+std::optional<std::string> Connection::open_websocket(ErrorKind& kind) {
+  websocket::ClientOptions o;
+  o.url_text = settings_.url_text;
+  o.host = settings_.host;
+  o.port = settings_.port;
+  o.target = settings_.ws_path;
+  o.subprotocol = "v12.stomp";
+  o.tls = settings_.tls;
+  o.connect_timeout = settings_.connect_timeout;
+  o.framing = websocket::Framing::stream;
+  std::string why;
+  pipe_ = websocket::ClientPipe::open(o, why, kind);
+  if (!pipe_) return why;
+  fd_ = pipe_->fd();
+  ::fcntl(fd_, F_SETFL, ::fcntl(fd_, F_GETFL) | O_NONBLOCK);
+  return std::nullopt;
+}
+
+std::optional<std::string> Connection::handshake(ErrorKind& kind, Clock::time_point deadline) {
   // CONNECT (not escaped), then the broker's CONNECTED or ERROR.
   Frame connect{"CONNECT", {{"accept-version", "1.2"}, {"host", settings_.vhost}}, ""};
   if (!settings_.login.empty()) connect.add("login", settings_.login).add("passcode", settings_.passcode);
@@ -287,6 +313,8 @@ bool Connection::receive(std::string& why) {
     }
     if (n == 0) {
       why = "the broker closed the connection";
+      if (pipe_)
+        if (auto because = pipe_->ended_because(); !because.empty()) why = because;
       break;
     }
     if (errno == EAGAIN || errno == EINTR) break;

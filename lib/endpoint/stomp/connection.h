@@ -2,6 +2,7 @@
 // CONNECT and CONNECTED (heart-beats negotiated), then frames read and handed to the
 // adapter, frames queued by any thread written, heart-beats sent and watched; when the
 // connection drops, a reconnect under the shared retry policy (endpoint/reconnect.h).
+// stomp+ws:// and stomp+wss:// read and write the same bytes through a WebSocket pipe.
 #pragma once
 
 #include <functional>
@@ -13,6 +14,7 @@
 #include "endpoint/stomp/frame.h"
 #include "endpoint/stomp/settings.h"
 #include "endpoint/waker.h"
+#include "endpoint/websocket/client_pipe.h"
 #include "util/error.h"
 
 using SSL = struct ssl_st;
@@ -54,6 +56,9 @@ class Connection {
 
  private:
   std::optional<std::string> open(ErrorKind& kind);
+  std::optional<std::string> open_websocket(ErrorKind& kind);
+  // CONNECT and the broker's CONNECTED (or ERROR: `kind` refused).
+  std::optional<std::string> handshake(ErrorKind& kind, Clock::time_point deadline);
   void close_socket();
   void run();
   bool restore();
@@ -74,6 +79,7 @@ class Connection {
   int fd_ = -1;
   SSL_CTX* ctx_ = nullptr;  // stomps://: made at the first connect, kept
   SSL* ssl_ = nullptr;
+  std::unique_ptr<websocket::ClientPipe> pipe_;  // stomp+ws(s)://: fd_ is its descriptor
   FrameParser parser_;
   Clock::time_point last_read_, last_write_, lost_since_;
   Duration send_every_{0}, expect_every_{0};

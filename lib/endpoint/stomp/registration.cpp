@@ -23,6 +23,8 @@ std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, co
 constexpr std::array kSchemes = {
     Scheme{.name = "stomp", .doc = "a STOMP 1.2 broker, over TCP", .default_port = 61613},
     Scheme{.name = "stomps", .doc = "a STOMP 1.2 broker, over TLS", .tls = true, .default_port = 61614},
+    Scheme{.name = "stomp+ws", .doc = "a STOMP 1.2 broker, over WebSocket (RabbitMQ's Web-STOMP)", .default_port = 15674},
+    Scheme{.name = "stomp+wss", .doc = "a STOMP 1.2 broker, over WebSocket and TLS", .tls = true, .default_port = 15673},
 };
 
 constexpr std::array kOwnParams = {
@@ -34,6 +36,8 @@ constexpr std::array kOwnParams = {
               .doc = "send persistent:true (RabbitMQ, ActiveMQ: kept across a broker restart)"},
     ParamSpec{.name = "heartbeat", .type = ParamType::duration, .default_value = "10s", .roles = kSource | kSink,
               .doc = "heart-beats both ways at this interval, or 0 (none)"},
+    ParamSpec{.name = "path", .type = ParamType::string, .default_value = "/ws", .roles = kSource | kSink,
+              .doc = "stomp+ws://, stomp+wss://: the WebSocket's HTTP path"},
     kConnectTimeout.with_range(us(1s), ParamSpec{}.max),
     kRetry,
     kRetryFor,

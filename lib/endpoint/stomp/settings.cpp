@@ -7,8 +7,15 @@ Settings read_settings(const EndpointUrl& url, const Params& params, Role role, 
   s.url_text = url.text;
   if (url.host.empty() || url.host == "*") usage_error(url, std::string(kNoServer));
   s.host = url.host;
-  const bool tls = url.scheme == "stomps";
-  s.port = url.port.value_or(tls ? 61614 : 61613);
+  const bool tls = url.scheme == "stomps" || url.scheme == "stomp+wss";
+  s.websocket = url.scheme == "stomp+ws" || url.scheme == "stomp+wss";
+  s.port = url.port.value_or(s.websocket ? (tls ? 15673 : 15674) : (tls ? 61614 : 61613));
+  if (s.websocket) {
+    s.ws_path = params.text("path");
+    if (s.ws_path.empty() || s.ws_path[0] != '/') usage_error(url, "?path must start with / (the WebSocket's HTTP path)");
+  } else if (params.given("path")) {
+    usage_error(url, "?path is the WebSocket's path: for stomp+ws:// and stomp+wss:// only");
+  }
   s.tls = tls_options(url, params, tls);
   if (!s.tls.key_file.empty() && s.tls.cert_file.empty()) usage_error(url, "?key needs ?cert (the client certificate)");
   if (!s.tls.cert_file.empty() && s.tls.key_file.empty()) usage_error(url, "?cert needs ?key (its private key)");

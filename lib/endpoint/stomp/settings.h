@@ -21,7 +21,9 @@ struct Settings {
   std::string url_text;
   std::string host;
   uint16_t port = 61613;
-  TlsOptions tls;                  // stomps://
+  TlsOptions tls;                  // stomps://, stomp+wss://
+  bool websocket = false;          // stomp+ws://, stomp+wss://: over WebSocket (subprotocol v12.stomp)
+  std::string ws_path = "/ws";     // the WebSocket's HTTP path (?path=)
   std::string vhost = "/";         // the CONNECT host header
   std::string login, passcode;
   std::string destination;         // "/queue/jobs"; sink: may be empty (each message's channel)

@@ -8,11 +8,17 @@ with nothing but the standard library: independent of nats.c, which gsmq uses.
   nats_peer.py stream HOST:PORT STREAM                         every message of STREAM, JSON lines
   nats_peer.py addstream HOST:PORT STREAM SUBJECT [REPLICAS]   create a stream
 
+With NATS_PEER_CA=FILE it upgrades to TLS after the server's INFO (nats-server's
+tls_required), trusting the CAs in FILE and checking HOST; NATS_PEER_CERT and
+NATS_PEER_KEY: the client certificate it shows.
+
 JSON lines: {"subject", "body", "headers": {name: [values]}, "seq" (stream only)}.
 """
 import base64
 import json
+import os
 import socket
+import ssl
 import sys
 
 
@@ -24,6 +30,11 @@ class Conn:
         self.sid = 0
         line = self.line()
         assert line.startswith(b"INFO "), line
+        if os.environ.get("NATS_PEER_CA"):
+            tls = ssl.create_default_context(cafile=os.environ["NATS_PEER_CA"])
+            if os.environ.get("NATS_PEER_CERT"):
+                tls.load_cert_chain(os.environ["NATS_PEER_CERT"], os.environ["NATS_PEER_KEY"])
+            self.sock = tls.wrap_socket(self.sock, server_hostname=host)
         self.send(b'CONNECT {"verbose":false,"pedantic":false,"headers":true,"no_responders":true,'
                   b'"protocol":1,"name":"nats_peer.py"}\r\n')
         self.ping()
