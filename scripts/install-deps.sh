@@ -15,6 +15,8 @@ packages=(
   mosquitto mosquitto-clients libcoap3-bin iproute2
   rabbitmq-server librabbitmq-dev python3-pika python3-stomp
   nats-server redis-server socat
+  # scripts/fuzz.sh (and its short pass in scripts/test.sh): clang's libFuzzer
+  clang libclang-rt-14-dev
   # tests/cli/disk_full.bats: a small loop-mounted ext4 file system
   e2fsprogs util-linux mount
 )
