@@ -17,6 +17,7 @@ complete -c gsmqd -n __fish_use_subcommand -l fsync -x -a 'always batch never' -
 complete -c gsmqd -n __fish_use_subcommand -l commit-window -x -d 'With --fsync batch: wait this long for more writes'
 complete -c gsmqd -n __fish_use_subcommand -l visibility -x -d 'Default visibility timeout of received queue messages'
 complete -c gsmqd -n __fish_use_subcommand -l max-depth -x -d 'Most messages one queue channel holds (0: no limit)'
+complete -c gsmqd -n __fish_use_subcommand -l min-free-space -x -d "Refuse sends while the data directory's file system has less free space"
 complete -c gsmqd -n __fish_use_subcommand -l segment-size -x -d 'Size of one log segment file'
 complete -c gsmqd -n __fish_use_subcommand -l store-retention-bytes -x -d 'Events-store: keep at most this much per channel'
 complete -c gsmqd -n __fish_use_subcommand -l store-retention-age -x -d 'Events-store: drop segments older than this'

@@ -16,6 +16,10 @@ packages=(
   rabbitmq-server librabbitmq-dev python3-pika python3-stomp
   nats-server redis-server socat python3-websockets
   python3-prometheus-client chromium
+  # scripts/fuzz.sh (and its short pass in scripts/test.sh): clang's libFuzzer
+  clang libclang-rt-14-dev
+  # tests/cli/disk_full.bats: a small loop-mounted ext4 file system
+  e2fsprogs util-linux mount
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Sets up (Debian packages), builds and runs the whole test suite: the unit tests and
 # the CLI tests, once in a warnings-as-errors build and once under ASan + UBSan.
+# Then a short fuzz pass: scripts/fuzz.sh builds only the libFuzzer targets and what they
+# test, with clang, and runs each for FUZZ_SECONDS (default 6).
 # Usage: bash scripts/test.sh            (what CI runs)
-#        SKIP_DEPS=1 SKIP_SANITIZE=1 bash scripts/test.sh   (quick local run)
+#        SKIP_DEPS=1 SKIP_SANITIZE=1 SKIP_FUZZ=1 bash scripts/test.sh   (quick local run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${SKIP_DEPS:-0}" = 1 ] || bash scripts/install-deps.sh
@@ -28,4 +30,8 @@ if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
   export GSMQ_SANITIZED=1  # lets a test skip a third-party crash seen only under ASan
   # the static checks (docs, completions, deployment files, include layers) ran above
   CTEST_ARGS="-LE static" run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DGSMQ_SANITIZE=ON
+fi
+if [ "${SKIP_FUZZ:-0}" != 1 ]; then
+  echo "== a short fuzz pass (scripts/fuzz.sh) =="
+  bash scripts/fuzz.sh "${FUZZ_SECONDS:-6}"
 fi

@@ -65,7 +65,9 @@ std::string channel_name_error(const std::string& channel) {
 }
 
 Broker::Broker(BrokerOptions options)
-    : options_(std::move(options)), committer_(store::CommitterOptions{options_.fsync, options_.commit_window}) {
+    : options_(std::move(options)),
+      disk_space_(options_.data_dir, options_.min_free_space),
+      committer_(store::CommitterOptions{options_.fsync, options_.commit_window}) {
   // Durably: every channel below them depends on these entries.
   store::create_durable_directories(options_.data_dir);
   // One daemon per data directory.
@@ -179,6 +181,9 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
   std::vector<Write> writes;
   std::vector<std::string> fresh;  // ids of arrivals over links, kept once
   std::map<std::string, size_t> outbox_counts;  // copies of this batch per outbox so far
+  // What the daemon moves itself (dead-lettering, requeues) is part of receiving and
+  // settling, which keep working on a full disk.
+  const std::string no_room = moved ? "" : disk_space_.refusal();
   writes.reserve(messages.size());
   for (size_t i = 0; i < messages.size(); ++i) {
     auto& m = messages[i];
@@ -187,7 +192,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
     auto& r = join->results[i];
     r.set_id(m.id());
     r.set_channel(m.channel());
-    if (std::string why = refusal(m); !why.empty()) {
+    if (std::string why = no_room.empty() ? refusal(m) : no_room; !why.empty()) {
       r.set_error(why);
       continue;
     }

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "gsmq/v1/broker.pb.h"
+#include "server/disk_space.h"
 #include "server/durable_queue.h"
 #include "server/event_store.h"
 #include "server/forwarding.h"
@@ -34,6 +35,9 @@ struct BrokerOptions {
   QueueOptions outbox;
   StoreOptions store;
   size_t subscriber_buffer = 100000;  // real-time events waiting for a slow subscriber
+  // Sends (queue, events-store, arrivals over links) are refused while the data
+  // directory's file system has less free space than this (server/disk_space.h).
+  uint64_t min_free_space = 16ull << 20;
 };
 
 // A real-time events subscriber's mailbox; full means events for it are dropped.
@@ -86,6 +90,7 @@ class Broker {
 
   BrokerOptions options_;
   int lock_fd_ = -1;
+  DiskSpace disk_space_;
   store::Committer committer_;
   std::mutex mutex_;
   std::map<std::string, std::unique_ptr<DurableQueue>> queues_;

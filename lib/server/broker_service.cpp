@@ -3,6 +3,7 @@
 #include <future>
 #include <thread>
 
+#include "server/disk_space.h"
 #include "server/message_validation.h"
 #include "util/log.h"
 
@@ -19,11 +20,12 @@ std::vector<v1::Message> take_messages(google::protobuf::RepeatedPtrField<v1::Me
   return out;
 }
 
-// Refusals by the channel (full) map to RESOURCE_EXHAUSTED for unary sends, so a client
-// sees a clear gRPC status; per-message errors travel in SendResult.error otherwise.
+// Refusals for lack of room (a full channel or disk) map to RESOURCE_EXHAUSTED for unary
+// sends, so a client sees a clear gRPC status; per-message errors travel in
+// SendResult.error otherwise.
 Status batch_status(const std::vector<v1::SendResult>& results) {
   for (const auto& r : results)
-    if (r.error().find("is full") != std::string::npos) return Status(StatusCode::RESOURCE_EXHAUSTED, r.error());
+    if (is_room_refusal(r.error())) return Status(StatusCode::RESOURCE_EXHAUSTED, r.error());
   return Status::OK;
 }
 

@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "envelope/message.h"
+#include "server/disk_space.h"
 #include "server/record_codec.h"
 #include "server/seq_continuity.h"
 #include "store/log_format.h"
@@ -235,7 +236,7 @@ void DurableQueue::send(std::vector<v1::Message> messages, SendDone done) {
                           }
                         }
                       }
-                      if (ec) return done("cannot store message: " + ec.message(), {});
+                      if (ec) return done(store_error_text(ec), {});
                       arrived_.notify_all();
                       done("", seqs);
                     });

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "envelope/message.h"
+#include "server/disk_space.h"
 #include "server/record_codec.h"
 #include "server/seq_continuity.h"
 #include "store/log_format.h"
@@ -88,7 +89,7 @@ void EventStore::publish(std::vector<v1::Message> messages, SendDone done) {
                       // after a crash, and a seq must never name two messages): the next
                       // commit marks them as a gap. Not marked here: after Committer::stop
                       // this runs inside submit, under mutex_.
-                      if (ec) return done("cannot store message: " + ec.message(), {});
+                      if (ec) return done(store_error_text(ec), {});
                       std::vector<uint64_t> seqs;
                       {
                         std::lock_guard guard(mutex_);

@@ -121,8 +121,15 @@ TEST(StompFrame, WhatIsNotStomp) {
   FrameLimits small;
   small.max_body_bytes = 4;
   EXPECT_NE(parse_error("SEND\ncontent-length:5\n\n"s, small).find("over the limit"), std::string::npos);
+  // Without content-length, a body over the limit is refused also when its NUL came in the
+  // same read (found by stomp_frame_fuzz: it was taken whole, and refused only in pieces).
+  EXPECT_NE(parse_error("SEND\n\nabcde\0"s, small).find("over the limit"), std::string::npos);
+  EXPECT_EQ(parse_all("SEND\n\nabcd\0"s, nullptr, small).size(), 1u);
   small.max_header_bytes = 16;
   EXPECT_NE(parse_error(std::string("SEND\n") + std::string(40, 'h'), small).find("longer than"), std::string::npos);
+  // Also when the blank line after the long head came in the same read (stomp_frame_fuzz).
+  EXPECT_NE(parse_error("SEND\nk:" + std::string(40, 'v') + "\n\n\0"s, small).find("longer than"), std::string::npos);
+  EXPECT_EQ(parse_all("SEND\nk:012345678\n\n\0"s, nullptr, small).size(), 1u);  // 16 bytes: at the limit
   // once in error, it stays there
   FrameParser p;
   p.feed("bad frame\n\n");

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   std::string data_dir = daemon::default_data_dir();
   std::string fsync = "batch", commit_window = "0", visibility = "30s", segment_size = "64MiB";
   std::string retention_bytes = "0", retention_age = "0", log_level = "info";
+  std::string min_free_space = "16MiB";
   app.add_option("-l,--listen", options.listen, "Address to serve gRPC on, HOST:PORT (port 0 picks a free one)")
       ->capture_default_str();
   app.add_option("-d,--data-dir", data_dir, "Where messages are kept ($GSMQ_DATA_DIR overrides the default)")
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
   app.add_option("--visibility", visibility, "Default visibility timeout of received queue messages")
       ->capture_default_str();
   app.add_option("--max-depth", options.broker.queue.max_depth, "Most messages one queue channel holds (0 = no limit)")
+      ->capture_default_str();
+  app.add_option("--min-free-space", min_free_space,
+                 "Refuse sends while the data directory's file system has less free space than this")
       ->capture_default_str();
   app.add_option("--segment-size", segment_size, "Size of one log segment file")->capture_default_str();
   app.add_option("--store-retention-bytes", retention_bytes, "Events-store: keep at most this much per channel (0 = all)")
@@ -93,6 +97,7 @@ int main(int argc, char** argv) {
       "  gsmqd ping                              # is it up?\n"
       "  gsmqd --listen 0.0.0.0:7878 --data-dir /srv/gsmq --fsync always\n"
       "  gsmqd --listen 127.0.0.1:0 --port-file /tmp/gsmqd.port --data-dir /tmp/q\n"
+      "  gsmqd --data-dir /srv/gsmq --min-free-space 1GiB   # refuse sends before the disk fills\n"
       "  gsmqd --name site1 --role node --upstream gsmq://cluster:7878 --forward 'up sensors/# as site1/{channel}'\n"
       "  gsmqd links | jq -c '{link, state, backlog}'\n"
       "  gsmqd --http 127.0.0.1:8787                # dashboard at http://127.0.0.1:8787/, metrics at /metrics\n"
@@ -149,6 +154,7 @@ int main(int argc, char** argv) {
     options.broker.commit_window = duration("--commit-window", commit_window);
     options.broker.queue.default_visibility = duration("--visibility", visibility);
     options.broker.queue.segment_bytes = size("--segment-size", segment_size);
+    options.broker.min_free_space = size("--min-free-space", min_free_space);
     options.broker.store.segment_bytes = options.broker.queue.segment_bytes;
     options.broker.store.retention_bytes = size("--store-retention-bytes", retention_bytes);
     options.broker.store.retention_age = duration("--store-retention-age", retention_age);

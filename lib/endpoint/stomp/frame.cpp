@@ -115,11 +115,16 @@ FrameParser::Result FrameParser::next(Frame& out) {
     }
     if (i + 1 - pos_ > limits_.max_header_bytes) break;
   }
+  // The limit holds however the stream was cut: a head that came whole is measured as one
+  // still arriving is, which may hold two bytes of the blank line that ends it.
+  const auto too_long = [&] {
+    return fail("frame headers longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+  };
   if (head_end == std::string_view::npos) {
-    if (data.size() - pos_ > limits_.max_header_bytes)
-      return fail("frame headers longer than " + std::to_string(limits_.max_header_bytes) + " bytes");
+    if (data.size() - pos_ > limits_.max_header_bytes + 2) return too_long();
     return Result::need_more;
   }
+  if (head_end - pos_ > limits_.max_header_bytes) return too_long();
   // Lines of the head.
   Frame f;
   std::string_view head = data.substr(pos_, head_end - pos_);
@@ -162,12 +167,12 @@ FrameParser::Result FrameParser::next(Frame& out) {
     body_end = body_start + n;
     frame_end = body_end + 1;
   } else {
+    // The limit holds however the stream was cut: for a body whose NUL is here already
+    // as for one still arriving.
     const size_t nul = data.find('\0', body_start);
-    if (nul == std::string_view::npos) {
-      if (data.size() - body_start > limits_.max_body_bytes)
-        return fail("a body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
-      return Result::need_more;
-    }
+    if ((nul == std::string_view::npos ? data.size() : nul) - body_start > limits_.max_body_bytes)
+      return fail("a body over the limit of " + std::to_string(limits_.max_body_bytes) + " bytes");
+    if (nul == std::string_view::npos) return Result::need_more;
     body_end = nul;
     frame_end = nul + 1;
   }
