@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "federation/federation.h"
+#include "policy/channel_policy.h"
 #include "server/broker.h"
 
 namespace gsmq::daemon {
@@ -18,6 +19,7 @@ struct DaemonOptions {
   server::BrokerOptions broker;
   std::optional<federation::FederationOptions> federation;  // set: a federated daemon
   std::string rules;  // --rules FILE: applied to every accepted message; reloaded on SIGHUP
+  std::vector<policy::ChannelPolicy> channel_policies;  // --channel-policy, in the order given
 };
 
 // The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else
