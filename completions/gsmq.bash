@@ -26,7 +26,7 @@ _gsmq_flags() {
       echo "-h --help -V --version --config -l --listen -d --data-dir --fsync --commit-window --visibility" \
         "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \
         "--name --role --upstream --peer --forward --max-hops --link-backlog --link-overflow --dedup-window" \
-        "--rules --http --http-port-file --min-free-space" ;;
+        "--rules --http --http-port-file --min-free-space --channel-policy" ;;
   esac
 }
 
@@ -44,7 +44,7 @@ _gsmq_takes_value() {
         --config | -l | --listen | -d | --data-dir | --fsync | --commit-window | --visibility | --max-depth | \
           --segment-size | --store-retention-bytes | --store-retention-age | --port-file | --log-level | --name | \
           --role | --upstream | --peer | --forward | --max-hops | --link-backlog | --link-overflow | \
-          --dedup-window | --rules | --http | --http-port-file | --min-free-space) return 0 ;;
+          --dedup-window | --rules | --http | --http-port-file | --min-free-space | --channel-policy) return 0 ;;
       esac ;;
     *)
       case $2 in

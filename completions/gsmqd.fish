@@ -35,3 +35,4 @@ complete -c gsmqd -n __fish_use_subcommand -l link-backlog -x -d 'Most messages 
 complete -c gsmqd -n __fish_use_subcommand -l link-overflow -x -a 'refuse drop-oldest' -d 'What a full link does'
 complete -c gsmqd -n __fish_use_subcommand -l dedup-window -x -d 'Ids of messages that came over links, remembered'
 complete -c gsmqd -n __fish_use_subcommand -l rules -r -F -d 'Apply the rules FILE to every accepted message'
+complete -c gsmqd -n __fish_use_subcommand -l channel-policy -x -d 'A channel policy: GLOB critical_time=D late=deliver late_channel=C'

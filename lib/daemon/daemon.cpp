@@ -11,6 +11,7 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 
+#include "daemon/accept_policy.h"
 #include "daemon/rules_in_force.h"
 #include "dashboard/http_server.h"
 #include "dashboard/request_metrics.h"
@@ -64,8 +65,11 @@ int run_daemon(const DaemonOptions& options) {
   const int hangup = hangup_fd();  // SIGHUP reloads from now on, and never ends gsmqd
   std::unique_ptr<RulesInForce> rules;
   if (!options.rules.empty()) rules = std::make_unique<RulesInForce>(options.rules);
+  std::unique_ptr<AcceptPolicy> accept_policy;
+  if (rules || !options.channel_policies.empty())
+    accept_policy = std::make_unique<AcceptPolicy>(rules.get(), options.channel_policies);
   server::Broker broker(options.broker);
-  if (rules) broker.set_policy(rules.get());
+  if (accept_policy) broker.set_policy(accept_policy.get());
   server::BrokerService service(broker);
   if (rules) service.set_rules([&] { return rules->list(); }, [&] { return rules->reload(); });
   std::unique_ptr<federation::Federation> federated;

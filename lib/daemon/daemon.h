@@ -8,6 +8,7 @@
 #include <optional>
 
 #include "federation/federation.h"
+#include "policy/channel_policy.h"
 #include "server/broker.h"
 
 namespace gsmq::daemon {
@@ -20,6 +21,7 @@ struct DaemonOptions {
   std::string rules;  // --rules FILE: applied to every accepted message; reloaded on SIGHUP
   std::string http;            // --http HOST:PORT: the dashboard, /api and /metrics; empty: off
   std::string http_port_file;  // written with the bound --http port once serving
+  std::vector<policy::ChannelPolicy> channel_policies;  // --channel-policy, in the order given
 };
 
 // The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else

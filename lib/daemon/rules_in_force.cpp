@@ -14,11 +14,14 @@ std::shared_ptr<policy::RuleEngine> load(const std::string& path, std::string& e
   return std::make_shared<policy::RuleEngine>(std::move(*file));
 }
 
-// What a rule may change of a message: its channel, priority, meta and deadline.
+// What a rule may change of a message: its channel, priority, meta, deadline and what a
+// late message becomes.
 void write_back(const Message& from, v1::Message& to) {
   to.set_channel(from.channel);
   to.set_priority(static_cast<uint32_t>(from.priority));
   to.set_deadline_ms(from.deadline_ms.value_or(0));
+  to.set_deliver_late(from.deliver_late.value_or(false));
+  to.set_late_channel(from.late_channel.value_or(""));
   to.mutable_meta()->clear();
   for (const auto& [k, v] : from.meta) (*to.mutable_meta())[k] = v;
 }

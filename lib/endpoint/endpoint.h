@@ -92,6 +92,7 @@ struct SendResult {
   // assigned (gsmq-send --print), or the reply to a request.
   std::string id, channel;
   uint64_t seq = 0;
+  std::string dropped_by;  // gsmqd's rules dropped it (accepted, not stored): the rule's name
   std::optional<Message> reply;
   uint32_t retries = 0;  // attempts past the first that this message needed (bridge counters)
   static SendResult ok() { return {}; }

@@ -73,7 +73,8 @@ bool is_verbatim_json_body(std::string_view body) {
 
 bool is_envelope_field(std::string_view key) {
   static constexpr std::string_view known[] = {"channel", "body", "body_b64", "id", "ts", "priority", "meta",
-                                               "seq", "ttl_ms", "delay_ms", "deadline_ms", "max_receives", "dead_letter",
+                                               "seq", "ttl_ms", "delay_ms", "deadline_ms", "deliver_late", "late_channel",
+                                               "max_receives", "dead_letter",
                                                "receive_count", "receipt"};
   for (const auto k : known)
     if (key == k) return true;
@@ -155,8 +156,11 @@ bool parse_envelope(std::string_view line, Message& out, std::string& error, con
       if (get_integer<uint32_t>(value, 0, std::numeric_limits<uint32_t>::max(), v))
         (key == "max_receives" ? m.max_receives : m.receive_count) = v;
       else problem = "expected a non-negative integer";
-    } else if (key == "dead_letter") {
-      if ((problem = want_string(value)).empty()) m.dead_letter = value.get<std::string>();
+    } else if (key == "dead_letter" || key == "late_channel") {
+      if ((problem = want_string(value)).empty()) (key == "dead_letter" ? m.dead_letter : m.late_channel) = value.get<std::string>();
+    } else if (key == "deliver_late") {
+      if (value.is_boolean()) m.deliver_late = value.get<bool>();
+      else problem = "expected true or false";
     } else if (key == "receipt") {
       // gsmqd's settle handle (gsmq.v1.Message); it means nothing in a line and is not kept.
     } else {
@@ -226,6 +230,8 @@ std::string format_envelope(const Message& m) {
   if (m.ttl_ms) member("ttl_ms"), append_json_integer(out, *m.ttl_ms);
   if (m.delay_ms) member("delay_ms"), append_json_integer(out, *m.delay_ms);
   if (m.deadline_ms) member("deadline_ms"), append_json_integer(out, *m.deadline_ms);
+  if (m.deliver_late) member("deliver_late"), out += *m.deliver_late ? "true" : "false";
+  if (m.late_channel) member("late_channel"), append_json_string(out, *m.late_channel);
   if (m.max_receives) member("max_receives"), append_json_integer(out, uint64_t{*m.max_receives});
   if (m.dead_letter) member("dead_letter"), append_json_string(out, *m.dead_letter);
   if (m.receive_count) member("receive_count"), append_json_integer(out, uint64_t{*m.receive_count});

@@ -25,6 +25,8 @@ struct Message {
   std::optional<int64_t> ttl_ms;
   std::optional<int64_t> delay_ms;
   std::optional<int64_t> deadline_ms;         // critical time: useful until ts + this
+  std::optional<bool> deliver_late;           // past the deadline: delivered marked late, not dead-lettered
+  std::optional<std::string> late_channel;    // past the deadline: moved there (else to dead_letter)
   std::optional<uint32_t> max_receives;
   std::optional<std::string> dead_letter;
   std::optional<uint32_t> receive_count;

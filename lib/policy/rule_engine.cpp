@@ -36,6 +36,10 @@ bool RuleEngine::run(const Action& a, State& state, Message& m, const FieldReade
       return false;
     }
     case Action::Kind::deadline: m.deadline_ms = a.milliseconds; return false;
+    case Action::Kind::late:
+      m.deliver_late = a.number == 1 ? std::optional<bool>(true) : std::nullopt;
+      m.late_channel = a.value ? std::optional<std::string>(a.value->render(fields)) : std::nullopt;
+      return false;
     case Action::Kind::drop: return true;
     case Action::Kind::sample: {
       std::lock_guard lock(state.mutex);

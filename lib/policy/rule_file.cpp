@@ -96,6 +96,12 @@ Action action(Scanner& s, bool nested) {
     const auto d = parse_duration(text);
     if (!d || d->count() < 1000) fail("deadline \"" + text + "\": expected a duration of at least 1ms, e.g. 10ms or 2s");
     a.milliseconds = d->count() / 1000;
+  } else if (word == "late") {
+    a.kind = Action::Kind::late;
+    const std::string how = required_value(s, "deliver, dead-letter or to CHANNEL");
+    if (how == "deliver") a.number = 1;
+    else if (how == "to") a.value = template_of(required_value(s, "a channel after late to"), "the channel");
+    else if (how != "dead-letter") fail("late \"" + how + "\": expected deliver, dead-letter or to CHANNEL");
   } else if (word == "drop") {
     a.kind = Action::Kind::drop;
   } else if (word == "sample") {
@@ -120,7 +126,7 @@ Action action(Scanner& s, bool nested) {
     a.over_limit = std::make_shared<const Action>(action(s, true));
   } else {
     fail(where + (word.empty() ? "expected an action" : "unknown action \"" + word + "\"") +
-         " (priority, set, unset, route, copy, drop, sample, limit, deadline)");
+         " (priority, set, unset, route, copy, drop, sample, limit, deadline, late)");
   }
   return a;
 }

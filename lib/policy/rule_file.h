@@ -6,6 +6,7 @@
 //   rule door   when channel ~ sensors/door/*   then set meta.kind = door
 //   ruleset alarms first
 //   rule open   when meta.kind == door and body.state == open then priority 9, copy alarms
+//   rule brake  when channel ~ car/brake/* then deadline 10ms, late to car/late
 //   rule flood  when channel ~ telemetry/* then limit 100/s burst 20 else drop
 //   rule rest   then sample 10
 //
@@ -34,12 +35,13 @@ struct Action {
     sample,      // sample N: keep the first of every N, drop the others
     limit,       // limit RATE [burst B] else ACTION: a token bucket; without a token, ACTION
     deadline,    // deadline DURATION: critical time, deadline_ms (from the message's ts)
+    late,        // late deliver | late dead-letter | late to TEMPLATE: what a late message becomes
   };
   Kind kind = Kind::drop;
-  int number = 0;                 // priority, sample
+  int number = 0;                 // priority, sample; late: 1 deliver, 0 dead-letter or to (value)
   int64_t milliseconds = 0;       // deadline
   std::string key;                // set_meta, unset_meta
-  std::optional<FieldTemplate> value;  // set_meta, route, copy
+  std::optional<FieldTemplate> value;  // set_meta, route, copy, late to
   double per_second = 0;          // limit: tokens added per second
   double burst = 0;               // limit: most tokens the bucket holds (default: the rate's N)
   std::shared_ptr<const Action> over_limit;  // limit: what happens to a message without a token

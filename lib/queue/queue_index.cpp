@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <tuple>
 
 namespace gsmq::queue {
 
@@ -36,7 +37,7 @@ bool QueueIndex::enqueue(const QueuedMessage& m) {
   if (live_.contains(m.seq)) return false;
   const Entry e = Entry::from(m);
   hold(e);
-  if (m.deadline != 0) deadlines_[m.seq] = m.deadline;
+  keep_deadline(m);
   ++counters_.enqueued;
   if (e.deliver_at <= last_now_) {
     make_ready(e);
@@ -58,12 +59,19 @@ TakeResult QueueIndex::take(size_t max, Micros now, Micros visibility) {
   for (int p = kMaxPriority; p >= 0 && r.delivered.size() < max; --p) {
     while (!lanes_[p].empty() && r.delivered.size() < max) {
       Entry e = take_ready(static_cast<uint8_t>(p), true);
-      const Micros deadline = deadline_of(e.seq);
+      const auto [deadline, deliver_late] = deadline_of(e.seq);
       if (deadline != 0) {
-        if (deadline <= now) {
+        if (!slack_) slack_ = std::make_unique<SlackHistogram>();
+        slack_->add(deadline - now);
+      }
+      if (deadline != 0 && deadline <= now) {
+        if (!deliver_late) {
           drop(e, r.late, counters_.late);
           continue;
         }
+        ++counters_.late;
+        ++counters_.late_delivered;
+      } else if (deadline != 0) {
         ++counters_.on_time;
         size_t decade = 0;
         for (Micros slack = deadline - now; slack >= 1000 && decade + 1 < counters_.slack.size(); slack /= 10) ++decade;
@@ -74,6 +82,7 @@ TakeResult QueueIndex::take(size_t max, Micros now, Micros visibility) {
       ++counters_.delivered;
       r.delivered.push_back(e.message());
       r.delivered.back().deadline = deadline;
+      r.delivered.back().deliver_late = deliver_late;
     }
   }
   r.next_wakeup = next_wakeup();
@@ -81,24 +90,42 @@ TakeResult QueueIndex::take(size_t max, Micros now, Micros visibility) {
 }
 
 std::vector<QueuedMessage> QueueIndex::peek(size_t max, Micros now) const {
+  // take()'s order: by priority; within one, those with a deadline by (deadline, seq), then
+  // the others by seq. Ready entries and the ones due-work at `now` would make ready merge.
   std::vector<Entry> coming = due_to_become_ready(now);
-  std::sort(coming.begin(), coming.end(), [](const Entry& a, const Entry& b) {
-    return a.priority != b.priority ? a.priority > b.priority : a.seq < b.seq;
-  });
+  const auto order = [this](const Entry& e) {
+    const Micros d = deadline_of(e.seq).at;
+    return std::tuple(-static_cast<int>(e.priority), d == 0, d, e.seq);
+  };
+  std::sort(coming.begin(), coming.end(), [&](const Entry& a, const Entry& b) { return order(a) < order(b); });
   std::vector<QueuedMessage> out;
+  // What take() would hand out: not expired, and not late unless it is delivered late.
+  const auto emit = [&](const Entry& e) {
+    const auto [deadline, deliver_late] = deadline_of(e.seq);
+    if (out.size() >= max || e.expired(now) || (deadline != 0 && deadline <= now && !deliver_late)) return;
+    out.push_back(e.message());
+    out.back().deadline = deadline;
+    out.back().deliver_late = deliver_late;
+  };
   auto next = coming.begin();
+  const auto emit_coming_before = [&](const Entry& e) {
+    for (; out.size() < max && next != coming.end() && order(*next) < order(e); ++next) emit(*next);
+  };
   for (int p = kMaxPriority; p >= 0 && out.size() < max; --p) {
-    auto emit_coming = [&](uint64_t before_seq) {
-      for (; out.size() < max && next != coming.end() && next->priority == p && next->seq < before_seq;
-           ++next)
-        out.push_back(next->message());
-    };
+    for (const auto& [deadline, seq] : by_deadline_[p]) {
+      if (out.size() >= max) break;
+      const Entry* e = lanes_[p].find(seq);
+      if (!e) continue;
+      emit_coming_before(*e);
+      emit(*e);
+    }
     lanes_[p].visit([&](const Entry& e) {
-      emit_coming(e.seq);
-      if (out.size() < max && !e.expired(now)) out.push_back(e.message());
+      if (deadline_of(e.seq).at != 0) return true;  // went out above
+      emit_coming_before(e);
+      emit(e);
       return out.size() < max;
     });
-    emit_coming(std::numeric_limits<uint64_t>::max());
+    for (; out.size() < max && next != coming.end() && next->priority == p; ++next) emit(*next);
   }
   return out;
 }
@@ -175,7 +202,7 @@ TickResult QueueIndex::tick(Micros now) {
     expiry_.pop_back();
     if (const std::optional<Entry> e = lanes_[ref.priority].remove(ref.seq)) {
       --ttl_ready_;
-      if (const Micros d = deadline_of(ref.seq)) by_deadline_[ref.priority].erase({d, ref.seq});
+      if (const Micros d = deadline_of(ref.seq).at) by_deadline_[ref.priority].erase({d, ref.seq});
       drop(*e, r.expired, counters_.expired);
     }
   }
@@ -218,7 +245,7 @@ bool QueueIndex::restore(const QueuedMessage& m, Micros visible_until) {
   if (live_.contains(m.seq)) return false;
   const Entry e = Entry::from(m);
   hold(e);
-  if (m.deadline != 0) deadlines_[m.seq] = m.deadline;
+  keep_deadline(m);
   start_lease(e, visible_until);
   return true;
 }
@@ -231,7 +258,7 @@ size_t QueueIndex::ready() const {
 
 void QueueIndex::make_ready(const Entry& e) {
   lanes_[e.priority].push(e);
-  if (const Micros d = deadline_of(e.seq)) by_deadline_[e.priority].emplace(d, e.seq);
+  if (const Micros d = deadline_of(e.seq).at) by_deadline_[e.priority].emplace(d, e.seq);
   if (e.expire_at == 0) return;
   ++ttl_ready_;
   expiry_.push_back(ExpiryRef{.expire_at = e.expire_at, .priority = e.priority, .seq = e.seq});
@@ -250,17 +277,21 @@ Entry QueueIndex::take_ready(uint8_t priority, bool by_deadline) {
     }
     const Entry first = lane.pop_front();
     if (!ready_by_deadline.empty())
-      if (const Micros d = deadline_of(first.seq)) ready_by_deadline.erase({d, first.seq});
+      if (const Micros d = deadline_of(first.seq).at) ready_by_deadline.erase({d, first.seq});
     return first;
   }();
   if (e.expire_at != 0) --ttl_ready_;
   return e;
 }
 
-Micros QueueIndex::deadline_of(uint64_t seq) const {
-  if (deadlines_.empty()) return 0;
+QueueIndex::Deadline QueueIndex::deadline_of(uint64_t seq) const {
+  if (deadlines_.empty()) return {};
   const auto it = deadlines_.find(seq);
-  return it == deadlines_.end() ? 0 : it->second;
+  return it == deadlines_.end() ? Deadline{} : it->second;
+}
+
+void QueueIndex::keep_deadline(const QueuedMessage& m) {
+  if (m.deadline != 0) deadlines_[m.seq] = Deadline{m.deadline, m.deliver_late};
 }
 
 void QueueIndex::hold(const Entry& e) {

@@ -9,10 +9,13 @@
 // Critical time. Within a priority, ready messages with a deadline go out first, earliest
 // deadline first (then by seq), before those without. take() does not hand out a message
 // whose deadline is at or before `now`: it removes it and returns it as late (the daemon
-// dead-letters it with the reason "deadline"). Hand-outs with a deadline are counted on
-// time, with their slack (deadline - now) in decades. drop_oldest stays FIFO; peek() shows
-// the FIFO order within a priority. A message with a deadline costs a hash-map node and,
-// while ready, a set node more (~100 B).
+// dead-letters it with the reason "deadline") - unless the message says deliver_late: then
+// it is handed out as any other, with its deadline, for the daemon to mark it late. Both
+// count as late (late_delivered counts the second kind). Hand-outs before the deadline are
+// counted on time, with their slack (deadline - now) in decades. drop_oldest stays FIFO;
+// peek() shows take()'s order (deadlines first) and leaves out the late ones take() would
+// remove. A message with a deadline costs a hash-map node and, while ready, a set node
+// more (~100 B).
 //
 // Due-work at `now` (tick(now), and first thing in take(now)), in this order:
 //  1. delayed messages whose deliver_at <= now become ready;
@@ -52,6 +55,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <unordered_map>
@@ -62,6 +66,7 @@
 #include "queue/live_seqs.h"
 #include "queue/queued_message.h"
 #include "queue/ready_lane.h"
+#include "queue/slack_histogram.h"
 
 namespace gsmq::queue {
 
@@ -77,7 +82,8 @@ struct QueueCounters {  // since this QueueIndex was created (restore() counts n
   uint64_t unreceived = 0;   // deliveries given back uncounted (prefetched, never handed on)
   uint64_t dropped = 0;      // removed by drop_oldest to make room
   uint64_t on_time = 0;      // hand-outs of messages with a deadline, before it
-  uint64_t late = 0;         // messages whose deadline passed before a hand-out (removed)
+  uint64_t late = 0;         // messages whose deadline passed before a hand-out
+  uint64_t late_delivered = 0;  // of those, handed out all the same (deliver_late); the others were removed
   // on_time hand-outs by slack: < 1 ms, < 10 ms, < 100 ms, < 1 s, < 10 s, >= 10 s
   std::array<uint64_t, 6> slack{};
 
@@ -91,7 +97,9 @@ struct TickResult {
 };
 
 struct TakeResult {
-  std::vector<QueuedMessage> delivered;  // receive_count already incremented; in flight now
+  // receive_count already incremented; in flight now. A late one (deliver_late) is among
+  // them with its deadline <= now.
+  std::vector<QueuedMessage> delivered;
   std::vector<QueuedMessage> dead_lettered;
   std::vector<QueuedMessage> expired;
   std::vector<QueuedMessage> late;       // deadline passed before hand-out: to dead-letter
@@ -154,6 +162,9 @@ class QueueIndex {
   // (expired, dead_lettered, rejected, purged), which no longer hold it back.
   uint64_t min_live_seq() const { return live_.min(); }
   const QueueCounters& counters() const { return counters_; }
+  // The slack of every hand-out of a message with a deadline (late ones removed included);
+  // nullptr until the first.
+  const SlackHistogram* slack() const { return slack_.get(); }
 
  private:
   struct Lease {
@@ -169,7 +180,12 @@ class QueueIndex {
   void make_ready(const Entry& e);
   // The next ready entry of a priority: the earliest deadline (by_deadline), else FIFO.
   Entry take_ready(uint8_t priority, bool by_deadline);
-  Micros deadline_of(uint64_t seq) const;  // 0 = none
+  struct Deadline {
+    Micros at = 0;  // 0 = none
+    bool deliver_late = false;
+  };
+  Deadline deadline_of(uint64_t seq) const;
+  void keep_deadline(const QueuedMessage& m);
   void hold(const Entry& e);
   void forget(const Entry& e);
   void drop(const Entry& e, std::vector<QueuedMessage>& into, uint64_t& counter);
@@ -188,12 +204,13 @@ class QueueIndex {
   size_t ttl_ready_ = 0;                            // ready entries with a TTL (live refs in expiry_)
   std::map<uint64_t, Lease> flight_;                // by seq
   std::set<std::pair<Micros, uint64_t>> leases_;    // (until, seq) of everything in flight
-  std::unordered_map<uint64_t, Micros> deadlines_;  // seq -> deadline, of held messages with one
+  std::unordered_map<uint64_t, Deadline> deadlines_;  // seq -> deadline, of held messages with one
   std::array<std::set<std::pair<Micros, uint64_t>>, kMaxPriority + 1> by_deadline_;  // ready ones
   LiveSeqs live_;
   uint64_t bytes_ = 0;
   Micros last_now_ = 0;
   QueueCounters counters_;
+  std::unique_ptr<SlackHistogram> slack_;
 };
 
 }  // namespace gsmq::queue

@@ -20,7 +20,8 @@ struct QueuedMessage {
   uint16_t receive_count = 0;     // times handed out so far
   uint16_t max_receives = 0;      // 0 = unlimited
   uint8_t priority = 0;           // 0..9, higher first (larger values count as 9)
-  bool has_dead_letter = false;   // names a dead-letter channel (the daemon reads which from disk)
+  bool has_dead_letter = false;   // names a dead-letter (or late) channel (the daemon reads which from disk)
+  bool deliver_late = false;      // past its deadline: handed out all the same (marked late), not removed
 
   friend bool operator==(const QueuedMessage&, const QueuedMessage&) = default;
 };

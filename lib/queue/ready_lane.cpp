@@ -50,6 +50,12 @@ bool ReadyLane::contains(uint64_t seq) const {
   return run_position(seq) < run_.size() || late_.contains(seq);
 }
 
+const Entry* ReadyLane::find(uint64_t seq) const {
+  if (const size_t i = run_position(seq); i < run_.size()) return &run_[i];
+  const auto it = late_.find(seq);
+  return it == late_.end() ? nullptr : &*it;
+}
+
 std::optional<Entry> ReadyLane::remove(uint64_t seq) {
   Entry e{};
   if (const size_t i = run_position(seq); i < run_.size()) {

@@ -21,6 +21,7 @@ class ReadyLane {
   Entry pop_front();
   std::optional<Entry> remove(uint64_t seq);  // O(log n); nullopt if seq is not in the lane
   bool contains(uint64_t seq) const;
+  const Entry* find(uint64_t seq) const;  // O(log n); nullptr if seq is not in the lane
   void clear();
 
   // Calls visit(entry) in seq order while it returns true.

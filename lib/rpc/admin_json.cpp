@@ -23,10 +23,15 @@ nlohmann::ordered_json channel_json(const v1::ChannelInfo& ch) {
   if (ch.on_time() > 0 || ch.late() > 0) {
     j["on_time"] = ch.on_time();
     j["late"] = ch.late();
+    j["late_delivered"] = ch.late_delivered();
     static constexpr const char* kSlack[] = {"lt_1ms", "lt_10ms", "lt_100ms", "lt_1s", "lt_10s", "ge_10s"};
     nlohmann::ordered_json slack = nlohmann::ordered_json::object();
     for (int k = 0; k < 6; ++k) slack[kSlack[k]] = k < ch.slack_size() ? ch.slack(k) : 0;
     j["slack"] = std::move(slack);
+    // Percentiles of the slack in ms (negative: late), to 12.5%: p1 is the tightest 1%.
+    j["slack_ms"] = {{"p1", static_cast<double>(ch.slack_p1_us()) / 1000},
+                     {"p50", static_cast<double>(ch.slack_p50_us()) / 1000},
+                     {"p99", static_cast<double>(ch.slack_p99_us()) / 1000}};
   }
   return j;
 }

@@ -17,6 +17,8 @@ void to_proto(const Message& in, v1::Message* out) {
   if (in.ttl_ms) out->set_ttl_ms(*in.ttl_ms);
   if (in.delay_ms) out->set_delay_ms(*in.delay_ms);
   if (in.deadline_ms) out->set_deadline_ms(*in.deadline_ms);
+  if (in.deliver_late) out->set_deliver_late(*in.deliver_late);
+  if (in.late_channel) out->set_late_channel(*in.late_channel);
   if (in.max_receives) out->set_max_receives(*in.max_receives);
   if (in.dead_letter) out->set_dead_letter(*in.dead_letter);
   if (in.receive_count) out->set_receive_count(*in.receive_count);
@@ -37,6 +39,8 @@ Message from_proto(const v1::Message& in) {
   if (in.ttl_ms() != 0) m.ttl_ms = in.ttl_ms();
   if (in.delay_ms() != 0) m.delay_ms = in.delay_ms();
   if (in.deadline_ms() != 0) m.deadline_ms = in.deadline_ms();
+  if (in.deliver_late()) m.deliver_late = true;
+  if (!in.late_channel().empty()) m.late_channel = in.late_channel();
   if (in.max_receives() != 0) m.max_receives = in.max_receives();
   if (!in.dead_letter().empty()) m.dead_letter = in.dead_letter();
   if (in.receive_count() != 0) m.receive_count = in.receive_count();

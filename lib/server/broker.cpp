@@ -505,6 +505,12 @@ std::vector<v1::ChannelInfo> Broker::list_channels() {
     info.set_dropped(f.dropped);
     info.set_on_time(f.on_time);
     info.set_late(f.late);
+    info.set_late_delivered(f.late_delivered);
+    if (f.slack_p50_us) {
+      info.set_slack_p1_us(*f.slack_p1_us);
+      info.set_slack_p50_us(*f.slack_p50_us);
+      info.set_slack_p99_us(*f.slack_p99_us);
+    }
     for (uint64_t n : f.slack) info.add_slack(n);
     info.set_expired(f.expired);
     info.set_sent(f.enqueued);

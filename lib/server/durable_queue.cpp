@@ -24,17 +24,23 @@ queue::QueuedMessage index_entry(const v1::Message& m, uint64_t seq, int64_t arr
   e.seq = seq;
   e.size = static_cast<uint32_t>(std::min<size_t>(m.body().size(), UINT32_MAX));
   e.priority = static_cast<uint8_t>(std::min<uint32_t>(m.priority(), 9));
-  if (outbox) return e;  // the message's policies apply where it is going
-  e.deliver_at = m.delay_ms() > 0 ? arrival_us + m.delay_ms() * 1000 : 0;
-  e.expire_at = m.ttl_ms() > 0 ? arrival_us + m.ttl_ms() * 1000 : 0;
   // Critical time counts from the message's creation (ts), which accept() has stamped.
   if (m.deadline_ms() > 0) {
     const int64_t from = m.ts() > 0 ? m.ts() : arrival_us;
     e.deadline = m.deadline_ms() > (INT64_MAX - from) / 1000 ? INT64_MAX : from + m.deadline_ms() * 1000;
+    e.deliver_late = m.deliver_late();
   }
+  // An outbox forwards the earliest deadline first too, late or not: the message's
+  // policies (delay, TTL, what becomes of it late) apply where it is going.
+  if (outbox) {
+    e.deliver_late = true;
+    return e;
+  }
+  e.deliver_at = m.delay_ms() > 0 ? arrival_us + m.delay_ms() * 1000 : 0;
+  e.expire_at = m.ttl_ms() > 0 ? arrival_us + m.ttl_ms() * 1000 : 0;
   e.receive_count = 0;
   e.max_receives = static_cast<uint16_t>(std::min<uint32_t>(m.max_receives(), UINT16_MAX));
-  e.has_dead_letter = !m.dead_letter().empty();
+  e.has_dead_letter = !m.dead_letter().empty() || !m.late_channel().empty();  // worth reading to move
   return e;
 }
 
@@ -320,6 +326,8 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
       return;
     }
     m->set_receive_count(e.receive_count);
+    if (e.deadline != 0 && e.deadline <= now && !options_.outbox)  // handed out past its deadline: marked
+      (*m->mutable_meta())["gsmq.late_ms"] = std::to_string((now - e.deadline) / 1000);
     if (!request.peek && !request.auto_ack) m->set_receipt(receipt_for(name_, e.seq, e.receive_count));
     out->Add()->Swap(m);
   });
@@ -438,9 +446,16 @@ void DurableQueue::dead_letter(std::vector<queue::QueuedMessage> entries, const 
   if (entries.empty()) return;
   std::vector<uint64_t> dropped, moved;
   std::vector<v1::Message> messages;
+  const bool late = std::string_view(reason) == "deadline";
   for (const auto& e : entries) {
     v1::Message m;
-    if (!e.has_dead_letter || !read_message(e, m) || m.dead_letter().empty()) {
+    if (!e.has_dead_letter || !read_message(e, m)) {
+      dropped.push_back(e.seq);
+      continue;
+    }
+    // A late message goes to its late channel, when it names one, else to its dead-letter.
+    const std::string target = late && !m.late_channel().empty() ? m.late_channel() : m.dead_letter();
+    if (target.empty()) {
       dropped.push_back(e.seq);
       continue;
     }
@@ -448,8 +463,10 @@ void DurableQueue::dead_letter(std::vector<queue::QueuedMessage> entries, const 
     meta["gsmq.dead_letter.from"] = name_;
     meta["gsmq.dead_letter.reason"] = reason;
     meta["gsmq.dead_letter.seq"] = std::to_string(e.seq);
-    m.set_channel(m.dead_letter());
+    m.set_channel(target);
     m.clear_dead_letter();
+    m.clear_late_channel();
+    m.clear_deliver_late();
     m.clear_max_receives();
     m.clear_ttl_ms();
     m.clear_delay_ms();
@@ -586,7 +603,13 @@ QueueFigures DurableQueue::figures() {
   f.dead_lettered = dead_lettered_;
   f.on_time = c.on_time;
   f.late = c.late;
+  f.late_delivered = c.late_delivered;
   f.slack = c.slack;
+  if (const auto* h = index_.slack()) {
+    f.slack_p1_us = h->quantile(0.01);
+    f.slack_p50_us = h->quantile(0.5);
+    f.slack_p99_us = h->quantile(0.99);
+  }
   f.dropped = c.dropped + dropped_unwritten_;
   f.receivers = receivers_;
   return f;

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -31,7 +32,8 @@ struct QueueOptions {
   // (counted as dropped), instead of refusing the send.
   bool drop_oldest = false;
   // A federation link's outbox: it holds messages for another daemon, where their delivery
-  // policies (delay, TTL, max receives, dead-letter channel) apply; here none does.
+  // policies (delay, TTL, max receives, dead-letter channel, late) apply; here none does,
+  // but it forwards the earliest deadline first within a priority, as a queue hands out.
   bool outbox = false;
 };
 
@@ -43,7 +45,9 @@ struct QueueFigures {
   uint64_t ready = 0, delayed = 0, in_flight = 0, bytes_on_disk = 0, last_seq = 0;
   uint64_t enqueued = 0, delivered = 0, acked = 0, expired = 0, dead_lettered = 0, dropped = 0;
   uint64_t on_time = 0, late = 0;        // hand-outs before their deadline; messages past it
+  uint64_t late_delivered = 0;           // of the late ones, those handed out marked (deliver_late)
   std::array<uint64_t, 6> slack{};       // on-time hand-outs by slack (queue/queue_index.h)
+  std::optional<int64_t> slack_p1_us, slack_p50_us, slack_p99_us;  // queue/slack_histogram.h
   uint32_t receivers = 0;
 };
 

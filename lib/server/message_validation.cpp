@@ -35,6 +35,8 @@ std::string invalid_field(const v1::Message& m) {
   if (m.deadline_ms() < 0) return field_error("deadline_ms", "must not be negative");
   if (!m.dead_letter().empty())
     if (std::string why = channel_name_error(m.dead_letter()); !why.empty()) return field_error("dead_letter", why);
+  if (!m.late_channel().empty())
+    if (std::string why = channel_name_error(m.late_channel()); !why.empty()) return field_error("late_channel", why);
   if (std::string why = invalid_extra(m.extra_json()); !why.empty()) return field_error("extra_json", why);
   return "";
 }

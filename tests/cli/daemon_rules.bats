@@ -44,13 +44,15 @@ hits_of() {
   [[ "$(head -1 <<<"$output" | jq -c '{set, rule, line, file}')" == "{\"set\":\"classify\",\"rule\":\"door\",\"line\":3,\"file\":\"$RULES\"}" ]]
 }
 
-@test "gsmq-send --print shows the channel a rule routed to; a dropped message is acknowledged and not stored" {
+@test "gsmq-send --print shows the channel a rule routed to, and dropped_by; a dropped message is not stored" {
   gsmqd_start --rules "$RULES"
   run --separate-stderr gsmq-send --print "$GSMQ" <<<'{"channel":"sensors/motion/1","body":{"motion":true}}'
   assert_success
   [[ "$(jq -r .channel <<<"$output")" == readings/motion ]]
-  printf '%s\n' '{"channel":"debug/a","body":"1"}' '{"channel":"debug/a","body":"2"}' '{"channel":"debug/a","body":"3"}' '{"channel":"debug/a","body":"4"}' |
-    gsmq-send "$GSMQ"
+  run --separate-stderr gsmq-send --print "$GSMQ" < <(
+    printf '%s\n' '{"channel":"debug/a","body":"1"}' '{"channel":"debug/a","body":"2"}' '{"channel":"debug/a","body":"3"}' '{"channel":"debug/a","body":"4"}')
+  assert_success
+  [[ "$(jq -c '[.dropped_by, (.seq > 0)]' <<<"$output" | paste -sd ' ')" == '[null,true] ["debug",false] ["debug",false] [null,true]' ]]
   run --separate-stderr gsmq-recv --count 2 --wait 5s "$GSMQ/debug/a"
   assert_success
   [[ "$(jq -r .body <<<"$output" | paste -sd ' ')" == "1 4" ]]

@@ -131,6 +131,25 @@ link_field() {  # daemon link field
   assert_equal "$(drain parent x/d | paste -sd ' ')" "4 5 6 7 8"
 }
 
+@test "a link forwards the earliest deadline first within a priority, late ones too" {
+  fed_start parent --role cluster
+  local up=$(url parent)
+  fed_stop parent
+  fed_start child --upstream "$up" --forward 'up x/#'
+  seq 1 3 | gsmq-send --raw "$(url child)/x/q"
+  gsmq-send --deadline 1h -m urgent "$(url child)/x/q"
+  old=$(( $(date +%s) * 1000000 - 5000000 ))  # past its deadline while waiting for the link
+  echo "{\"body\":\"stale\",\"ts\":$old,\"deadline_ms\":1000,\"deliver_late\":true}" | gsmq-send "$(url child)/x/q"
+  fed_start parent
+  POLL_TRIES=600 poll_until eval '[[ "$(gsmqd channels "$(url parent)" | jq -r "select(.channel == \"x/q\") | .depth")" == 5 ]]'
+  # the parent numbers them as they arrived: in deadline order, the late one first, then FIFO
+  run --separate-stderr gsmq-recv --count 5 --wait 5s "$(url parent)/x/q"
+  assert_success
+  assert_equal "$(jq -s -r 'sort_by(.seq) | map(.body) | join(" ")' <<<"$output")" "stale urgent 1 2 3"
+  # marked late over there, where its policy applies, not by the outbox
+  assert_equal "$(jq -r 'select(.body == "stale") | .meta."gsmq.late_ms" | tonumber > 3000' <<<"$output")" true
+}
+
 @test "bad federation flags are usage errors naming the flag" {
   run --separate-stderr gsmqd --name n --forward 'sideways x/#'
   assert_failure 2

@@ -35,6 +35,50 @@ TEST(QueueIndexDeadlineTest, EarliestDeadlineFirstWithinAPriorityThenFifo) {
   EXPECT_EQ(seqs(q.take(10, kNow, kVisibility).delivered), (Seqs{4, 3, 6, 1, 2, 5}));
 }
 
+TEST(QueueIndexDeadlineTest, ALateMessageThatSaysDeliverLateIsHandedOutAndCounted) {
+  QueueIndex q;
+  QueuedMessage late = msg(1, kNow - 5000);
+  late.deliver_late = true;
+  q.enqueue(late);
+  q.enqueue(msg(2, kNow - 1));  // late, removed
+  q.enqueue(msg(3, kNow + 1000));
+  TakeResult r = q.take(10, kNow, kVisibility);
+  EXPECT_EQ(seqs(r.delivered), (Seqs{1, 3}));  // still earliest deadline first
+  EXPECT_EQ(seqs(r.late), (Seqs{2}));
+  EXPECT_EQ(r.delivered[0].deadline, kNow - 5000);  // the daemon marks it by this
+  EXPECT_TRUE(r.delivered[0].deliver_late);
+  EXPECT_EQ(q.counters().late, 2u);
+  EXPECT_EQ(q.counters().late_delivered, 1u);
+  EXPECT_EQ(q.counters().on_time, 1u);
+  // In flight like any other: its lease ends, it comes back and is handed out late again
+  // (counted again); 3, whose lease ended after its deadline, is removed as late now.
+  r = q.take(10, kNow + 2 * kVisibility, kVisibility);
+  EXPECT_EQ(seqs(r.delivered), (Seqs{1}));
+  EXPECT_EQ(seqs(r.late), (Seqs{3}));
+  EXPECT_EQ(q.counters().late_delivered, 2u);
+  EXPECT_EQ(q.counters().late, 4u);
+  EXPECT_TRUE(q.ack(1));
+  EXPECT_EQ(q.depth(), 0u);
+}
+
+TEST(QueueIndexDeadlineTest, PeekShowsWhatTakeWouldHandOutInItsOrder) {
+  QueueIndex q;
+  q.enqueue(msg(1));
+  q.enqueue(msg(2, kNow + 50'000));
+  q.enqueue(msg(3, kNow - 1));  // late: take() would remove it
+  QueuedMessage late = msg(4, kNow - 2);
+  late.deliver_late = true;     // late, delivered all the same
+  q.enqueue(late);
+  q.enqueue(msg(5, 0, 3));
+  q.enqueue(QueuedMessage{.seq = 6, .deliver_at = kNow - 10, .deadline = kNow + 1000, .size = 1});  // due by now
+  q.enqueue(QueuedMessage{.seq = 7, .deliver_at = kNow - 10, .size = 1});
+  q.tick(kNow - 100);  // 6 and 7 are still delayed: peek merges them in as take() would
+  EXPECT_EQ(seqs(q.peek(10, kNow)), (Seqs{5, 4, 6, 2, 1, 7}));
+  EXPECT_EQ(seqs(q.peek(3, kNow)), (Seqs{5, 4, 6}));
+  EXPECT_EQ(q.peek(10, kNow)[2].deadline, kNow + 1000);
+  EXPECT_EQ(seqs(q.take(10, kNow, kVisibility).delivered), (Seqs{5, 4, 6, 2, 1, 7}));
+}
+
 TEST(QueueIndexDeadlineTest, PriorityStillComesFirst) {
   QueueIndex q;
   q.enqueue(msg(1, kNow + 1000, 0));

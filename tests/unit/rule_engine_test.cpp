@@ -180,6 +180,21 @@ TEST(RuleEngineTest, CountersAndBucketsHoldUnderManyThreads) {
   EXPECT_EQ(stats_of(stats, "l").dropped, 900u);
 }
 
+TEST(RuleEngineTest, LateSaysWhatALateMessageBecomes) {
+  auto rules = engine("ruleset s first\nrule v when channel ~ video/* then late deliver\n"
+                      "rule b when channel ~ car/* then late to {channel}/late\nrule o then late dead-letter\n");
+  Message video = on("video/cam1"), brake = on("car/brake"), other = on("x");
+  other.deliver_late = true;
+  rules.apply(video, 0);
+  rules.apply(brake, 0);
+  rules.apply(other, 0);
+  EXPECT_EQ(video.deliver_late, true);
+  EXPECT_FALSE(video.late_channel.has_value());
+  EXPECT_EQ(brake.late_channel, "car/brake/late");
+  EXPECT_FALSE(brake.deliver_late.has_value());
+  EXPECT_FALSE(other.deliver_late.has_value());  // back to the default
+}
+
 TEST(RuleEngineTest, DeadlineSetsTheCriticalTime) {
   auto rules = engine("rule alarms when channel ~ alarms/* then deadline 10ms, priority 9\n");
   Message alarm = on("alarms/door"), bulk = on("telemetry");

@@ -78,7 +78,7 @@ TEST(RuleFileTest, BadFilesNameTheFileTheLineAndTheReason) {
   EXPECT_EQ(error_of("\n\nrule a when colour == red then drop\n"),
             "rules.conf:3: unknown field colour (channel, id, priority, ts, body, body.PATH, meta.KEY)");
   EXPECT_EQ(error_of("rule a then explode\n"),
-            "rules.conf:1: at column 13: unknown action \"explode\" (priority, set, unset, route, copy, drop, sample, limit, deadline)");
+            "rules.conf:1: at column 13: unknown action \"explode\" (priority, set, unset, route, copy, drop, sample, limit, deadline, late)");
   EXPECT_EQ(error_of("rule a then drop\nrule a then drop\n"), "rules.conf:2: rule a is defined twice (first at line 1)");
   EXPECT_EQ(error_of("ruleset s sometimes\n"), "rules.conf:1: at column 11: expected first or all after the rule set's name");
   EXPECT_EQ(error_of("rule a when channel == x drop\n"), "rules.conf:1: at column 26: expected and, or or then");
@@ -116,4 +116,18 @@ TEST(RuleFileTest, DeadlineTakesADurationOfAtLeastAMillisecond) {
             "rules.conf:1: deadline \"soon\": expected a duration of at least 1ms, e.g. 10ms or 2s");
   EXPECT_EQ(error_of("rule a then deadline 10us\n"),
             "rules.conf:1: deadline \"10us\": expected a duration of at least 1ms, e.g. 10ms or 2s");
+}
+
+TEST(RuleFileTest, LateTakesDeliverDeadLetterOrToAChannel) {
+  std::string error;
+  auto file = parse_rule_file("rule a then late deliver\nrule b then late to {channel}/late\nrule c then late dead-letter\n",
+                              "f", error);
+  ASSERT_TRUE(file) << error;
+  EXPECT_EQ(file->sets[0].rules[0].actions[0].kind, Action::Kind::late);
+  EXPECT_EQ(file->sets[0].rules[0].actions[0].number, 1);
+  EXPECT_TRUE(file->sets[0].rules[1].actions[0].value.has_value());
+  EXPECT_EQ(file->sets[0].rules[2].actions[0].number, 0);
+  EXPECT_FALSE(file->sets[0].rules[2].actions[0].value.has_value());
+  EXPECT_EQ(error_of("rule a then late soon\n"), "rules.conf:1: late \"soon\": expected deliver, dead-letter or to CHANNEL");
+  EXPECT_EQ(error_of("rule a then late\n").rfind("rules.conf:1: ", 0), 0u);
 }

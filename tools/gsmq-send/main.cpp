@@ -33,7 +33,8 @@ int main(int argc, char** argv) {
                  "Critical time: useful until DURATION after ts; earliest deadline first, late ones dead-lettered");
   app.add_option("--max-receives", max_receives, "Queue policy: dead-letter after N receives without an ack");
   app.add_option("--dead-letter", dead_letter, "Queue policy: channel for dead-lettered messages (default: dropped)");
-  app.add_flag("--print", print, "Print each confirmation as JSON on stdout: {\"id\",\"channel\",\"seq\"}");
+  app.add_flag("--print", print,
+               "Print each confirmation as JSON on stdout: {\"id\",\"channel\",\"seq\"} (\"dropped_by\": a rule dropped it)");
   auto* ev = app.add_flag("--events", events, "gsmq://: publish as real-time events (?kind=events)");
   auto* st = app.add_flag("--store", store, "gsmq://: publish to the durable events-store (?kind=store)");
   auto* rq = app.add_flag("--request", request,
@@ -99,6 +100,7 @@ int main(int argc, char** argv) {
           j["id"] = r.id;
           j["channel"] = r.channel;
           if (r.seq) j["seq"] = r.seq;
+          if (!r.dropped_by.empty()) j["dropped_by"] = r.dropped_by;
           line = j.dump();
         }
         std::lock_guard lock(out);

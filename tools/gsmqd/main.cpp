@@ -5,6 +5,7 @@
 #include "daemon/daemon.h"
 #include "endpoint/gsmqd_client/admin.h"
 #include "federation/federation.h"
+#include "policy/channel_policy.h"
 #include "policy/dry_run.h"
 #include "tool/run.h"
 #include "tool/toml_config.h"
@@ -47,6 +48,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--rules", options.rules,
                  "Apply the rules FILE to every accepted message (docs/policies.md); SIGHUP reloads it");
+  std::vector<std::string> channel_policies;
+  app.add_option("--channel-policy", channel_policies,
+                 "'GLOB critical_time=D late=deliver|dead-letter late_channel=C' (repeatable; docs/policies.md)");
   app.add_option("--port-file", options.port_file, "Write the bound port to FILE once serving");
   app.add_option("--http", options.http,
                  "Serve the dashboard, /api, /metrics, /healthz on HOST:PORT (off by default; docs/admin-api.md)");
@@ -104,6 +108,7 @@ int main(int argc, char** argv) {
       "  gsmqd --rules /etc/gsmq/rules.conf       # then: kill -HUP $(pidof gsmqd) after editing it\n"
       "  gsmqd rules check rules.conf && gsmqd rules test rules.conf < samples.jsonl\n"
       "  gsmqd rules show | jq -c '{rule, hits}'\n"
+      "  gsmqd --channel-policy 'car/brake/* critical_time=10ms late_channel=car/late'\n"
       "Exit status: 0 stopped cleanly, 2 usage (a bad --rules file too), 3 bad rules file or input (rules),\n"
       "4 cannot listen or data directory in use, 7 internal.\n"
       "See gsmqd(8) and gsmq(7).");
@@ -158,6 +163,12 @@ int main(int argc, char** argv) {
     options.broker.store.segment_bytes = options.broker.queue.segment_bytes;
     options.broker.store.retention_bytes = size("--store-retention-bytes", retention_bytes);
     options.broker.store.retention_age = duration("--store-retention-age", retention_age);
+    for (const auto& text : channel_policies) {
+      std::string error;
+      auto p = policy::parse_channel_policy(text, error);
+      if (!p) throw Error(ErrorKind::usage, "--channel-policy '" + text + "': " + error);
+      options.channel_policies.push_back(std::move(*p));
+    }
     options.broker.outbox = options.broker.queue;
     options.broker.outbox.max_depth = size("--link-backlog", link_backlog);
     options.broker.outbox.drop_oldest = link_overflow == "drop-oldest";

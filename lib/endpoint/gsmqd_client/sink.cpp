@@ -169,6 +169,7 @@ class StreamingSink : public Sink {
           result.id = r.id();
           result.channel = r.channel();
           result.seq = r.seq();
+          result.dropped_by = r.dropped_by();
         } else {
           result = SendResult::failed("gsmqd sent no result for this message");
         }
