@@ -43,6 +43,12 @@ start_recorded() {
   return "$status"
 }
 
+# The URL of channel $1 of the running gsmqd. A long connect timeout: on a loaded machine
+# (ASan, other suites) the first answer can take more than the default 5 s.
+at() {
+  echo "$GSMQ/$1?connect_timeout=30s"
+}
+
 # N JSON lines with bodies $1-1 .. $1-N, 120 bytes each.
 bodies() {
   local prefix=$1 n=$2
@@ -63,14 +69,14 @@ ids() {
 cut_power_during_sends() {
   local seed=$1 policy=$2
   start_recorded --fsync "$policy" --segment-size 64KiB
-  bodies q 600 | gsmq-send --print "$GSMQ/q" >acked-q.jsonl
-  bodies log 150 | gsmq-send --print --store "$GSMQ/log" >acked-log.jsonl
+  bodies q 600 | gsmq-send --print "$(at q)" >acked-q.jsonl
+  bodies log 150 | gsmq-send --print --store "$(at log)" >acked-log.jsonl
   # One at a time: messages taken beyond the count would go back when gsmq-recv ends, but
   # that settlement may not be durable at the cut, and then they are in flight after it
   # (invisible for their visibility timeout, not lost: gsmqd(8), STORAGE).
-  gsmq-recv --prefetch 1 --count 250 "$GSMQ/q" >consumed.jsonl
+  gsmq-recv --prefetch 1 --count 250 "$(at q)" >consumed.jsonl
   # A stream that is still sending when the power goes.
-  bodies cut 200000 | gsmq-send --print "$GSMQ/cut" >acked-cut.jsonl 2>send.err &
+  bodies cut 200000 | gsmq-send --print "$(at cut)" >acked-cut.jsonl 2>send.err &
   local sender=$!
   track_pid "$sender"
   poll_until has_lines acked-cut.jsonl 1000
@@ -84,9 +90,9 @@ cut_power_during_sends() {
   gsmqd_start --fsync "$policy" --segment-size 64KiB
   cat acked-q.jsonl acked-log.jsonl acked-cut.jsonl | jq -r .id | sort >acked.ids
   ids consumed.jsonl >consumed.ids
-  gsmq-recv "$GSMQ/q" >q.jsonl
-  gsmq-recv "$GSMQ/cut" >cut.jsonl
-  gsmq-recv --store --from first --count "$(count_lines acked-log.jsonl)" --wait 3s "$GSMQ/log" >log.jsonl || true
+  gsmq-recv "$(at q)" >q.jsonl
+  gsmq-recv "$(at cut)" >cut.jsonl
+  gsmq-recv --store --from first --count "$(count_lines acked-log.jsonl)" --wait 3s "$(at log)" >log.jsonl || true
   ids q.jsonl >q.ids
   ids cut.jsonl >cut.ids
   ids log.jsonl >log.ids
