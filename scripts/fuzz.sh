@@ -28,6 +28,10 @@ targets=("$@")
 if ((${#targets[@]} == 0)); then
   mapfile -t targets < <(awk 'NF { print $1 }' <<<"$table")
 fi
+for target in "${targets[@]}"; do
+  awk -v t="$target" '$1 == t { found = 1 } END { exit !found }' <<<"$table" ||
+    { echo "fuzz.sh: no target $target (targets: $(awk 'NF { printf "%s ", $1 }' <<<"$table"))" >&2; exit 2; }
+done
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz.sh: clang++ not found: apt-get install -y clang libclang-rt-14-dev" >&2

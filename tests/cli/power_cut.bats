@@ -43,6 +43,12 @@ start_recorded() {
   return "$status"
 }
 
+# The URL of channel $1 of the running gsmqd. A long connect timeout: on a loaded machine
+# (ASan, other suites) the first answer can take more than the default 5 s.
+at() {
+  echo "$GSMQ/$1?connect_timeout=30s"
+}
+
 # N JSON lines with bodies $1-1 .. $1-N, 120 bytes each.
 bodies() {
   local prefix=$1 n=$2
@@ -63,17 +69,17 @@ ids() {
 cut_power_during_sends() {
   local seed=$1 policy=$2
   start_recorded --fsync "$policy" --segment-size 64KiB
-  bodies q 1500 | gsmq-send --print "$GSMQ/q" >acked-q.jsonl
-  bodies log 300 | gsmq-send --print --store "$GSMQ/log" >acked-log.jsonl
+  bodies q 600 | gsmq-send --print "$(at q)" >acked-q.jsonl
+  bodies log 150 | gsmq-send --print --store "$(at log)" >acked-log.jsonl
   # One at a time: messages taken beyond the count would go back when gsmq-recv ends, but
   # that settlement may not be durable at the cut, and then they are in flight after it
   # (invisible for their visibility timeout, not lost: gsmqd(8), STORAGE).
-  gsmq-recv --prefetch 1 --count 700 "$GSMQ/q" >consumed.jsonl
+  gsmq-recv --prefetch 1 --count 250 "$(at q)" >consumed.jsonl
   # A stream that is still sending when the power goes.
-  bodies cut 200000 | gsmq-send --print "$GSMQ/cut" >acked-cut.jsonl 2>send.err &
+  bodies cut 200000 | gsmq-send --print "$(at cut)" >acked-cut.jsonl 2>send.err &
   local sender=$!
   track_pid "$sender"
-  poll_until has_lines acked-cut.jsonl 2000
+  poll_until has_lines acked-cut.jsonl 1000
   gsmqd_kill9
   # Its acknowledgements so far are in acked-cut.jsonl (flushed line by line); the rest
   # would only be retries against a daemon that is gone.
@@ -84,9 +90,9 @@ cut_power_during_sends() {
   gsmqd_start --fsync "$policy" --segment-size 64KiB
   cat acked-q.jsonl acked-log.jsonl acked-cut.jsonl | jq -r .id | sort >acked.ids
   ids consumed.jsonl >consumed.ids
-  gsmq-recv "$GSMQ/q" >q.jsonl
-  gsmq-recv "$GSMQ/cut" >cut.jsonl
-  gsmq-recv --store --from first --count "$(count_lines acked-log.jsonl)" --wait 3s "$GSMQ/log" >log.jsonl || true
+  gsmq-recv "$(at q)" >q.jsonl
+  gsmq-recv "$(at cut)" >cut.jsonl
+  gsmq-recv --store --from first --count "$(count_lines acked-log.jsonl)" --wait 3s "$(at log)" >log.jsonl || true
   ids q.jsonl >q.ids
   ids cut.jsonl >cut.ids
   ids log.jsonl >log.ids
@@ -106,7 +112,7 @@ assert_none_lost() {
 
 @test "--fsync always: a power cut loses no acknowledged message, and gsmqd starts" {
   cut_power_during_sends 1 always
-  (($(count_lines acked-cut.jsonl) >= 2000))
+  (($(count_lines acked-cut.jsonl) >= 1000))
   assert_none_lost
   # Nothing is there twice, and nothing is there that was not sent.
   [[ -z "$(sort q.ids cut.ids log.ids | uniq -d)" ]]
@@ -123,6 +129,6 @@ assert_none_lost() {
   cut_power_during_sends 3 never
   lost_ids >lost.ids
   [[ -s lost.ids ]]
-  # Without a sync, no segment's records were made durable.
-  (($(count_lines q.jsonl) == 0))
+  # Without a sync, the segments were cut back to what torn writes kept of them.
+  grep -qE '^power cut: .* cut [1-9][0-9]* unsynced bytes' reboot.txt
 }
