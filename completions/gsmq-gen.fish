@@ -1,10 +1,10 @@
 # fish completion for gsmq-gen(1).
 complete -c gsmq-gen -f
-complete -c gsmq-gen -n 'not string match -q -- "-*" (commandline -ct)' -a '- file: gsmq:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// nats:// redis:// tcp:// udp://' -d 'endpoint URL'
+complete -c gsmq-gen -n 'not string match -q -- "-*" (commandline -ct)' -a '- file: gsmq:// gsmqs:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// nats:// redis:// tcp:// udp://' -d 'endpoint URL'
 complete -c gsmq-gen -n 'string match -q -- "file:*" (commandline -ct)' -a '(string replace -r "^" "file:" -- (__fish_complete_path (string replace -r "^file:" "" -- (commandline -ct))))'
 complete -c gsmq-gen -s h -l help -d 'Print the options and examples'
 complete -c gsmq-gen -s V -l version -d 'Print the version'
-complete -c gsmq-gen -l subscribe -x -a '- file: gsmq:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// nats:// redis:// tcp:// udp://' -d 'Also receive from URL: end-to-end latency, loss, duplicates'
+complete -c gsmq-gen -l subscribe -x -a '- file: gsmq:// gsmqs:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// nats:// redis:// tcp:// udp://' -d 'Also receive from URL: end-to-end latency, loss, duplicates'
 complete -c gsmq-gen -s r -l rate -x -d 'Total messages per second, open loop (0: closed loop)'
 complete -c gsmq-gen -l poisson -d 'Poisson arrivals at --rate instead of a constant gap'
 complete -c gsmq-gen -s n -l count -x -d 'Send this many messages in total'

@@ -49,6 +49,7 @@ int hangup_fd() {
 
 int run_daemon(const DaemonOptions& options) {
   // Read before anything opens: a bad file stops gsmqd at once, with file, line and reason.
+  check_server_tls(options.tls);
   const int hangup = hangup_fd();  // SIGHUP reloads from now on, and never ends gsmqd
   std::unique_ptr<RulesInForce> rules;
   if (!options.rules.empty()) rules = std::make_unique<RulesInForce>(options.rules);
@@ -64,7 +65,7 @@ int run_daemon(const DaemonOptions& options) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, server_credentials(options.tls), &port);
   // gRPC sets SO_REUSEPORT by default: a second gsmqd on the same port would then start
   // too, and clients would be spread over two daemons with different data.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -81,6 +82,7 @@ int run_daemon(const DaemonOptions& options) {
   log::info("listening", {{"addr", options.listen}, {"port", std::to_string(port)},
                           {"data_dir", options.broker.data_dir.string()},
                           {"fsync", std::string(store::to_string(options.broker.fsync))},
+                          {"tls", options.tls.enabled() ? "on" : "off"},
                           {"version", GSMQ_VERSION}});
   if (rules) log::info("rules in force", {{"file", options.rules}, {"rules", std::to_string(rules->list().rules_size())}});
   if (federated) {

@@ -7,6 +7,7 @@
 
 #include <optional>
 
+#include "daemon/server_tls.h"
 #include "federation/federation.h"
 #include "server/broker.h"
 
@@ -18,6 +19,7 @@ struct DaemonOptions {
   server::BrokerOptions broker;
   std::optional<federation::FederationOptions> federation;  // set: a federated daemon
   std::string rules;  // --rules FILE: applied to every accepted message; reloaded on SIGHUP
+  ServerTls tls;      // --tls-*: TLS on the gRPC port
 };
 
 // The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else

@@ -19,13 +19,18 @@ namespace {
 // again by the link (which then shows the link as down).
 constexpr const char* kRetryWindow = "retry_for=5s";
 
+// The neighbour's URL with another channel and `query` added; the URL's own parameters
+// (TLS files, ?token) stay.
 std::string with_channel(const std::string& base_url, const std::string& channel, const char* query) {
-  std::string url = base_url;
-  if (const auto q = url.find('?'); q != std::string::npos) url.erase(q);
+  std::string url = base_url, own_query;
+  if (const auto q = url.find('?'); q != std::string::npos) {
+    own_query = url.substr(q + 1);
+    url.erase(q);
+  }
   const auto scheme_end = url.find("://");
   const auto path = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
   if (path != std::string::npos) url.erase(path);
-  return url + "/" + channel + "?" + query;
+  return url + "/" + channel + "?" + (own_query.empty() ? "" : own_query + "&") + query;
 }
 
 EndpointUrl parse(const std::string& text) {

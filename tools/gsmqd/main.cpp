@@ -44,6 +44,14 @@ int main(int argc, char** argv) {
   app.add_option("--rules", options.rules,
                  "Apply the rules FILE to every accepted message (docs/policies.md); SIGHUP reloads it");
   app.add_option("--port-file", options.port_file, "Write the bound port to FILE once serving");
+  // TLS (docs/security.md): the files are read again when they change on disk.
+  std::string client_auth;
+  app.add_option("--tls-cert", options.tls.cert_file, "Serve gRPC over TLS with this certificate chain (PEM; reloaded on change)");
+  app.add_option("--tls-key", options.tls.key_file, "The private key of --tls-cert (PEM; reloaded on change)");
+  app.add_option("--tls-ca", options.tls.ca_file, "CA certificates that verify client certificates (PEM; reloaded on change)");
+  app.add_option("--tls-client-auth", client_auth,
+                 "Client certificates: none, request (verified when sent), require (default: request with --tls-ca)")
+      ->check(CLI::IsMember({"none", "request", "require"}));
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -92,6 +100,7 @@ int main(int argc, char** argv) {
       "  gsmqd --listen 127.0.0.1:0 --port-file /tmp/gsmqd.port --data-dir /tmp/q\n"
       "  gsmqd --name site1 --role node --upstream gsmq://cluster:7878 --forward 'up sensors/# as site1/{channel}'\n"
       "  gsmqd links | jq -c '{link, state, backlog}'\n"
+      "  gsmqd --listen 0.0.0.0:7878 --tls-cert server.pem --tls-key server.key --tls-ca ca.pem\n"
       "  gsmqd --rules /etc/gsmq/rules.conf       # then: kill -HUP $(pidof gsmqd) after editing it\n"
       "  gsmqd rules check rules.conf && gsmqd rules test rules.conf < samples.jsonl\n"
       "  gsmqd rules show | jq -c '{rule, hits}'\n"
@@ -137,6 +146,8 @@ int main(int argc, char** argv) {
       if (!s) throw Error(ErrorKind::usage, flag + ": \"" + text + "\" is not a size");
       return static_cast<uint64_t>(*s);
     };
+    if (!client_auth.empty()) options.tls.client_auth = *daemon::parse_client_auth(client_auth);
+    else if (!options.tls.ca_file.empty()) options.tls.client_auth = daemon::ClientAuth::request;
     log::Level level;
     log::parse_level(log_level, level);
     log::set_level(level);

@@ -9,7 +9,8 @@ std::shared_ptr<Connection> connect_url(const std::string& text) {
   std::string error;
   auto url = parse_endpoint_url(text, error);
   if (!url) throw Error(ErrorKind::usage, error);
-  if (url->scheme != "gsmq") throw Error(ErrorKind::usage, text + ": expected gsmq://HOST:PORT");
+  if (url->scheme != "gsmq" && url->scheme != "gsmqs")
+    throw Error(ErrorKind::usage, text + ": expected gsmq://HOST:PORT or gsmqs://HOST:PORT");
   return connect(read_settings(*url, parse_params(kAdapter, *url, kAnyRole), EndpointOptions{}));
 }
 

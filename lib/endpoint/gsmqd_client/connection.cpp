@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "endpoint/gsmqd_client/credentials.h"
 #include "endpoint/reconnect.h"
 #include "util/signals.h"
 #include "util/program_name.h"
@@ -25,9 +26,11 @@ std::shared_ptr<Connection> connect(const Settings& settings) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  c->grpc_channel = grpc::CreateCustomChannel(c->target, grpc::InsecureChannelCredentials(), args);
+  auto credentials = channel_credentials(settings, args);
+  c->grpc_channel = grpc::CreateCustomChannel(c->target, credentials, args);
   c->stub = v1::Broker::NewStub(c->grpc_channel);
   const grpc::Status answer = ping(*c, settings.connect_timeout);
+  if (error_kind_of(answer) == ErrorKind::refused) throw Error(ErrorKind::refused, describe(*c, answer));
   if (!answer.ok() && !(c->retry_forever && wait_for_daemon(*c, Clock::now())))
     throw Error(ErrorKind::unavailable,
                     "cannot connect to gsmqd at " + c->target + ": " + connect_failure(answer, settings.connect_timeout));

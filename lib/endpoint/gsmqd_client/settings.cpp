@@ -39,6 +39,9 @@ Settings read_settings(const EndpointUrl& url, const Params& params, const Endpo
   s.connect_timeout = params.duration("connect_timeout");
   s.retry_for = params.duration("retry_for");
   s.retry_forever = params.flag("retry");
+  s.tls = tls_options(url, params, url.scheme == "gsmqs");
+  if (s.tls.enabled && s.tls.cert_file.empty() != s.tls.key_file.empty())
+    throw Error(ErrorKind::usage, url.text + ": ?cert and ?key go together (the client certificate and its key)");
   return s;
 }
 

@@ -8,6 +8,7 @@
 
 #include "endpoint/endpoint.h"
 #include "endpoint/params.h"
+#include "endpoint/tls.h"
 
 namespace gsmq::endpoint::gsmqd_client {
 
@@ -22,6 +23,7 @@ struct Settings {
   // which the first connect honours too).
   Duration retry_for = std::chrono::seconds(30);
   bool retry_forever = false;
+  TlsOptions tls;            // gsmqs://: TLS with ?ca ?cert ?key ?insecure ?sni
 };
 
 Settings read_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options);
