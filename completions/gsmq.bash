@@ -26,7 +26,7 @@ _gsmq_flags() {
       echo "-h --help -V --version --config -l --listen -d --data-dir --fsync --commit-window --visibility" \
         "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \
         "--name --role --upstream --peer --forward --max-hops --link-backlog --link-overflow --dedup-window" \
-        "--rules --tls-cert --tls-key --tls-ca --tls-client-auth" ;;
+        "--rules --tls-cert --tls-key --tls-ca --tls-client-auth --tokens --acl --allow-anonymous" ;;
   esac
 }
 
@@ -44,7 +44,8 @@ _gsmq_takes_value() {
         --config | -l | --listen | -d | --data-dir | --fsync | --commit-window | --visibility | --max-depth | \
           --segment-size | --store-retention-bytes | --store-retention-age | --port-file | --log-level | --name | \
           --role | --upstream | --peer | --forward | --max-hops | --link-backlog | --link-overflow | \
-          --dedup-window | --rules | --tls-cert | --tls-key | --tls-ca | --tls-client-auth) return 0 ;;
+          --dedup-window | --rules | --tls-cert | --tls-key | --tls-ca | --tls-client-auth | \
+          --tokens | --acl) return 0 ;;
       esac ;;
     *)
       case $2 in
@@ -94,7 +95,7 @@ _gsmq() {
   if [[ $tool == gsmqd ]]; then
     for ((i = 1; i < ${#words[@]} - 1; i++)); do
       case ${words[i]} in
-        channels | ping | links | rules)
+        channels | ping | links | rules | acl | token)
           _gsmq_takes_value gsmqd "${words[i-1]}" || { subcommand=${words[i]}; break; } ;;
       esac
     done
@@ -107,6 +108,15 @@ _gsmq() {
       check | test) COMPREPLY=($(compgen -f -- "$cur")) ;;
       show | reload) _gsmq_complete_url "$cur" "gsmq:// gsmqs://" ;;
     esac
+  elif [[ $subcommand == acl ]]; then
+    # gsmqd acl check FILE, gsmqd acl reload [URL]
+    case $prev in
+      acl) COMPREPLY=($(compgen -W "check reload" -- "$cur")) ;;
+      check) COMPREPLY=($(compgen -f -- "$cur")) ;;
+      reload) _gsmq_complete_url "$cur" "gsmq:// gsmqs://" ;;
+    esac
+  elif [[ $subcommand == token ]]; then
+    [[ $prev == token ]] && COMPREPLY=($(compgen -W "hash" -- "$cur"))
   elif [[ -n $subcommand ]]; then
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "-h --help" -- "$cur"))
@@ -123,7 +133,7 @@ _gsmq() {
       gsmq-gen:--priority-mix) COMPREPLY=($(compgen -W "9:1,0:9" -- "$cur")) ;;
       gsmq-gen:--deadline | gsmq-gen:--late-after) COMPREPLY=($(compgen -W "1ms 10ms 100ms 1s" -- "$cur")) ;;
       gsmq-gen:--csv | gsmq-gen:--histogram | gsmqd:--config | gsmqd:--port-file | gsmqd:--rules | \
-        gsmqd:--tls-cert | gsmqd:--tls-key | gsmqd:--tls-ca)
+        gsmqd:--tls-cert | gsmqd:--tls-key | gsmqd:--tls-ca | gsmqd:--tokens | gsmqd:--acl)
         COMPREPLY=($(compgen -f -- "$cur")) ;;
       gsmqd:-d | gsmqd:--data-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
       gsmqd:--fsync) COMPREPLY=($(compgen -W "always batch never" -- "$cur")) ;;
@@ -151,7 +161,7 @@ _gsmq() {
   elif [[ $cur == -* && ( $cur != - || $tool == gsmqd ) ]]; then
     COMPREPLY=($(compgen -W "$(_gsmq_flags "$tool")" -- "$cur"))
   elif [[ $tool == gsmqd ]]; then
-    COMPREPLY=($(compgen -W "channels ping links rules" -- "$cur"))
+    COMPREPLY=($(compgen -W "channels ping links rules acl token" -- "$cur"))
   else
     _gsmq_complete_url "$cur"
   fi

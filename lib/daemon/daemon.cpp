@@ -53,10 +53,13 @@ int run_daemon(const DaemonOptions& options) {
   const int hangup = hangup_fd();  // SIGHUP reloads from now on, and never ends gsmqd
   std::unique_ptr<RulesInForce> rules;
   if (!options.rules.empty()) rules = std::make_unique<RulesInForce>(options.rules);
+  std::unique_ptr<AccessInForce> access;
+  if (options.access.enabled()) access = std::make_unique<AccessInForce>(options.access);
   server::Broker broker(options.broker);
   if (rules) broker.set_policy(rules.get());
   server::BrokerService service(broker);
   if (rules) service.set_rules([&] { return rules->list(); }, [&] { return rules->reload(); });
+  if (access) service.set_access(access.get(), [&] { return access->reload(); });
   std::unique_ptr<federation::Federation> federated;
   if (options.federation) {
     federated = std::make_unique<federation::Federation>(broker, *options.federation);
@@ -83,6 +86,7 @@ int run_daemon(const DaemonOptions& options) {
                           {"data_dir", options.broker.data_dir.string()},
                           {"fsync", std::string(store::to_string(options.broker.fsync))},
                           {"tls", options.tls.enabled() ? "on" : "off"},
+                          {"access", options.access.enabled() ? "checked" : "open to every caller"},
                           {"version", GSMQ_VERSION}});
   if (rules) log::info("rules in force", {{"file", options.rules}, {"rules", std::to_string(rules->list().rules_size())}});
   if (federated) {
@@ -99,7 +103,8 @@ int run_daemon(const DaemonOptions& options) {
     while (::read(p[1].fd, drain, sizeof drain) > 0) {
     }
     if (rules) rules->reload();
-    else log::warn("SIGHUP: there are no rules to reload (gsmqd runs without --rules)");
+    if (access) access->reload();
+    if (!rules && !access) log::warn("SIGHUP: nothing to reload (gsmqd runs without --rules, --acl and --tokens)");
   }
   log::info("stopping: finishing requests in flight");
   if (federated) federated->stop();  // the links' pumps drain first, while the broker serves

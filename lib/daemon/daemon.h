@@ -7,6 +7,7 @@
 
 #include <optional>
 
+#include "daemon/access_in_force.h"
 #include "daemon/server_tls.h"
 #include "federation/federation.h"
 #include "server/broker.h"
@@ -20,6 +21,7 @@ struct DaemonOptions {
   std::optional<federation::FederationOptions> federation;  // set: a federated daemon
   std::string rules;  // --rules FILE: applied to every accepted message; reloaded on SIGHUP
   ServerTls tls;      // --tls-*: TLS on the gRPC port
+  AccessOptions access;  // --acl, --tokens, --allow-anonymous; reloaded on SIGHUP
 };
 
 // The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else

@@ -38,6 +38,17 @@ setup_file() {
 
 teardown() { daemon_teardown; }
 
+# A second gsmqd (a federation node) beside the one of gsmqd_start: sets NODE_PID, NODE.
+node_start() {
+  local port_file="$BATS_TEST_TMPDIR/node.port"
+  gsmqd --listen 127.0.0.1:0 --port-file "$port_file" --data-dir "$BATS_TEST_TMPDIR/node" "$@" \
+    </dev/null >>"$BATS_TEST_TMPDIR/node.log" 2>&1 3>&- &
+  NODE_PID=$!
+  track_pid "$NODE_PID"
+  poll_until test -s "$port_file"
+  NODE="gsmq://127.0.0.1:$(cat "$port_file")"
+}
+
 tls_daemon() {
   gsmqd_start --tls-cert "$PKI/server.pem" --tls-key "$PKI/server.key" "$@"
   TLS="gsmqs://localhost:$GSMQD_PORT"
@@ -54,6 +65,7 @@ tls_daemon() {
   run -4 gsmq-send "gsmqs://127.0.0.1:$GSMQD_PORT/jobs?ca=$PKI/ca.pem&sni=elsewhere.example" <<<'{"body":"x"}'
   run -0 gsmq-send "gsmqs://127.0.0.1:$GSMQD_PORT/jobs?ca=$PKI/ca.pem&sni=localhost" <<<'{"body":"sni"}'
   run -0 gsmq-send "gsmqs://127.0.0.1:$GSMQD_PORT/jobs?insecure" <<<'{"body":"insecure"}'
+
   # A plaintext client of a TLS port.
   run -4 gsmq-send "gsmq://127.0.0.1:$GSMQD_PORT/jobs" <<<'{"body":"x"}'
   run -0 gsmqd ping "$TLS?ca=$PKI/ca.pem"
@@ -112,4 +124,161 @@ tls_daemon() {
   run -0 gsmq-recv --count 2 --wait 5s --raw "$url?ca=$OTHER/ca.pem"
   assert_output $'old cert\nnew cert'
   is_running "$GSMQD_PID"
+}
+
+# --- identities and the ACL ---
+
+# Tokens for alice (ops: everything), bob (limited) and link (a federation link), and the
+# ACL; carol has a client certificate, mallory one from the trusted CA but no rights.
+access_files() {
+  ALICE="alice:alice-secret-0123456789"
+  BOB="bob:bob-secret-0123456789ab"
+  LINK="link:link-secret-0123456789a"
+  local who
+  for who in "$ALICE" "$BOB" "$LINK"; do
+    printf '%s\n' "${who#*:}" | gsmqd token hash "${who%%:*}"
+  done >tokens
+  cat >acl.conf <<'ACL'
+# who      operations                       channels
+group ops  alice
+allow @ops all                              *
+allow bob  send,receive                     jobs/*
+deny  bob  receive                          jobs/secret
+allow bob  publish,subscribe,request,respond bob/*
+allow *    send,receive                     devices/{identity}/*
+allow link send,receive                     *
+allow anonymous receive                     public
+ACL
+}
+
+access_daemon() {
+  access_files
+  [[ -f "$PKI/carol.pem" ]] || make_cert "$PKI" carol
+  [[ -f "$PKI/mallory.pem" ]] || make_cert "$PKI" mallory
+  tls_daemon --tls-ca "$PKI/ca.pem" --tokens tokens --acl acl.conf "$@"
+  CA="ca=$PKI/ca.pem"
+}
+
+@test "unauthenticated, wrong-token and wrong-certificate callers are refused" {
+  access_daemon
+  run -6 gsmq-send "$TLS/jobs/a?$CA" <<<'{"body":"x"}'
+  assert_output --partial 'who is calling? send a token'
+  run -6 gsmq-recv --count 1 --wait 1s "$TLS/jobs/a?$CA&token=bob:wrong-secret"
+  assert_output --partial 'the token was refused'
+  refute_output --partial 'wrong-secret'
+  run -6 gsmq-send "$TLS/jobs/a?$CA&token=nobody:bob-secret-0123456789ab" <<<'{"body":"x"}'
+  # A certificate from a CA gsmqd does not trust fails the handshake (exit 4, as any
+  # certificate that does not verify).
+  run -4 gsmq-send "$TLS/jobs/a?$CA&cert=$OTHER/mallory.pem&key=$OTHER/mallory.key" <<<'{"body":"x"}'
+  run -6 gsmqd channels "$TLS?$CA"
+  # Allowed, for contrast, with the token from the environment.
+  GSMQ_TOKEN="$BOB" run -0 gsmq-send "$TLS/jobs/a?$CA" <<<'{"body":"ok"}'
+}
+
+@test "every operation: the allowed pass, the refused exit 6 naming operation and channel" {
+  access_daemon
+  local bob="$CA&token=$BOB"
+  # send, receive
+  run -0 gsmq-send "$TLS/jobs/a?$bob" <<<'{"body":"job"}'
+  run -6 gsmq-send "$TLS/other?$bob" <<<'{"body":"x"}'
+  assert_output --partial '"bob" may not send on channel "other"'
+  run -0 gsmq-recv --count 1 --wait 5s --raw "$TLS/jobs/a?$bob"
+  assert_output job
+  run -6 gsmq-recv --count 1 --wait 1s "$TLS/jobs/secret?$bob"
+  assert_output --partial '"bob" may not receive on channel "jobs/secret"'
+  # publish, subscribe (the events-store, replayed from the first)
+  run -0 gsmq-send --store "$TLS/bob/log?$bob" <<<'{"body":"stored"}'
+  run -6 gsmq-send --events "$TLS/jobs/a?$bob" <<<'{"body":"x"}'
+  assert_output --partial '"bob" may not publish on channel "jobs/a"'
+  run -0 gsmq-recv --store --from first --count 1 --wait 5s --raw "$TLS/bob/log?$bob"
+  assert_output stored
+  run -6 gsmq-recv --store --from first --count 1 --wait 1s "$TLS/jobs/a?$bob"
+  assert_output --partial '"bob" may not subscribe on channel "jobs/a"'
+  # respond, request
+  gsmq-recv --respond --exec 'tr a-z A-Z' "$TLS/bob/upper?$bob" 2>responder.err &
+  track_pid $!
+  POLL_TRIES=100 poll_until eval "gsmq-send --request --raw '$TLS/bob/upper?$bob&timeout=1s' <<<'hi' >reply.txt 2>/dev/null"
+  run cat reply.txt
+  assert_output --partial HI
+  run -6 gsmq-send --request "$TLS/jobs/a?$bob" <<<'{"body":"x"}'
+  assert_output --partial '"bob" may not request on channel "jobs/a"'
+  run -6 gsmq-recv --respond --exec cat "$TLS/jobs/a?$bob"
+  assert_output --partial '"bob" may not respond on channel "jobs/a"'
+  # admin
+  run -6 gsmqd channels "$TLS?$bob"
+  assert_output --partial '"bob" may not admin'
+  run -0 gsmqd channels "$TLS?$CA&token=$ALICE"
+  assert_output --partial '"channel":"bob/log"'
+  # A certificate's CN is an identity: carol, and {identity} in the ACL.
+  local carol="$CA&cert=$PKI/carol.pem&key=$PKI/carol.key"
+  run -0 gsmq-send "$TLS/devices/carol/t?$carol" <<<'{"body":"c"}'
+  run -6 gsmq-send "$TLS/devices/bob/t?$carol" <<<'{"body":"x"}'
+  assert_output --partial '"carol" may not send on channel "devices/bob/t"'
+  # mallory: a trusted certificate, an identity with no rights.
+  run -6 gsmq-send "$TLS/jobs/a?$CA&cert=$PKI/mallory.pem&key=$PKI/mallory.key" <<<'{"body":"x"}'
+  assert_output --partial '"mallory" may not send'
+}
+
+@test "anonymous callers only with --allow-anonymous, and only what the ACL gives 'anonymous'" {
+  access_files
+  gsmqd_start --tokens tokens --acl acl.conf --allow-anonymous
+  run -0 gsmq-send "$GSMQ/public?token=$ALICE" <<<'{"body":"for all"}'
+  run -0 gsmq-recv --count 1 --wait 5s --raw "$GSMQ/public"
+  assert_output 'for all'
+  run -6 gsmq-send "$GSMQ/public" <<<'{"body":"x"}'
+  assert_output --partial '"anonymous" may not send on channel "public"'
+}
+
+@test "an ACL reload takes effect at once and keeps the connections still allowed; a bad file is refused" {
+  access_files
+  gsmqd_start --tokens tokens --acl acl.conf
+  local bob="token=$BOB"
+  gsmq-recv --follow --raw "$GSMQ/jobs/a?$bob" >received.txt 2>recv.err &
+  local receiver=$!
+  track_pid "$receiver"
+  run -0 gsmq-send "$GSMQ/jobs/a?$bob" <<<'{"body":"one"}'
+  poll_until has_lines received.txt 1
+  # bob may no longer send to jobs/ (receive stays); SIGHUP reads the file again.
+  sed -i 's/^allow bob  send,receive /allow bob  receive /' acl.conf
+  kill -HUP "$GSMQD_PID"
+  POLL_TRIES=100 poll_until eval "! gsmq-send '$GSMQ/jobs/a?$bob' <<<'{\"body\":\"refused\"}' 2>/dev/null"
+  run -6 gsmq-send "$GSMQ/jobs/a?$bob" <<<'{"body":"refused"}'
+  # The receiver still running was not dropped: alice's message reaches it.
+  run -0 gsmq-send "$GSMQ/jobs/a?token=$ALICE" <<<'{"body":"two"}'
+  poll_until has_lines received.txt 2
+  run cat received.txt
+  assert_output $'one\ntwo'
+  is_running "$receiver"
+  # A bad file is refused naming file and line; the ACL in force stays.
+  printf 'allow bob send jobs/*\nallow bob fly jobs/*\n' >acl.conf
+  run -3 gsmqd acl reload "$GSMQ?token=$ALICE"
+  assert_output --partial 'acl.conf:2: "fly" is not an operation'
+  run -6 gsmq-send "$GSMQ/jobs/a?$bob" <<<'{"body":"still refused"}'
+  run -3 gsmqd acl check acl.conf
+  assert_output --partial 'acl.conf:2:'
+  kill -TERM "$receiver"
+  wait "$receiver" || true
+}
+
+@test "a token is never printed: not in errors, not in gsmqd links" {
+  access_files
+  gsmqd_start --tokens tokens --acl acl.conf
+  run -2 gsmq-send "$GSMQ/jobs/a?token=$BOB&bogus=1" <<<'{"body":"x"}'
+  refute_output --partial "${BOB#*:}"
+  assert_output --partial 'token=***'
+}
+
+@test "a federation link authenticates with the token in its upstream URL" {
+  access_files
+  gsmqd_start --tokens tokens --acl acl.conf --name core --role core
+  local core="$GSMQ"
+  node_start --name n1 --role node --upstream "core=$core?token=$LINK" --forward 'up sensors/#'
+  run -0 gsmq-send "$NODE/sensors/t" <<<'{"body":"reading"}'
+  run -0 gsmq-recv --count 1 --wait 10s --raw "$core/sensors/t?token=$ALICE"
+  assert_output reading
+  run -0 gsmqd links "$NODE"
+  assert_output --partial 'token=***'
+  refute_output --partial "${LINK#*:}"
+  kill -TERM "$NODE_PID"
+  wait "$NODE_PID"
 }

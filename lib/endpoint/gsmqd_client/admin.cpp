@@ -25,7 +25,7 @@ std::vector<nlohmann::ordered_json> list_channels(const std::string& url) {
   grpc::ClientContext context;
   v1::ListChannelsResponse response;
   const auto status = c->stub->ListChannels(with_deadline(context), v1::ListChannelsRequest{}, &response);
-  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  if (!status.ok()) throw Error(error_kind_of(status), describe(*c, status));
   std::vector<nlohmann::ordered_json> out;
   for (const auto& ch : response.channels()) {
     nlohmann::ordered_json j;
@@ -63,7 +63,7 @@ nlohmann::ordered_json ping(const std::string& url) {
   grpc::ClientContext context;
   v1::PingResponse response;
   const auto status = c->stub->Ping(with_deadline(context), v1::PingRequest{}, &response);
-  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  if (!status.ok()) throw Error(error_kind_of(status), describe(*c, status));
   nlohmann::ordered_json j;
   j["version"] = response.version();
   j["uptime_us"] = response.uptime_us();
@@ -79,7 +79,7 @@ std::vector<nlohmann::ordered_json> list_links(const std::string& url) {
   grpc::ClientContext context;
   v1::ListLinksResponse response;
   const auto status = c->stub->ListLinks(with_deadline(context), v1::ListLinksRequest{}, &response);
-  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  if (!status.ok()) throw Error(error_kind_of(status), describe(*c, status));
   std::vector<nlohmann::ordered_json> out;
   for (const auto& l : response.links()) {
     nlohmann::ordered_json j;
@@ -106,7 +106,7 @@ std::vector<nlohmann::ordered_json> list_rules(const std::string& url) {
   grpc::ClientContext context;
   v1::ListRulesResponse response;
   const auto status = c->stub->ListRules(with_deadline(context), v1::ListRulesRequest{}, &response);
-  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  if (!status.ok()) throw Error(error_kind_of(status), describe(*c, status));
   std::vector<nlohmann::ordered_json> out;
   for (const auto& r : response.rules()) {
     nlohmann::ordered_json j;
@@ -130,11 +130,25 @@ nlohmann::ordered_json reload_rules(const std::string& url) {
   v1::ReloadRulesResponse response;
   const auto status = c->stub->ReloadRules(with_deadline(context), v1::ReloadRulesRequest{}, &response);
   if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) throw Error(ErrorKind::usage, status.error_message());
-  if (!status.ok()) throw Error(ErrorKind::unavailable, describe(*c, status));
+  if (!status.ok()) throw Error(error_kind_of(status), describe(*c, status));
   if (!response.error().empty())
     throw Error(ErrorKind::bad_input, response.error() + " (the rules in force stay: " + std::to_string(response.rules()) + " rules)");
   nlohmann::ordered_json j;
   j["rules"] = response.rules();
+  return j;
+}
+
+nlohmann::ordered_json reload_access(const std::string& url) {
+  auto c = connect_url(url);
+  grpc::ClientContext context;
+  v1::ReloadAccessResponse response;
+  const auto status = c->stub->ReloadAccess(with_deadline(context), v1::ReloadAccessRequest{}, &response);
+  if (status.error_code() == grpc::StatusCode::FAILED_PRECONDITION) throw Error(ErrorKind::usage, status.error_message());
+  if (!status.ok()) throw Error(error_kind_of(status), describe(*c, status));
+  if (!response.error().empty()) throw Error(ErrorKind::bad_input, response.error() + " (the files in force stay)");
+  nlohmann::ordered_json j;
+  j["acl_lines"] = response.acl_lines();
+  j["tokens"] = response.tokens();
   return j;
 }
 

@@ -26,8 +26,7 @@ std::shared_ptr<Connection> connect(const Settings& settings) {
   args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
   args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-  auto credentials = channel_credentials(settings, args);
-  c->grpc_channel = grpc::CreateCustomChannel(c->target, credentials, args);
+  c->grpc_channel = open_channel(settings, args);
   c->stub = v1::Broker::NewStub(c->grpc_channel);
   const grpc::Status answer = ping(*c, settings.connect_timeout);
   if (error_kind_of(answer) == ErrorKind::refused) throw Error(ErrorKind::refused, describe(*c, answer));

@@ -53,6 +53,8 @@ constexpr std::array kOwnParams = {
               .roles = kSink,
               .doc = "with several daemons (HOST:PORT,HOST:PORT): hash of the channel (one daemon per channel, "
                      "its order kept) or round_robin"},
+    ParamSpec{.name = "token", .type = ParamType::string, .roles = kSource | kSink,
+              .doc = "IDENTITY:SECRET, a bearer token for gsmqd --tokens (default: $GSMQ_TOKEN); never printed"},
     kConnectTimeout,
     kRetry,
     kRetryFor,

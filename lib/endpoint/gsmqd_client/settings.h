@@ -24,6 +24,7 @@ struct Settings {
   Duration retry_for = std::chrono::seconds(30);
   bool retry_forever = false;
   TlsOptions tls;            // gsmqs://: TLS with ?ca ?cert ?key ?insecure ?sni
+  std::string token;         // ?token=, else $GSMQ_TOKEN: "IDENTITY:SECRET", sent as a bearer token
 };
 
 Settings read_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options);
