@@ -104,7 +104,9 @@ int run_daemon(const DaemonOptions& options) {
     }
     if (rules) rules->reload();
     if (access) access->reload();
-    if (!rules && !access) log::warn("SIGHUP: nothing to reload (gsmqd runs without --rules, --acl and --tokens)");
+    if (!rules && !access)
+      log::warn("SIGHUP: there are no rules to reload, nor an ACL or tokens "
+                "(gsmqd runs without --rules, --acl and --tokens)");
   }
   log::info("stopping: finishing requests in flight");
   if (federated) federated->stop();  // the links' pumps drain first, while the broker serves
