@@ -1,6 +1,6 @@
 # fish completion for gsmq-recv(1).
 complete -c gsmq-recv -f
-complete -c gsmq-recv -n 'not string match -q -- "-*" (commandline -ct)' -a '- file: gsmq:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// stomp+ws:// stomp+wss:// nats:// nats+tls:// redis:// tcp:// udp:// lines+ws:// lines+wss://' -d 'endpoint URL'
+complete -c gsmq-recv -n 'not string match -q -- "-*" (commandline -ct)' -a '- file: gsmq:// gsmqs:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// stomp+ws:// stomp+wss:// nats:// nats+tls:// redis:// tcp:// udp:// lines+ws:// lines+wss://' -d 'endpoint URL'
 complete -c gsmq-recv -n 'string match -q -- "file:*" (commandline -ct)' -a '(string replace -r "^" "file:" -- (__fish_complete_path (string replace -r "^file:" "" -- (commandline -ct))))'
 complete -c gsmq-recv -s h -l help -d 'Print the options and examples'
 complete -c gsmq-recv -s V -l version -d 'Print the version'

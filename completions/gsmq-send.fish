@@ -1,6 +1,6 @@
 # fish completion for gsmq-send(1).
 complete -c gsmq-send -f
-complete -c gsmq-send -n 'not string match -q -- "-*" (commandline -ct)' -a '- file: gsmq:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// stomp+ws:// stomp+wss:// nats:// nats+tls:// redis:// tcp:// udp:// lines+ws:// lines+wss://' -d 'endpoint URL'
+complete -c gsmq-send -n 'not string match -q -- "-*" (commandline -ct)' -a '- file: gsmq:// gsmqs:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// stomp+ws:// stomp+wss:// nats:// nats+tls:// redis:// tcp:// udp:// lines+ws:// lines+wss://' -d 'endpoint URL'
 complete -c gsmq-send -n 'string match -q -- "file:*" (commandline -ct)' -a '(string replace -r "^" "file:" -- (__fish_complete_path (string replace -r "^file:" "" -- (commandline -ct))))'
 complete -c gsmq-send -s h -l help -d 'Print the options and examples'
 complete -c gsmq-send -s V -l version -d 'Print the version'

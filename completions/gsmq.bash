@@ -4,7 +4,7 @@
 # One file, installed under each tool's name.
 
 # The scheme of every registered endpoint kind (gsmq-bridge --endpoints).
-_gsmq_url_schemes="- file: gsmq:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// stomp+ws:// stomp+wss:// nats:// nats+tls:// redis:// tcp:// udp:// lines+ws:// lines+wss://"
+_gsmq_url_schemes="- file: gsmq:// gsmqs:// mqtt:// mqtts:// ws:// wss:// http:// https:// coap:// coaps:// zmq+tcp:// zmq+ipc:// amqp:// amqps:// stomp:// stomps:// stomp+ws:// stomp+wss:// nats:// nats+tls:// redis:// tcp:// udp:// lines+ws:// lines+wss://"
 
 # The flags of tool $1.
 _gsmq_flags() {
@@ -26,7 +26,8 @@ _gsmq_flags() {
       echo "-h --help -V --version --config -l --listen -d --data-dir --fsync --commit-window --visibility" \
         "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \
         "--name --role --upstream --peer --forward --max-hops --link-backlog --link-overflow --dedup-window" \
-        "--rules --http --http-port-file --min-free-space --channel-policy" ;;
+        "--rules --http --http-port-file --min-free-space --channel-policy" \
+        "--tls-cert --tls-key --tls-ca --tls-client-auth --tokens --acl --allow-anonymous" ;;
   esac
 }
 
@@ -44,7 +45,8 @@ _gsmq_takes_value() {
         --config | -l | --listen | -d | --data-dir | --fsync | --commit-window | --visibility | --max-depth | \
           --segment-size | --store-retention-bytes | --store-retention-age | --port-file | --log-level | --name | \
           --role | --upstream | --peer | --forward | --max-hops | --link-backlog | --link-overflow | \
-          --dedup-window | --rules | --http | --http-port-file | --min-free-space | --channel-policy) return 0 ;;
+          --dedup-window | --rules | --http | --http-port-file | --min-free-space | --channel-policy | \
+          --tls-cert | --tls-key | --tls-ca | --tls-client-auth | --tokens | --acl) return 0 ;;
       esac ;;
     *)
       case $2 in
@@ -94,7 +96,7 @@ _gsmq() {
   if [[ $tool == gsmqd ]]; then
     for ((i = 1; i < ${#words[@]} - 1; i++)); do
       case ${words[i]} in
-        channels | ping | links | rules)
+        channels | ping | links | rules | acl | token)
           _gsmq_takes_value gsmqd "${words[i-1]}" || { subcommand=${words[i]}; break; } ;;
       esac
     done
@@ -105,8 +107,17 @@ _gsmq() {
     case $prev in
       rules) COMPREPLY=($(compgen -W "check test show reload" -- "$cur")) ;;
       check | test) COMPREPLY=($(compgen -f -- "$cur")) ;;
-      show | reload) _gsmq_complete_url "$cur" "gsmq://" ;;
+      show | reload) _gsmq_complete_url "$cur" "gsmq:// gsmqs://" ;;
     esac
+  elif [[ $subcommand == acl ]]; then
+    # gsmqd acl check FILE, gsmqd acl reload [URL]
+    case $prev in
+      acl) COMPREPLY=($(compgen -W "check reload" -- "$cur")) ;;
+      check) COMPREPLY=($(compgen -f -- "$cur")) ;;
+      reload) _gsmq_complete_url "$cur" "gsmq:// gsmqs://" ;;
+    esac
+  elif [[ $subcommand == token ]]; then
+    [[ $prev == token ]] && COMPREPLY=($(compgen -W "hash" -- "$cur"))
   elif [[ -n $subcommand ]]; then
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "-h --help" -- "$cur"))
@@ -122,14 +133,16 @@ _gsmq() {
       gsmq-gen:-s | gsmq-gen:--size) COMPREPLY=($(compgen -W "16 128 1KiB 4KiB 64KiB 1MiB" -- "$cur")) ;;
       gsmq-gen:--priority-mix) COMPREPLY=($(compgen -W "9:1,0:9" -- "$cur")) ;;
       gsmq-gen:--deadline | gsmq-gen:--late-after) COMPREPLY=($(compgen -W "1ms 10ms 100ms 1s" -- "$cur")) ;;
-      gsmq-gen:--csv | gsmq-gen:--histogram | gsmqd:--config | gsmqd:--port-file | gsmqd:--rules | gsmqd:--http-port-file)
+      gsmq-gen:--csv | gsmq-gen:--histogram | gsmqd:--config | gsmqd:--port-file | gsmqd:--rules | gsmqd:--http-port-file | \
+        gsmqd:--tls-cert | gsmqd:--tls-key | gsmqd:--tls-ca | gsmqd:--tokens | gsmqd:--acl)
         COMPREPLY=($(compgen -f -- "$cur")) ;;
       gsmqd:-d | gsmqd:--data-dir) COMPREPLY=($(compgen -d -- "$cur")) ;;
       gsmqd:--fsync) COMPREPLY=($(compgen -W "always batch never" -- "$cur")) ;;
       gsmqd:--log-level) COMPREPLY=($(compgen -W "debug info warn error" -- "$cur")) ;;
       gsmqd:--role) COMPREPLY=($(compgen -W "node cluster core" -- "$cur")) ;;
       gsmqd:--link-overflow) COMPREPLY=($(compgen -W "refuse drop-oldest" -- "$cur")) ;;
-      gsmqd:--upstream | gsmqd:--peer) _gsmq_complete_url "$cur" "gsmq://" ;;
+      gsmqd:--tls-client-auth) COMPREPLY=($(compgen -W "none request require" -- "$cur")) ;;
+      gsmqd:--upstream | gsmqd:--peer) _gsmq_complete_url "$cur" "gsmq:// gsmqs://" ;;
       gsmqd:--forward) COMPREPLY=($(compgen -W "up down peer up:store down:store peer:store" -- "$cur")) ;;
       gsmqd:-l | gsmqd:--listen) COMPREPLY=($(compgen -W "127.0.0.1:7878 0.0.0.0:7878 127.0.0.1:0" -- "$cur")) ;;
       gsmqd:--commit-window) COMPREPLY=($(compgen -W "0 1ms 2ms 5ms 10ms" -- "$cur")) ;;
@@ -149,7 +162,7 @@ _gsmq() {
   elif [[ $cur == -* && ( $cur != - || $tool == gsmqd ) ]]; then
     COMPREPLY=($(compgen -W "$(_gsmq_flags "$tool")" -- "$cur"))
   elif [[ $tool == gsmqd ]]; then
-    COMPREPLY=($(compgen -W "channels ping links rules" -- "$cur"))
+    COMPREPLY=($(compgen -W "channels ping links rules acl token" -- "$cur"))
   else
     _gsmq_complete_url "$cur"
   fi

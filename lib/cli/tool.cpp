@@ -86,6 +86,7 @@ PumpOptions pump_options(const CommonFlags& flags) {
 
 int pump_exit_status(const PumpStats& stats, const PumpOptions& options, const Diagnostics& diagnostics) {
   if (stats.output_closed) return kExitOk;
+  if (stats.refused) return kExitRefused;
   if (stats.unavailable) return kExitUnavailable;
   if (stats.failed > 0 || stats.unconfirmed > 0) return kExitDeliveryFailed;
   if (diagnostics.bad_inputs() > 0) return kExitBadInput;

@@ -62,16 +62,20 @@ void write_port_file(const std::string& file, int port) {
 
 int run_daemon(const DaemonOptions& options) {
   // Read before anything opens: a bad file stops gsmqd at once, with file, line and reason.
+  check_server_tls(options.tls);
   const int hangup = hangup_fd();  // SIGHUP reloads from now on, and never ends gsmqd
   std::unique_ptr<RulesInForce> rules;
   if (!options.rules.empty()) rules = std::make_unique<RulesInForce>(options.rules);
   std::unique_ptr<AcceptPolicy> accept_policy;
   if (rules || !options.channel_policies.empty())
     accept_policy = std::make_unique<AcceptPolicy>(rules.get(), options.channel_policies);
+  std::unique_ptr<AccessInForce> access;
+  if (options.access.enabled()) access = std::make_unique<AccessInForce>(options.access);
   server::Broker broker(options.broker);
   if (accept_policy) broker.set_policy(accept_policy.get());
   server::BrokerService service(broker);
   if (rules) service.set_rules([&] { return rules->list(); }, [&] { return rules->reload(); });
+  if (access) service.set_access(access.get(), [&] { return access->reload(); });
   std::unique_ptr<federation::Federation> federated;
   if (options.federation) {
     federated = std::make_unique<federation::Federation>(broker, *options.federation);
@@ -80,7 +84,7 @@ int run_daemon(const DaemonOptions& options) {
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(options.listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(options.listen, server_credentials(options.tls), &port);
   // gRPC sets SO_REUSEPORT by default: a second gsmqd on the same port would then start
   // too, and clients would be spread over two daemons with different data.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -116,6 +120,8 @@ int run_daemon(const DaemonOptions& options) {
   log::info("listening", {{"addr", options.listen}, {"port", std::to_string(port)},
                           {"data_dir", options.broker.data_dir.string()},
                           {"fsync", std::string(store::to_string(options.broker.fsync))},
+                          {"tls", options.tls.enabled() ? "on" : "off"},
+                          {"access", options.access.enabled() ? "checked" : "open to every caller"},
                           {"version", GSMQ_VERSION}});
   if (rules) log::info("rules in force", {{"file", options.rules}, {"rules", std::to_string(rules->list().rules_size())}});
   if (federated) {
@@ -132,7 +138,10 @@ int run_daemon(const DaemonOptions& options) {
     while (::read(p[1].fd, drain, sizeof drain) > 0) {
     }
     if (rules) rules->reload();
-    else log::warn("SIGHUP: there are no rules to reload (gsmqd runs without --rules)");
+    if (access) access->reload();
+    if (!rules && !access)
+      log::warn("SIGHUP: there are no rules to reload, nor an ACL or tokens "
+                "(gsmqd runs without --rules, --acl and --tokens)");
   }
   log::info("stopping: finishing requests in flight");
   if (http) http->stop();  // live-update streams end first: they hold in-process calls

@@ -7,6 +7,8 @@
 
 #include <optional>
 
+#include "daemon/access_in_force.h"
+#include "daemon/server_tls.h"
 #include "federation/federation.h"
 #include "policy/channel_policy.h"
 #include "server/broker.h"
@@ -22,6 +24,8 @@ struct DaemonOptions {
   std::string http;            // --http HOST:PORT: the dashboard, /api and /metrics; empty: off
   std::string http_port_file;  // written with the bound --http port once serving
   std::vector<policy::ChannelPolicy> channel_policies;  // --channel-policy, in the order given
+  ServerTls tls;      // --tls-*: TLS on the gRPC port
+  AccessOptions access;  // --acl, --tokens, --allow-anonymous; reloaded on SIGHUP
 };
 
 // The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else

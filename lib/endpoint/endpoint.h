@@ -95,6 +95,7 @@ struct SendResult {
   std::string dropped_by;  // gsmqd's rules dropped it (accepted, not stored): the rule's name
   std::optional<Message> reply;
   uint32_t retries = 0;  // attempts past the first that this message needed (bridge counters)
+  bool refused = false;  // failed: the peer refused permission or authentication (exit 6)
   static SendResult ok() { return {}; }
   static SendResult failed(std::string why) {
     SendResult r;
@@ -106,6 +107,11 @@ struct SendResult {
     SendResult r;
     r.status = Status::unavailable;
     r.error = std::move(why);
+    return r;
+  }
+  static SendResult refusal(std::string why) {
+    SendResult r = failed(std::move(why));
+    r.refused = true;
     return r;
   }
   static SendResult closed() {

@@ -57,7 +57,8 @@ bool EndpointUrl::flag(const std::string& key) const {
   return it->second != "0" && it->second != "false" && it->second != "no";
 }
 
-std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string& error) {
+namespace {
+std::optional<EndpointUrl> parse_url(std::string_view text, std::string& error) {
   EndpointUrl url;
   url.text = std::string(text);
   if (text == "-") {
@@ -162,6 +163,36 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string
   }
   url.host = url.servers.front().host;
   url.port = url.servers.front().port;
+  return url;
+}
+
+}  // namespace
+
+std::string redact_secrets(std::string_view text) {
+  std::string out(text);
+  const auto query = out.find('?');
+  if (query == std::string::npos) return out;
+  for (size_t at = query; (at = out.find("token=", at)) != std::string::npos;) {
+    if (out[at - 1] != '?' && out[at - 1] != '&') {
+      at += 6;
+      continue;
+    }
+    const size_t from = at + 6, to = std::min(out.find('&', from), out.size());
+    out.replace(from, to - from, "***");
+    at = from + 3;
+  }
+  return out;
+}
+
+std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string& error) {
+  auto url = parse_url(text, error);
+  if (!url) {
+    // error quotes the text: say it without its secrets
+    const std::string raw(text), shown = redact_secrets(text);
+    for (size_t at; raw != shown && (at = error.find(raw)) != std::string::npos;) error.replace(at, raw.size(), shown);
+    return url;
+  }
+  url->text = redact_secrets(text);
   return url;
 }
 

@@ -13,7 +13,7 @@
 namespace gsmq {
 
 struct EndpointUrl {
-  std::string text;                          // as given
+  std::string text;                          // as given, with ?token='s value shown as ***
   std::string scheme;                        // lower case: "-", "file", "gsmq", "mqtt", ...
   std::string user, password;                // percent-decoded
   std::string host;                          // without [] for IPv6; empty or "*" = listen on all
@@ -38,5 +38,9 @@ struct EndpointUrl {
 std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string& error);
 
 std::string percent_decode(std::string_view text);
+
+// The URL as it may be shown: the value of ?token= replaced by "***" (EndpointUrl::text is
+// already so; gsmq(7) gsmq://).
+std::string redact_secrets(std::string_view text);
 
 }  // namespace gsmq

@@ -16,7 +16,8 @@ std::optional<Neighbour> parse_neighbour(const std::string& text, bool name_requ
   } else {
     n.url = text;
   }
-  if (n.url.rfind("gsmq://", 0) != 0) return error = "\"" + text + "\": expected [NAME=]gsmq://HOST:PORT", std::nullopt;
+  if (n.url.rfind("gsmq://", 0) != 0 && n.url.rfind("gsmqs://", 0) != 0)
+    return error = "\"" + text + "\": expected [NAME=]gsmq://HOST:PORT or gsmqs://HOST:PORT", std::nullopt;
   if (name_required && n.name.empty()) return error = "\"" + text + "\": a peer needs its name: NAME=gsmq://HOST:PORT", std::nullopt;
   if (n.name.find_first_of("/,^ ") != std::string::npos)
     return error = "\"" + n.name + "\": a name has no '/', ',', '^' or space", std::nullopt;

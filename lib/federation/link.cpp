@@ -3,7 +3,9 @@
 #include <grpcpp/grpcpp.h>
 
 #include "endpoint/backoff.h"
+#include "endpoint/gsmqd_client/credentials.h"
 #include "endpoint/gsmqd_client/registration.h"
+#include "endpoint/gsmqd_client/settings.h"
 #include "endpoint/params.h"
 #include "federation/hops.h"
 #include "federation/local_endpoints.h"
@@ -19,13 +21,18 @@ namespace {
 // again by the link (which then shows the link as down).
 constexpr const char* kRetryWindow = "retry_for=5s";
 
+// The neighbour's URL with another channel and `query` added; the URL's own parameters
+// (TLS files, ?token) stay.
 std::string with_channel(const std::string& base_url, const std::string& channel, const char* query) {
-  std::string url = base_url;
-  if (const auto q = url.find('?'); q != std::string::npos) url.erase(q);
+  std::string url = base_url, own_query;
+  if (const auto q = url.find('?'); q != std::string::npos) {
+    own_query = url.substr(q + 1);
+    url.erase(q);
+  }
   const auto scheme_end = url.find("://");
   const auto path = url.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
   if (path != std::string::npos) url.erase(path);
-  return url + "/" + channel + "?" + query;
+  return url + "/" + channel + "?" + (own_query.empty() ? "" : own_query + "&") + query;
 }
 
 EndpointUrl parse(const std::string& text) {
@@ -99,7 +106,7 @@ std::string Link::neighbour() const {
 void Link::failed(const std::string& what) {
   std::lock_guard lock(mutex_);
   if (what != last_error_)
-    log::warn("federation link", {{"link", spec_.direction + ":" + (neighbour_.empty() ? spec_.url : neighbour_)},
+    log::warn("federation link", {{"link", spec_.direction + ":" + (neighbour_.empty() ? redact_secrets(spec_.url) : neighbour_)},
                                   {"error", what}});
   last_error_ = what;
 }
@@ -176,9 +183,20 @@ void Link::run_pull() {
 }
 
 void Link::run_monitor() {
-  std::string target = spec_.url.substr(spec_.url.find("://") + 3);
-  target = target.substr(0, target.find_first_of("/?"));
-  auto channel = grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+  // The neighbour's URL as the pumps use it: TLS and the token apply to the Ping too.
+  std::shared_ptr<grpc::Channel> channel;
+  try {
+    const auto& a = endpoint::gsmqd_client::kAdapter;
+    const EndpointUrl url = parse(spec_.url);
+    const auto settings = endpoint::gsmqd_client::read_settings(
+        url, endpoint::parse_params(a, url, endpoint::opened_as(a, url, endpoint::Role::sink)), EndpointOptions{});
+    grpc::ChannelArguments args;
+    channel = endpoint::gsmqd_client::open_channel(settings, args);
+  } catch (const std::exception& e) {
+    std::lock_guard lock(mutex_);
+    last_error_ = e.what();
+    return;
+  }
   auto stub = v1::Broker::NewStub(channel);
   while (!stopping_.load()) {
     grpc::ClientContext context;
@@ -212,7 +230,7 @@ v1::LinkInfo Link::info() const {
     i.set_last_error(last_error_);
     i.set_rtt_us(rtt_us_);
   }
-  i.set_url(spec_.url);
+  i.set_url(redact_secrets(spec_.url));
   i.set_direction(spec_.direction);
   i.set_forwarded(forwarded_.load());
   i.set_received(received_.load());

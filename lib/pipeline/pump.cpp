@@ -21,6 +21,7 @@ struct Tracker {
   uint64_t delivered = 0, failed = 0;
   bool closed = false;
   bool unavailable = false;      // the sink lost its peer for good: take no more input
+  bool refused = false;          // the peer refused permission or authentication
   uint64_t reported = 0;         // failures printed; the rest are only counted
   uint64_t retried = 0;          // retries the sink needed, over all messages
 
@@ -32,6 +33,7 @@ struct Tracker {
     else if (result.status == SendResult::Status::closed) closed = true;
     else ++failed;
     if (result.status == SendResult::Status::unavailable) unavailable = true;
+    if (result.refused) refused = true;
     // A few failures are worth a line each; thousands of the same are noise.
     if ((result.status == SendResult::Status::failed || result.status == SendResult::Status::unavailable) &&
         !result.error.empty() && reported++ < kReportedFailures)
@@ -156,6 +158,7 @@ PumpStats run_pump(Source& source, Sink& sink, const PumpOptions& options) {
     stats.delivered = tracker->delivered;
     stats.failed = tracker->failed;
     stats.unavailable = tracker->unavailable;
+    stats.refused = tracker->refused;
     stats.retried = tracker->retried;
     if (tracker->reported > kReportedFailures)
       std::fprintf(stderr, "%s: delivery failed: %llu more messages\n", program_name().c_str(),

@@ -38,6 +38,7 @@ struct PumpStats {
   uint64_t unconfirmed = 0;  // still pending when the drain timed out
   bool output_closed = false;
   bool unavailable = false;  // the sink lost its peer for good (exit 4)
+  bool refused = false;      // the sink's peer refused permission or authentication (exit 6)
   bool timed_out = false;
   bool stopped = false;    // by signal
   bool ended = false;      // the source ran out

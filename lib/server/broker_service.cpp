@@ -126,8 +126,62 @@ Status guarded(const char* call, Body body) {
 
 BrokerService::BrokerService(Broker& broker) : broker_(broker) {}
 
-Status BrokerService::Send(grpc::ServerContext*, const v1::SendRequest* request, v1::SendResponse* response) {
+Status BrokerService::caller(const grpc::ServerContext* context, std::string& identity) const {
+  if (!access_) return Status::OK;
+  return access_->authenticate(*context, identity);
+}
+
+Status BrokerService::permit(const std::string& identity, Operation operation, std::string_view channel) const {
+  if (!access_ || access_->allows(identity, operation, channel)) return Status::OK;
+  std::string why = "\"" + identity + "\" may not " + std::string(policy::to_string(operation));
+  if (!channel.empty()) why += " on channel \"" + std::string(channel) + "\"";
+  return Status(StatusCode::PERMISSION_DENIED, why + " (gsmqd --acl)");
+}
+
+Status BrokerService::admit(const grpc::ServerContext* context, Operation operation, std::string_view channel) const {
+  if (!access_) return Status::OK;
+  std::string identity;
+  if (Status s = caller(context, identity); !s.ok()) return s;
+  return permit(identity, operation, channel);
+}
+
+void BrokerService::submit_permitted(
+    const grpc::ServerContext* context, Operation operation, std::vector<v1::Message> messages,
+    std::function<void(std::vector<v1::SendResult>)> done,
+    const std::function<void(std::vector<v1::Message>, std::function<void(std::vector<v1::SendResult>)>)>& submit)
+    const {
+  if (!access_) return submit(std::move(messages), std::move(done));
+  std::string identity;
+  const Status who = caller(context, identity);
+  std::vector<std::optional<v1::SendResult>> refused(messages.size());
+  std::vector<v1::Message> permitted;
+  for (size_t k = 0; k < messages.size(); ++k) {
+    Status s = who.ok() ? permit(identity, operation, messages[k].channel()) : who;
+    if (s.ok()) {
+      permitted.push_back(std::move(messages[k]));
+      continue;
+    }
+    v1::SendResult r;
+    r.set_id(messages[k].id());
+    r.set_channel(messages[k].channel());
+    r.set_error(s.error_message());
+    r.set_refused(true);
+    refused[k] = std::move(r);
+  }
+  auto merge = [refused = std::move(refused), done = std::move(done)](std::vector<v1::SendResult> got) mutable {
+    std::vector<v1::SendResult> out;
+    size_t next = 0;
+    for (auto& r : refused) out.push_back(r ? std::move(*r) : std::move(got[next++]));
+    done(std::move(out));
+  };
+  if (permitted.empty()) return merge({});
+  submit(std::move(permitted), std::move(merge));
+}
+
+Status BrokerService::Send(grpc::ServerContext* context, const v1::SendRequest* request, v1::SendResponse* response) {
   if (Status bad = check_messages(request->messages()); !bad.ok()) return bad;
+  for (const auto& m : request->messages())
+    if (Status refused = admit(context, Operation::send, m.channel()); !refused.ok()) return refused;
   auto messages = take_messages(const_cast<v1::SendRequest*>(request)->mutable_messages());
   auto results = wait_for([&](auto done) { broker_.send(std::move(messages), std::move(done)); });
   response->set_batch_id(request->batch_id());
@@ -138,14 +192,16 @@ Status BrokerService::Send(grpc::ServerContext*, const v1::SendRequest* request,
 
 Status BrokerService::SendStream(grpc::ServerContext* context,
                                  grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>* stream) {
-  return pipelined_stream(context, stream, stopping_, [this](v1::SendRequest& request, auto done) {
-    broker_.send(take_messages(request.mutable_messages()), std::move(done));
+  return pipelined_stream(context, stream, stopping_, [this, context](v1::SendRequest& request, auto done) {
+    submit_permitted(context, Operation::send, take_messages(request.mutable_messages()), std::move(done),
+                     [this](std::vector<v1::Message> m, auto d) { broker_.send(std::move(m), std::move(d)); });
   });
 }
 
 Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveRequest* request,
                               v1::ReceiveResponse* response) {
   if (Status bad = check_stored_channel(request->channel()); !bad.ok()) return bad;
+  if (Status refused = admit(context, Operation::receive, request->channel()); !refused.ok()) return refused;
   DurableQueue::ReceiveRequest r;
   r.max = std::max<uint32_t>(1, request->max_messages());
   r.deadline = Clock::now() + std::chrono::milliseconds(request->wait_ms());
@@ -159,21 +215,35 @@ Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveReq
   });
 }
 
-Status BrokerService::Settle(grpc::ServerContext*, const v1::SettleRequest* request, v1::SettleResponse* response) {
+Status BrokerService::Settle(grpc::ServerContext* context, const v1::SettleRequest* request,
+                             v1::SettleResponse* response) {
+  // A receipt names its channel after '@': settling is receiving; requeueing, sending too.
+  for (const auto& s : request->settlements()) {
+    const auto at = s.receipt().find('@');
+    const std::string channel = at == std::string::npos ? "" : s.receipt().substr(at + 1);
+    if (Status refused = admit(context, Operation::receive, channel); !refused.ok()) return refused;
+    if (s.action() == v1::SETTLE_REQUEUE && !s.requeue_channel().empty())
+      if (Status refused = admit(context, Operation::send, s.requeue_channel()); !refused.ok()) return refused;
+  }
   for (auto& e : broker_.settle(request->settlements())) response->add_errors(std::move(e));
   return Status::OK;
 }
 
-Status BrokerService::Purge(grpc::ServerContext*, const v1::PurgeRequest* request, v1::PurgeResponse* response) {
+Status BrokerService::Purge(grpc::ServerContext* context, const v1::PurgeRequest* request,
+                            v1::PurgeResponse* response) {
   if (Status bad = check_stored_channel(request->channel()); !bad.ok()) return bad;
+  if (Status refused = admit(context, Operation::admin, request->channel()); !refused.ok()) return refused;
   return guarded("Purge", [&] {
     response->set_purged(broker_.queue(request->channel()).purge());
     return Status::OK;
   });
 }
 
-Status BrokerService::Publish(grpc::ServerContext*, const v1::PublishRequest* request, v1::PublishResponse* response) {
+Status BrokerService::Publish(grpc::ServerContext* context, const v1::PublishRequest* request,
+                              v1::PublishResponse* response) {
   if (Status bad = check_messages(request->messages()); !bad.ok()) return bad;
+  for (const auto& m : request->messages())
+    if (Status refused = admit(context, Operation::publish, m.channel()); !refused.ok()) return refused;
   auto messages = take_messages(const_cast<v1::PublishRequest*>(request)->mutable_messages());
   auto results = wait_for([&](auto done) { broker_.publish(request->kind(), std::move(messages), std::move(done)); });
   response->set_batch_id(request->batch_id());
@@ -183,14 +253,24 @@ Status BrokerService::Publish(grpc::ServerContext*, const v1::PublishRequest* re
 
 Status BrokerService::PublishStream(grpc::ServerContext* context,
                                     grpc::ServerReaderWriter<v1::PublishResponse, v1::PublishRequest>* stream) {
-  return pipelined_stream(context, stream, stopping_, [this](v1::PublishRequest& request, auto done) {
-    broker_.publish(request.kind(), take_messages(request.mutable_messages()), std::move(done));
+  return pipelined_stream(context, stream, stopping_, [this, context](v1::PublishRequest& request, auto done) {
+    const auto kind = request.kind();
+    submit_permitted(context, Operation::publish, take_messages(request.mutable_messages()), std::move(done),
+                     [this, kind](std::vector<v1::Message> m, auto d) { broker_.publish(kind, std::move(m), std::move(d)); });
   });
 }
 
 Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* request,
                                 grpc::ServerWriter<v1::SubscribeResponse>* writer) {
   if (request->channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  if (Status refused = admit(context, Operation::subscribe, request->channel()); !refused.ok()) return refused;
+  // After an ACL reload the subscription is checked again, and ended if no longer allowed.
+  uint64_t generation = access_ ? access_->generation() : 0;
+  auto still_allowed = [&]() -> Status {
+    if (!access_ || access_->generation() == generation) return Status::OK;
+    generation = access_->generation();
+    return admit(context, Operation::subscribe, request->channel());
+  };
   constexpr size_t kBatch = 256;
   const auto slice = std::chrono::milliseconds(100);  // how often a quiet stream checks for cancellation
   const Status stopped(StatusCode::UNAVAILABLE, "gsmqd is shutting down");
@@ -201,6 +281,10 @@ Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::Subscrib
       if (stopping_.load()) {
         broker_.unsubscribe_events(request->channel(), request->group(), mailbox.get());
         return stopped;
+      }
+      if (Status refused = still_allowed(); !refused.ok()) {
+        broker_.unsubscribe_events(request->channel(), request->group(), mailbox.get());
+        return refused;
       }
       batch.clear();
       mailbox->pop(batch, kBatch, Clock::now() + slice);
@@ -228,6 +312,10 @@ Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::Subscrib
       --channel.subscriber_count();
       return stopped;
     }
+    if (Status refused = still_allowed(); !refused.ok()) {
+      --channel.subscriber_count();
+      return refused;
+    }
     auto batch = channel.read(*cursor, kBatch, Clock::now() + slice);
     if (batch.empty()) continue;
     v1::SubscribeResponse response;
@@ -238,8 +326,9 @@ Status BrokerService::Subscribe(grpc::ServerContext* context, const v1::Subscrib
   return Status::OK;
 }
 
-Status BrokerService::Request(grpc::ServerContext*, const v1::RequestMessage* request, v1::ReplyMessage* reply) {
+Status BrokerService::Request(grpc::ServerContext* context, const v1::RequestMessage* request, v1::ReplyMessage* reply) {
   if (request->message().channel().empty()) return Status(StatusCode::INVALID_ARGUMENT, "channel is required");
+  if (Status refused = admit(context, Operation::request, request->message().channel()); !refused.ok()) return refused;
   if (std::string why = invalid_field(request->message()); !why.empty()) return Status(StatusCode::INVALID_ARGUMENT, why);
   const auto timeout = std::chrono::milliseconds(request->timeout_ms() > 0 ? request->timeout_ms() : 5000);
   *reply = broker_.requests().request(request->message(), timeout);
@@ -253,6 +342,7 @@ Status BrokerService::Respond(grpc::ServerContext* context,
     return Status(StatusCode::INVALID_ARGUMENT, "the first frame must subscribe to a channel");
   const auto channel = first.subscribe().channel();
   const auto group = first.subscribe().group();
+  if (Status refused = admit(context, Operation::respond, channel); !refused.ok()) return refused;
   auto responder = broker_.requests().add_responder(channel, group);
   std::thread writer([&] {
     std::vector<v1::RespondResponse> batch;
@@ -285,13 +375,16 @@ Status BrokerService::Respond(grpc::ServerContext* context,
   return Status::OK;
 }
 
-Status BrokerService::ListChannels(grpc::ServerContext*, const v1::ListChannelsRequest*,
+Status BrokerService::ListChannels(grpc::ServerContext* context, const v1::ListChannelsRequest*,
                                    v1::ListChannelsResponse* response) {
+  if (Status refused = admit(context, Operation::admin, ""); !refused.ok()) return refused;
   for (auto& c : broker_.list_channels()) *response->add_channels() = std::move(c);
   return Status::OK;
 }
 
-Status BrokerService::Ping(grpc::ServerContext*, const v1::PingRequest*, v1::PingResponse* response) {
+Status BrokerService::Ping(grpc::ServerContext* context, const v1::PingRequest*, v1::PingResponse* response) {
+  std::string identity;  // any caller who is let in may ping
+  if (Status refused = caller(context, identity); !refused.ok()) return refused;
   response->set_version(GSMQ_VERSION);
   response->set_uptime_us(
       std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started_).count());
@@ -301,20 +394,33 @@ Status BrokerService::Ping(grpc::ServerContext*, const v1::PingRequest*, v1::Pin
   return Status::OK;
 }
 
-Status BrokerService::ListLinks(grpc::ServerContext*, const v1::ListLinksRequest*, v1::ListLinksResponse* response) {
+Status BrokerService::ListLinks(grpc::ServerContext* context, const v1::ListLinksRequest*,
+                                v1::ListLinksResponse* response) {
+  if (Status refused = admit(context, Operation::admin, ""); !refused.ok()) return refused;
   if (links_) *response = links_();
   return Status::OK;
 }
 
-Status BrokerService::ListRules(grpc::ServerContext*, const v1::ListRulesRequest*, v1::ListRulesResponse* response) {
+Status BrokerService::ListRules(grpc::ServerContext* context, const v1::ListRulesRequest*,
+                                v1::ListRulesResponse* response) {
+  if (Status refused = admit(context, Operation::admin, ""); !refused.ok()) return refused;
   if (list_rules_) *response = list_rules_();
   return Status::OK;
 }
 
-Status BrokerService::ReloadRules(grpc::ServerContext*, const v1::ReloadRulesRequest*,
+Status BrokerService::ReloadRules(grpc::ServerContext* context, const v1::ReloadRulesRequest*,
                                   v1::ReloadRulesResponse* response) {
+  if (Status refused = admit(context, Operation::admin, ""); !refused.ok()) return refused;
   if (!reload_rules_) return Status(grpc::StatusCode::FAILED_PRECONDITION, "this gsmqd runs without --rules");
   *response = reload_rules_();
+  return Status::OK;
+}
+
+Status BrokerService::ReloadAccess(grpc::ServerContext* context, const v1::ReloadAccessRequest*,
+                                   v1::ReloadAccessResponse* response) {
+  if (!reload_access_) return Status(StatusCode::FAILED_PRECONDITION, "this gsmqd runs without --acl or --tokens");
+  if (Status refused = admit(context, Operation::admin, ""); !refused.ok()) return refused;
+  *response = reload_access_();
   return Status::OK;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gsmq/v1/broker.grpc.pb.h"
+#include "server/access.h"
 #include "server/broker.h"
 
 namespace gsmq::server {
@@ -36,6 +37,13 @@ class BrokerService final : public v1::Broker::Service {
     reload_rules_ = std::move(reload);
   }
 
+  // Who may do what (gsmqd --tokens, --acl, client certificates), and reloading its files
+  // (ReloadAccess); set before serving. Without, every call is allowed.
+  void set_access(const AccessControl* access, std::function<v1::ReloadAccessResponse()> reload) {
+    access_ = access;
+    reload_access_ = std::move(reload);
+  }
+
   grpc::Status Send(grpc::ServerContext*, const v1::SendRequest*, v1::SendResponse*) override;
   grpc::Status SendStream(grpc::ServerContext*, grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>*) override;
   grpc::Status Receive(grpc::ServerContext*, const v1::ReceiveRequest*, v1::ReceiveResponse*) override;
@@ -53,6 +61,7 @@ class BrokerService final : public v1::Broker::Service {
   grpc::Status ListLinks(grpc::ServerContext*, const v1::ListLinksRequest*, v1::ListLinksResponse*) override;
   grpc::Status ListRules(grpc::ServerContext*, const v1::ListRulesRequest*, v1::ListRulesResponse*) override;
   grpc::Status ReloadRules(grpc::ServerContext*, const v1::ReloadRulesRequest*, v1::ReloadRulesResponse*) override;
+  grpc::Status ReloadAccess(grpc::ServerContext*, const v1::ReloadAccessRequest*, v1::ReloadAccessResponse*) override;
 
  private:
   Broker& broker_;
@@ -61,6 +70,21 @@ class BrokerService final : public v1::Broker::Service {
   std::function<v1::ListLinksResponse()> links_;
   std::function<v1::ListRulesResponse()> list_rules_;
   std::function<v1::ReloadRulesResponse()> reload_rules_;
+  const AccessControl* access_ = nullptr;
+  std::function<v1::ReloadAccessResponse()> reload_access_;
+
+  // The caller's identity ("" without access control), or why it is refused.
+  grpc::Status caller(const grpc::ServerContext* context, std::string& identity) const;
+  // PERMISSION_DENIED naming the identity, the operation and the channel, or OK.
+  grpc::Status permit(const std::string& identity, Operation operation, std::string_view channel) const;
+  // Both: the caller may do `operation` on `channel` ("" for the admin calls without one).
+  grpc::Status admit(const grpc::ServerContext* context, Operation operation, std::string_view channel) const;
+  // Messages of a batch: those the caller may not `operation` get a refused result in
+  // their place; the others go to `submit`, and `done` gets the results in order.
+  void submit_permitted(const grpc::ServerContext* context, Operation operation, std::vector<v1::Message> messages,
+                        std::function<void(std::vector<v1::SendResult>)> done,
+                        const std::function<void(std::vector<v1::Message>,
+                                                 std::function<void(std::vector<v1::SendResult>)>)>& submit) const;
   const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

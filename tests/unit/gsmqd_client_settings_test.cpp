@@ -74,7 +74,8 @@ TEST(GsmqdClientSettings, BadParametersAreUsageErrors) {
             std::string::npos);
   EXPECT_NE(usage_error("gsmq://h/x?prefetch=1", kSink).find("not for a sink"), std::string::npos);
   EXPECT_NE(usage_error("gsmq://h/x?listen").find("gsmqd --listen"), std::string::npos);
-  EXPECT_NE(usage_error("gsmq://h/x?ca=ca.pem").find("unknown parameter ?ca"), std::string::npos);  // no TLS
+  EXPECT_NE(usage_error("gsmq://h/x?ca=ca.pem").find("?ca needs a TLS scheme (gsmqs://)"), std::string::npos);
+  EXPECT_NE(usage_error("gsmqs://h/x?key=k.pem").find("?cert and ?key go together"), std::string::npos);
 }
 
 }  // namespace

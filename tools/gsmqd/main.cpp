@@ -6,6 +6,7 @@
 #include "endpoint/gsmqd_client/admin.h"
 #include "federation/federation.h"
 #include "policy/channel_policy.h"
+#include "policy/acl.h"
 #include "policy/dry_run.h"
 #include "tool/run.h"
 #include "tool/toml_config.h"
@@ -55,6 +56,21 @@ int main(int argc, char** argv) {
   app.add_option("--http", options.http,
                  "Serve the dashboard, /api, /metrics, /healthz on HOST:PORT (off by default; docs/admin-api.md)");
   app.add_option("--http-port-file", options.http_port_file, "Write the bound --http port to FILE once serving");
+  // TLS (docs/security.md): the files are read again when they change on disk.
+  std::string client_auth;
+  app.add_option("--tls-cert", options.tls.cert_file, "Serve gRPC over TLS with this certificate chain (PEM; reloaded on change)");
+  app.add_option("--tls-key", options.tls.key_file, "The private key of --tls-cert (PEM; reloaded on change)");
+  app.add_option("--tls-ca", options.tls.ca_file, "CA certificates that verify client certificates (PEM; reloaded on change)");
+  app.add_option("--tls-client-auth", client_auth,
+                 "Client certificates: none, request (verified when sent), require (default: request with --tls-ca)")
+      ->check(CLI::IsMember({"none", "request", "require"}));
+  // Identities and permissions (docs/security.md); SIGHUP reads the files again.
+  app.add_option("--tokens", options.access.tokens_file,
+                 "Bearer tokens, one 'IDENTITY scrypt$...' line each (gsmqd token hash); SIGHUP reloads it");
+  app.add_option("--acl", options.access.acl_file,
+                 "Who may do what on which channels (allow|deny WHO OPERATIONS CHANNEL); SIGHUP reloads it");
+  app.add_flag("--allow-anonymous", options.access.allow_anonymous,
+               "With --tokens, --acl or client certificates: let callers without identity in, as 'anonymous'");
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -93,6 +109,17 @@ int main(int argc, char** argv) {
   rules_show->add_option("URL", admin_url, "The daemon, gsmq://HOST:PORT")->capture_default_str();
   auto* rules_reload = rules->add_subcommand("reload", "Have a running gsmqd read its rules file again (as SIGHUP)");
   rules_reload->add_option("URL", admin_url, "The daemon, gsmq://HOST:PORT")->capture_default_str();
+  std::string acl_file, identity;
+  auto* acl = app.add_subcommand("acl", "Check an ACL file, or have a running gsmqd read its ACL and tokens again");
+  acl->require_subcommand(1);
+  auto* acl_check = acl->add_subcommand("check", "Validate an ACL file (exit 3 with FILE:LINE: reason if bad)");
+  acl_check->add_option("FILE", acl_file, "The ACL file")->required();
+  auto* acl_reload = acl->add_subcommand("reload", "Have a running gsmqd read its --acl and --tokens files again (as SIGHUP)");
+  acl_reload->add_option("URL", admin_url, "The daemon, gsmq://HOST:PORT")->capture_default_str();
+  auto* token = app.add_subcommand("token", "Make the stored form of a token for --tokens");
+  token->require_subcommand(1);
+  auto* token_hash = token->add_subcommand("hash", "Read a secret on stdin; print 'IDENTITY scrypt$...' for --tokens");
+  token_hash->add_option("IDENTITY", identity, "Who the token is for")->required();
   app.require_subcommand(0, 1);
   app.footer(
       "Examples:\n"
@@ -105,12 +132,15 @@ int main(int argc, char** argv) {
       "  gsmqd --name site1 --role node --upstream gsmq://cluster:7878 --forward 'up sensors/# as site1/{channel}'\n"
       "  gsmqd links | jq -c '{link, state, backlog}'\n"
       "  gsmqd --http 127.0.0.1:8787                # dashboard at http://127.0.0.1:8787/, metrics at /metrics\n"
+      "  gsmqd --listen 0.0.0.0:7878 --tls-cert server.pem --tls-key server.key --tls-ca ca.pem\n"
+      "  openssl rand -hex 24 | tee alice.secret | gsmqd token hash alice >> tokens   # then ?token=alice:SECRET\n"
+      "  gsmqd --tls-cert s.pem --tls-key s.key --tokens tokens --acl acl.conf   # then: gsmqd acl reload\n"
       "  gsmqd --rules /etc/gsmq/rules.conf       # then: kill -HUP $(pidof gsmqd) after editing it\n"
       "  gsmqd rules check rules.conf && gsmqd rules test rules.conf < samples.jsonl\n"
       "  gsmqd rules show | jq -c '{rule, hits}'\n"
       "  gsmqd --channel-policy 'car/brake/* critical_time=10ms late_channel=car/late'\n"
-      "Exit status: 0 stopped cleanly, 2 usage (a bad --rules file too), 3 bad rules file or input (rules),\n"
-      "4 cannot listen or data directory in use, 7 internal.\n"
+      "Exit status: 0 stopped cleanly, 2 usage (a bad --rules, --acl or --tokens file too), 3 bad rules or ACL\n"
+      "file or input (rules, acl check), 4 cannot listen or data directory in use, 6 refused, 7 internal.\n"
       "See gsmqd(8) and gsmq(7).");
 
   return run_tool(app, argc, argv, [&] {
@@ -125,6 +155,24 @@ int main(int argc, char** argv) {
       policy::RuleEngine engine(std::move(*file));
       const auto stats = policy::dry_run(engine, std::cin, std::cout, std::cerr);
       return static_cast<int>(stats.bad_lines > 0 ? kExitBadInput : kExitOk);
+    }
+    if (token_hash->parsed()) {
+      std::string secret;
+      std::getline(std::cin, secret);
+      if (secret.size() < 16) throw Error(ErrorKind::usage, "token hash: the secret on stdin is shorter than 16 characters");
+      std::printf("%s\n", daemon::hash_token(identity, secret).c_str());
+      return static_cast<int>(kExitOk);
+    }
+    if (acl_check->parsed()) {
+      std::string error;
+      auto file = policy::load_acl(acl_file, error);
+      if (!file) throw Error(ErrorKind::bad_input, error);
+      std::printf("%s: %zu lines\n", acl_file.c_str(), file->size());
+      return static_cast<int>(kExitOk);
+    }
+    if (acl_reload->parsed()) {
+      std::printf("%s\n", endpoint::gsmqd_client::reload_access(admin_url).dump().c_str());
+      return static_cast<int>(kExitOk);
     }
     if (rules_show->parsed() || rules_reload->parsed()) {
       std::vector<nlohmann::ordered_json> lines;
@@ -151,6 +199,8 @@ int main(int argc, char** argv) {
       if (!s) throw Error(ErrorKind::usage, flag + ": \"" + text + "\" is not a size");
       return static_cast<uint64_t>(*s);
     };
+    if (!client_auth.empty()) options.tls.client_auth = *daemon::parse_client_auth(client_auth);
+    else if (!options.tls.ca_file.empty()) options.tls.client_auth = daemon::ClientAuth::request;
     log::Level level;
     log::parse_level(log_level, level);
     log::set_level(level);

@@ -20,5 +20,9 @@ std::vector<nlohmann::ordered_json> list_rules(const std::string& url);
 // Error(bad_input) with the file's error when it was refused (the rules in force stay),
 // Error(usage) when the daemon runs without --rules.
 nlohmann::ordered_json reload_rules(const std::string& url);
+// Has the daemon read its --acl and --tokens files again (gsmqd acl reload):
+// {"acl_lines","tokens"}; Error(bad_input) with the file's error when refused (those in
+// force stay), Error(usage) when it runs without them, Error(refused) when not allowed.
+nlohmann::ordered_json reload_access(const std::string& url);
 
 }  // namespace gsmq::endpoint::gsmqd_client

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "endpoint/gsmqd_client/credentials.h"
 #include "endpoint/reconnect.h"
 #include "util/signals.h"
 #include "util/program_name.h"
@@ -30,9 +31,10 @@ std::shared_ptr<Connection> connect(const Settings& settings) {
   // ("timed out before receiving SETTINGS frame") and the tools exited 4.
   const auto attempt_ms = std::chrono::duration_cast<std::chrono::milliseconds>(settings.connect_timeout).count();
   args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(std::clamp<int64_t>(attempt_ms, 1000, 60000)));
-  c->grpc_channel = grpc::CreateCustomChannel(c->target, grpc::InsecureChannelCredentials(), args);
+  c->grpc_channel = open_channel(settings, args);
   c->stub = v1::Broker::NewStub(c->grpc_channel);
   const grpc::Status answer = ping(*c, settings.connect_timeout);
+  if (error_kind_of(answer) == ErrorKind::refused) throw Error(ErrorKind::refused, describe(*c, answer));
   if (!answer.ok() && !(c->retry_forever && wait_for_daemon(*c, Clock::now())))
     throw Error(ErrorKind::unavailable,
                     "cannot connect to gsmqd at " + c->target + ": " + connect_failure(answer, settings.connect_timeout));

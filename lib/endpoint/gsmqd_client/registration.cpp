@@ -31,11 +31,12 @@ std::unique_ptr<Sink> open_sink(const EndpointUrl& url, const Params& params, co
 }
 
 constexpr std::array kSchemes = {
-    Scheme{.name = "gsmq", .doc = "a channel of gsmqd, over gRPC", .default_port = kDefaultPort}};
+    Scheme{.name = "gsmq", .doc = "a channel of gsmqd, over gRPC", .default_port = kDefaultPort},
+    Scheme{.name = "gsmqs", .doc = "a channel of gsmqd, over gRPC with TLS", .tls = true, .default_port = kDefaultPort}};
 
 constexpr std::array<std::string_view, 5> kKinds = {"queue", "events", "store", "request", "respond"};
 constexpr std::array<std::string_view, 2> kBalances = {"hash", "round_robin"};
-constexpr std::array kParams = {
+constexpr std::array kOwnParams = {
     ParamSpec{.name = "kind", .type = ParamType::enumeration, .default_value = "queue", .choices = kKinds,
               .roles = kSource | kSink, .doc = "what the channel is used as (--events, --store, --request, --respond)"},
     ParamSpec{.name = "group", .type = ParamType::string, .roles = kSource,
@@ -52,10 +53,13 @@ constexpr std::array kParams = {
               .roles = kSink,
               .doc = "with several daemons (HOST:PORT,HOST:PORT): hash of the channel (one daemon per channel, "
                      "its order kept) or round_robin"},
+    ParamSpec{.name = "token", .type = ParamType::string, .roles = kSource | kSink,
+              .doc = "IDENTITY:SECRET, a bearer token for gsmqd --tokens (default: $GSMQ_TOKEN); never printed"},
     kConnectTimeout,
     kRetry,
     kRetryFor,
 };
+constexpr auto kParams = concat(kOwnParams, kTlsParams);
 
 }  // namespace
 
@@ -63,7 +67,8 @@ constexpr Adapter kAdapter{
     .kind = "gsmqd_client",
     .schemes = kSchemes,
     .params = kParams,
-    .connect_only = "gsmq:// connects to gsmqd, which does the listening (gsmqd --listen): gsmq://HOST:PORT/CHANNEL",
+    .connect_only = "gsmq:// and gsmqs:// connect to gsmqd, which does the listening (gsmqd --listen): "
+                    "gsmq://HOST:PORT/CHANNEL",
     .several_servers = true,
     .open_source = open_source,
     .open_sink = open_sink};

@@ -22,6 +22,10 @@ class RespondSource : public Source {
     reader_ = std::thread([this] {
       v1::RespondResponse request;
       while (stream_->Read(&request)) mailbox_.push(request);
+      {
+        std::lock_guard lock(mutex_);
+        ended_ = stream_->Finish();  // why it ended: gsmqd stopped, or refused the subscription
+      }
       mailbox_.close();
     });
   }
@@ -43,7 +47,11 @@ class RespondSource : public Source {
       }
       // The stream only ends on our close(); otherwise gsmqd went away (stopped, or it
       // refused the subscription).
-      if (!open) throw Error(ErrorKind::unavailable, "gsmqd at " + c_->target + " ended the request stream");
+      if (!open) {
+        std::lock_guard lock(mutex_);
+        if (error_kind_of(ended_) == ErrorKind::refused) throw Error(ErrorKind::refused, describe(*c_, ended_));
+        throw Error(ErrorKind::unavailable, "gsmqd at " + c_->target + " ended the request stream");
+      }
     }
   }
 
@@ -83,6 +91,7 @@ class RespondSource : public Source {
   std::map<uint64_t, std::string> request_ids_;
   uint64_t next_tag_ = 0;
   bool closed_ = false;
+  grpc::Status ended_;
   std::thread reader_;
 };
 

@@ -1,5 +1,7 @@
 #include "endpoint/gsmqd_client/settings.h"
 
+#include <cstdlib>
+
 namespace gsmq::endpoint::gsmqd_client {
 
 namespace {
@@ -39,6 +41,11 @@ Settings read_settings(const EndpointUrl& url, const Params& params, const Endpo
   s.connect_timeout = params.duration("connect_timeout");
   s.retry_for = params.duration("retry_for");
   s.retry_forever = params.flag("retry");
+  s.tls = tls_options(url, params, url.scheme == "gsmqs");
+  if (params.given("token")) s.token = params.text("token");
+  else if (const char* env = std::getenv("GSMQ_TOKEN"); env && *env) s.token = env;
+  if (s.tls.enabled && s.tls.cert_file.empty() != s.tls.key_file.empty())
+    throw Error(ErrorKind::usage, url.text + ": ?cert and ?key go together (the client certificate and its key)");
   return s;
 }
 

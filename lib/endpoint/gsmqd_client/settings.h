@@ -8,6 +8,7 @@
 
 #include "endpoint/endpoint.h"
 #include "endpoint/params.h"
+#include "endpoint/tls.h"
 
 namespace gsmq::endpoint::gsmqd_client {
 
@@ -22,6 +23,8 @@ struct Settings {
   // which the first connect honours too).
   Duration retry_for = std::chrono::seconds(30);
   bool retry_forever = false;
+  TlsOptions tls;            // gsmqs://: TLS with ?ca ?cert ?key ?insecure ?sni
+  std::string token;         // ?token=, else $GSMQ_TOKEN: "IDENTITY:SECRET", sent as a bearer token
 };
 
 Settings read_settings(const EndpointUrl& url, const Params& params, const EndpointOptions& options);

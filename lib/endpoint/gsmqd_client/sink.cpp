@@ -49,8 +49,10 @@ class StreamingSink : public Sink {
     p.done = std::move(done);
     std::unique_lock lock(mutex_);
     if (dead_) {
+      const bool refused = refused_;
+      const std::string reason = dead_reason_;
       lock.unlock();
-      return p.done(SendResult::unavailable(dead_reason_));
+      return p.done(refused ? SendResult::refusal(reason) : SendResult::unavailable(reason));
     }
     pending_.push_back(std::move(p));
     changed_.notify_all();
@@ -95,6 +97,11 @@ class StreamingSink : public Sink {
       if (!lost) {
         lost = true;
         lost_at = Clock::now();
+      }
+      if (refused_) {  // a reconnect would be refused again
+        lock.unlock();
+        give_up(describe(*connection_, grpc::Status(grpc::StatusCode::PERMISSION_DENIED, last_error_)), true);
+        return;
       }
       lock.unlock();
       std::fprintf(stderr, "%s: connection to gsmqd at %s lost (%s); reconnecting\n", program_name().c_str(), connection_->target.c_str(),
@@ -165,7 +172,8 @@ class StreamingSink : public Sink {
         SendResult result;
         if (static_cast<int>(i) < response.results_size()) {
           const auto& r = response.results(static_cast<int>(i));
-          if (!r.error().empty()) result = SendResult::failed(r.error());
+          if (r.refused()) result = SendResult::refusal(r.error());
+          else if (!r.error().empty()) result = SendResult::failed(r.error());
           result.id = r.id();
           result.channel = r.channel();
           result.seq = r.seq();
@@ -182,12 +190,13 @@ class StreamingSink : public Sink {
     if (!status.ok() || !in_flight_.empty() || !closing_) {
       broken = true;
       last_error_ = status.ok() ? "stream closed by gsmqd" : status.error_message();
+      refused_ = error_kind_of(status) == ErrorKind::refused;
     }
     changed_.notify_all();
   }
 
   // The retry window ran out: everything still held fails, and so does every later send.
-  void give_up(const std::string& reason) {
+  void give_up(const std::string& reason, bool refused = false) {
     std::deque<Batch> resend;
     std::deque<Pending> pending;
     {
@@ -198,9 +207,10 @@ class StreamingSink : public Sink {
       pending.swap(pending_);
     }
     changed_.notify_all();
+    auto result = [&] { return refused ? SendResult::refusal(reason) : SendResult::unavailable(reason); };
     for (auto& b : resend)
-      for (auto& d : b.dones) d(SendResult::unavailable(reason));
-    for (auto& p : pending) p.done(SendResult::unavailable(reason));
+      for (auto& d : b.dones) d(result());
+    for (auto& p : pending) p.done(result());
     changed_.notify_all();
   }
 
@@ -217,6 +227,7 @@ class StreamingSink : public Sink {
   bool dead_ = false;
   std::string dead_reason_;
   std::string last_error_;
+  bool refused_ = false;  // the stream ended refused (PERMISSION_DENIED, UNAUTHENTICATED)
   std::thread supervisor_;
 };
 
@@ -235,7 +246,9 @@ class RequestSink : public Sink {
     context.set_deadline(std::chrono::system_clock::now() + timeout + std::chrono::seconds(5));
     v1::ReplyMessage reply;
     const grpc::Status status = connection_->stub->Request(&context, request, &reply);
-    if (!status.ok()) return done(SendResult::failed(describe(*connection_, status)));
+    if (!status.ok())
+      return done(error_kind_of(status) == ErrorKind::refused ? SendResult::refusal(describe(*connection_, status))
+                                                              : SendResult::failed(describe(*connection_, status)));
     if (!reply.error().empty()) return done(SendResult::failed("request on " + message.channel + ": " + reply.error()));
     SendResult result;
     result.id = message.id;
