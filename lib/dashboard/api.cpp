@@ -36,8 +36,9 @@ unsigned http_status_of(const grpc::Status& s) {
   }
 }
 
-grpc::ClientContext* with_deadline(grpc::ClientContext& context, std::chrono::milliseconds timeout) {
-  context.set_deadline(std::chrono::system_clock::now() + timeout);
+grpc::ClientContext* with_deadline(grpc::ClientContext& context, std::chrono::milliseconds timeout,
+                                   const ApiRequest& request) {
+  prepare_context(context, timeout, request.authorization);
   return &context;
 }
 
@@ -78,7 +79,7 @@ ApiResponse browse(const std::string& channel, const ApiRequest& request, v1::Br
   q.set_max_messages(kMaxBrowse);
   v1::ReceiveResponse r;
   grpc::ClientContext context;
-  const auto status = daemon.Receive(with_deadline(context, std::chrono::seconds(5)), q, &r);
+  const auto status = daemon.Receive(with_deadline(context, std::chrono::seconds(5), request), q, &r);
   if (!status.ok()) return error_response(http_status_of(status), status.error_message());
   return json_response({{"channel", channel}, {"messages", messages_json(r.messages(), from_seq, limit)}});
 }
@@ -96,7 +97,7 @@ ApiResponse replay(const std::string& channel, const ApiRequest& request, v1::Br
   q.set_start_seq(std::max<uint64_t>(from_seq, 1));
   // What is stored comes at once; the deadline ends the stream that would wait for more.
   grpc::ClientContext context;
-  with_deadline(context, std::chrono::milliseconds(500));
+  with_deadline(context, std::chrono::milliseconds(500), request);
   auto reader = daemon.Subscribe(&context, q);
   google::protobuf::RepeatedPtrField<v1::Message> got;
   v1::SubscribeResponse r;
@@ -121,7 +122,7 @@ ApiResponse send(const std::string& channel, const ApiRequest& request, v1::Brok
   to_proto(message, q.add_messages());
   v1::SendResponse r;
   grpc::ClientContext context;
-  const auto status = daemon.Send(with_deadline(context, std::chrono::seconds(10)), q, &r);
+  const auto status = daemon.Send(with_deadline(context, std::chrono::seconds(10), request), q, &r);
   if (!status.ok()) return error_response(http_status_of(status), status.error_message());
   if (r.results_size() != 1) return error_response(500, "the daemon answered no result");
   const auto& result = r.results(0);
@@ -129,20 +130,22 @@ ApiResponse send(const std::string& channel, const ApiRequest& request, v1::Brok
   return json_response({{"id", result.id()}, {"channel", channel}, {"seq", result.seq()}});
 }
 
-ApiResponse purge(const std::string& channel, v1::Broker::StubInterface& daemon) {
+ApiResponse purge(const std::string& channel, const ApiRequest& request, v1::Broker::StubInterface& daemon) {
   v1::PurgeRequest q;
   q.set_channel(channel);
   v1::PurgeResponse r;
   grpc::ClientContext context;
-  const auto status = daemon.Purge(with_deadline(context, std::chrono::seconds(10)), q, &r);
+  const auto status = daemon.Purge(with_deadline(context, std::chrono::seconds(10), request), q, &r);
   if (!status.ok()) return error_response(http_status_of(status), status.error_message());
   return json_response({{"channel", channel}, {"purged", r.purged()}});
 }
 
-ApiResponse with_snapshot(v1::Broker::StubInterface& daemon,
+ApiResponse with_snapshot(v1::Broker::StubInterface& daemon, const ApiRequest& request,
                           const std::function<ApiResponse(const Snapshot&)>& render) {
   try {
-    return render(take_snapshot(daemon));
+    return render(take_snapshot(daemon, request.authorization));
+  } catch (const CallerRefused& e) {
+    return error_response(e.unauthenticated ? 401 : 403, e.what());
   } catch (const Error& e) {
     return error_response(503, e.what());
   }
@@ -229,13 +232,16 @@ ApiResponse handle_api(const ApiRequest& request, v1::Broker::StubInterface& dae
     if (!get) return method_not_allowed();
     v1::PingResponse r;
     grpc::ClientContext context;
-    const auto status = daemon.Ping(with_deadline(context, std::chrono::seconds(2)), v1::PingRequest{}, &r);
-    if (!status.ok()) return {503, "text/plain; charset=utf-8", "not ready: " + status.error_message() + "\n"};
+    const auto status = daemon.Ping(with_deadline(context, std::chrono::seconds(2), request), v1::PingRequest{}, &r);
+    // a refusal is an answer too: readiness needs no identity
+    const bool answered = status.ok() || status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
+                          status.error_code() == grpc::StatusCode::PERMISSION_DENIED;
+    if (!answered) return {503, "text/plain; charset=utf-8", "not ready: " + status.error_message() + "\n"};
     return {200, "text/plain; charset=utf-8", "ready\n"};
   }
   if (seg.size() == 1 && seg[0] == "metrics") {
     if (!get) return method_not_allowed();
-    return with_snapshot(daemon, [&](const Snapshot& s) {
+    return with_snapshot(daemon, request, [&](const Snapshot& s) {
       return ApiResponse{200, "text/plain; version=0.0.4; charset=utf-8", prometheus_text(s, requests)};
     });
   }
@@ -250,7 +256,7 @@ ApiResponse handle_api(const ApiRequest& request, v1::Broker::StubInterface& dae
     else if (seg[1] == "rules") render = rules_json;
     else if (seg[1] == "snapshot") render = snapshot_json;
     if (!render) return error_response(404, "no such API: /api/" + seg[1]);
-    return with_snapshot(daemon, [&](const Snapshot& s) { return json_response(render(s)); });
+    return with_snapshot(daemon, request, [&](const Snapshot& s) { return json_response(render(s)); });
   }
   if (seg.size() == 4 && seg[1] == "channels") {
     const std::string& channel = seg[2];
@@ -259,7 +265,7 @@ ApiResponse handle_api(const ApiRequest& request, v1::Broker::StubInterface& dae
       if (post) return send(channel, request, daemon);
       return method_not_allowed();
     }
-    if (seg[3] == "purge") return post ? purge(channel, daemon) : method_not_allowed();
+    if (seg[3] == "purge") return post ? purge(channel, request, daemon) : method_not_allowed();
     if (seg[3] == "replay") return get ? replay(channel, request, daemon) : method_not_allowed();
   }
   return error_response(404, "no such API");

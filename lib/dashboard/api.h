@@ -17,6 +17,7 @@ struct ApiRequest {
   std::vector<std::string> segments;  // the path's, each percent-decoded ("/" -> none)
   std::map<std::string, std::string> query;
   std::string body;
+  std::string authorization;  // the caller's Authorization header, passed on to the daemon
 };
 
 struct ApiResponse {

@@ -73,9 +73,11 @@ class Session : public std::enable_shared_from_this<Session> {
     ApiRequest api;
     api.method = std::string(request.method_string());
     api.body = std::move(request.body());
+    api.authorization = std::string(request[http::field::authorization]);
     if (!split_target(std::string(request.target()), api)) return answer_plain(400, "bad request target\n", false);
     if (api.segments.size() == 2 && api.segments[0] == "api" && api.segments[1] == "events") {
       if (api.method != "GET") return answer_plain(405, "GET only\n", false);
+      authorization_ = api.authorization;
       return start_live();
     }
     ApiResponse response = handle_api(api, *server_.daemon, server_.requests);
@@ -138,7 +140,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   std::string live_event() {
     try {
-      return "event: snapshot\ndata: " + snapshot_json(take_snapshot(*server_.daemon)).dump() + "\n\n";
+      return "event: snapshot\ndata: " + snapshot_json(take_snapshot(*server_.daemon, authorization_)).dump() + "\n\n";
     } catch (const Error& e) {
       return "event: unavailable\ndata: " + nlohmann::json({{"error", e.what()}}).dump() + "\n\n";
     }
@@ -157,6 +159,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   HttpServer::Impl& server_;
   bool live_started_ = false;
+  std::string authorization_;  // the live stream's caller's, for each snapshot
 };
 
 }  // namespace

@@ -12,11 +12,15 @@ namespace {
 
 // Each call with its own deadline: a daemon that is stopping answers UNAVAILABLE at once.
 template <class Request, class Response, class Call>
-void ask(Call call, const char* what, Response* response) {
+void ask(Call call, const char* what, const std::string& authorization, Response* response) {
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  prepare_context(context, std::chrono::seconds(5), authorization);
   const grpc::Status status = call(&context, Request{}, response);
-  if (!status.ok()) throw Error(ErrorKind::unavailable, std::string(what) + ": " + status.error_message());
+  if (status.ok()) return;
+  const std::string text = std::string(what) + ": " + status.error_message();
+  if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) throw CallerRefused(true, text);
+  if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) throw CallerRefused(false, text);
+  throw Error(ErrorKind::unavailable, text);
 }
 
 StorageSpace storage_of(const Snapshot& s) {
@@ -32,15 +36,22 @@ StorageSpace storage_of(const Snapshot& s) {
 
 }  // namespace
 
-Snapshot take_snapshot(v1::Broker::StubInterface& daemon) {
+void prepare_context(grpc::ClientContext& context, std::chrono::milliseconds timeout,
+                     const std::string& authorization) {
+  context.set_deadline(std::chrono::system_clock::now() + timeout);
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+}
+
+Snapshot take_snapshot(v1::Broker::StubInterface& daemon, const std::string& authorization) {
   Snapshot s;
-  ask<v1::PingRequest>([&](auto* c, const auto& q, auto* r) { return daemon.Ping(c, q, r); }, "Ping", &s.ping);
+  const auto& a = authorization;
+  ask<v1::PingRequest>([&](auto* c, const auto& q, auto* r) { return daemon.Ping(c, q, r); }, "Ping", a, &s.ping);
   ask<v1::ListChannelsRequest>([&](auto* c, const auto& q, auto* r) { return daemon.ListChannels(c, q, r); },
-                               "ListChannels", &s.channels);
+                               "ListChannels", a, &s.channels);
   ask<v1::ListLinksRequest>([&](auto* c, const auto& q, auto* r) { return daemon.ListLinks(c, q, r); }, "ListLinks",
-                            &s.links);
+                            a, &s.links);
   ask<v1::ListRulesRequest>([&](auto* c, const auto& q, auto* r) { return daemon.ListRules(c, q, r); }, "ListRules",
-                            &s.rules);
+                            a, &s.rules);
   s.storage = storage_of(s);
   s.taken_us = std::chrono::duration_cast<std::chrono::microseconds>(
                    std::chrono::system_clock::now().time_since_epoch())

@@ -4,12 +4,15 @@
 // /metrics are all made from one Snapshot.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
+#include <string>
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "gsmq/v1/broker.grpc.pb.h"
+#include "util/error.h"
 
 namespace gsmq::dashboard {
 
@@ -28,8 +31,23 @@ struct Snapshot {
   int64_t taken_us = 0;  // µs since the epoch
 };
 
-// Error(unavailable) when the daemon does not answer within a few seconds.
-Snapshot take_snapshot(v1::Broker::StubInterface& daemon);
+// A call's context: a deadline, and the HTTP caller's Authorization header (when it sent
+// one) as the call's own, so the daemon checks the caller as any gRPC client
+// (docs/security.md).
+void prepare_context(grpc::ClientContext& context, std::chrono::milliseconds timeout,
+                     const std::string& authorization);
+
+// The daemon refused the caller: no or a bad identity (unauthenticated), or not allowed.
+class CallerRefused : public Error {
+ public:
+  CallerRefused(bool unauthenticated, const std::string& what)
+      : Error(ErrorKind::refused, what), unauthenticated(unauthenticated) {}
+  bool unauthenticated;
+};
+
+// Error(unavailable) when the daemon does not answer within a few seconds, CallerRefused
+// when it refuses the caller.
+Snapshot take_snapshot(v1::Broker::StubInterface& daemon, const std::string& authorization = "");
 
 // The overview: identity, uptime, totals over the channels, storage.
 nlohmann::ordered_json overview_json(const Snapshot& s);

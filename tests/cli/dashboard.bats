@@ -157,3 +157,30 @@ PY
   assert_failure 2
   assert_output --partial "HOST:PORT"
 }
+
+@test "with --tokens and --acl the HTTP API checks the caller's bearer token as gRPC does" {
+  gsmqd_stop
+  printf '%s\n' 'opsSecret-0123456789' | gsmqd token hash ops >tokens
+  printf '%s\n' 'bobSecret-0123456789' | gsmqd token hash bob >>tokens
+  printf 'allow ops all *\nallow bob send,receive jobs/*\n' >acl.conf
+  gsmqd_start --tokens tokens --acl acl.conf --http 127.0.0.1:0 --http-port-file "$BATS_TEST_TMPDIR/http2.port"
+  poll_until test -s "$BATS_TEST_TMPDIR/http2.port"
+  HTTP="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/http2.port")"
+  # no token: 401; a token without admin: 403 for the channel list, its own channel is fine
+  assert_equal "$(status_of "$HTTP/api/channels")" 401
+  assert_equal "$(status_of "$HTTP/metrics")" 401
+  assert_equal "$(status_of -H 'Authorization: Bearer bob:wrong-secret-000000' "$HTTP/api/channels")" 401
+  assert_equal "$(status_of -H 'Authorization: Bearer bob:bobSecret-0123456789' "$HTTP/api/channels")" 403
+  assert_equal "$(status_of -H 'Authorization: Bearer bob:bobSecret-0123456789' -X POST --data '{"body":"b"}' \
+    "$HTTP/api/channels/jobs%2Fone/messages")" 200
+  assert_equal "$(status_of -H 'Authorization: Bearer bob:bobSecret-0123456789' -X POST --data '{"body":"b"}' \
+    "$HTTP/api/channels/other/messages")" 403
+  assert_equal "$(status_of -H 'Authorization: Bearer bob:bobSecret-0123456789' -X POST "$HTTP/api/channels/jobs%2Fone/purge")" 403
+  # the admin sees everything
+  run get -H 'Authorization: Bearer ops:opsSecret-0123456789' "$HTTP/api/channels"
+  assert_equal "$(jq -r '.[] | select(.channel == "jobs/one") | .depth' <<<"$output")" 1
+  assert_equal "$(status_of -H 'Authorization: Bearer ops:opsSecret-0123456789' "$HTTP/metrics")" 200
+  # health and readiness need no identity
+  assert_equal "$(status_of "$HTTP/healthz")" 200
+  assert_equal "$(get "$HTTP/readyz")" ready
+}

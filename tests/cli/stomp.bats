@@ -175,24 +175,25 @@ c, _ = s.accept(); c.recv(1000); c.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n");
 
 @test "stomp:// and stomp+ws:// -> gsmq-bridge -> gsmq: RabbitMQ stopped and started mid-stream, every message arrives" {
   gsmqd_start
-  n=3000 nws=3000
+  # both bridges start together and are caught mid-stream: each has taken 200 and has
+  # more to take (their speeds differ with the machine's load, hence 4000 each)
+  n=4000 nws=4000
   seq 1 "$n" | jq -c '{body: "m\(.)"}' | gsmq-send "$STOMP/queue/src?max_inflight=500"
   seq 1 "$nws" | jq -c '{body: "w\(.)"}' | gsmq-send "$STOMP/queue/wsrc?max_inflight=500"
   gsmq-bridge "$STOMP/queue/src?retry&max_inflight=1" "$GSMQ/dst" 2>bridge.err &
   bridge=$!
   track_pid "$bridge"
-  # (each check asks rabbitmqctl, which takes a second: a bridge that died ends the wait)
-  _taken() {  # $1 queue, $2 at most this many left
-    is_running "$bridge" || { echo "the bridge ended: $(cat bridge.err)" >&2; exit 1; }
-    [[ -z "${wsbridge:-}" ]] || is_running "$wsbridge" || { echo "the WebSocket bridge ended: $(cat wsbridge.err)" >&2; exit 1; }
-    [[ "$(rmqctl list_queues name messages_ready | awk -v q="$1" '$1 == q { print $2 }')" -le "$2" ]]
-  }
-  POLL_TRIES=100 poll_until _taken src $((n - 300))
-  # the WebSocket bridge (faster than the TCP one here) starts once the TCP one is under way
   gsmq-bridge "$STOMPWS/queue/wsrc?retry&max_inflight=1" "$GSMQ/wdst" 2>wsbridge.err &
   wsbridge=$!
   track_pid "$wsbridge"
-  POLL_TRIES=100 poll_until _taken wsrc $((nws - 300))
+  # (each check asks rabbitmqctl, which takes a second: a bridge that died ends the wait)
+  _both_taken() {
+    is_running "$bridge" || { echo "the bridge ended: $(cat bridge.err)" >&2; exit 1; }
+    is_running "$wsbridge" || { echo "the WebSocket bridge ended: $(cat wsbridge.err)" >&2; exit 1; }
+    rmqctl list_queues name messages_ready >ready.txt
+    (($(awk '$1 == "src" { print $2 }' ready.txt) <= n - 200 && $(awk '$1 == "wsrc" { print $2 }' ready.txt) <= nws - 200))
+  }
+  POLL_TRIES=100 poll_until _both_taken
   rmqctl list_queues name messages_ready >ready.txt
   ready=$(awk '$1 == "src" { print $2 }' ready.txt) wsready=$(awk '$1 == "wsrc" { print $2 }' ready.txt)
   ((ready > 0)) || fail "the stream ended before the restart"
