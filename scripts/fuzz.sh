@@ -23,6 +23,7 @@ text_codecs_fuzz   text_codecs   -
 segment_fuzz       segment       -
 record_codec_fuzz  record_codec  -
 toml_config_fuzz   toml_config   -
+acl_fuzz           acl           -
 "
 targets=("$@")
 if ((${#targets[@]} == 0)); then
