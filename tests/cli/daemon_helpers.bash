@@ -97,3 +97,12 @@ daemon_teardown() {
   fi
   [[ "$status" -eq 0 ]] || fail "gsmqd exited with status $status on SIGTERM"
 }
+
+# gsmqd_start with the dashboard on a free port (extra gsmqd flags as arguments); sets HTTP
+# to its base URL.
+gsmqd_start_with_http() {
+  rm -f "$BATS_TEST_TMPDIR/http.port"
+  gsmqd_start --http 127.0.0.1:0 --http-port-file "$BATS_TEST_TMPDIR/http.port" "$@"
+  poll_until test -s "$BATS_TEST_TMPDIR/http.port"
+  HTTP="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/http.port")"
+}

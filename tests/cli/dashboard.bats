@@ -8,9 +8,7 @@ load daemon_helpers
 
 setup() {
   gsmq_setup
-  gsmqd_start --http 127.0.0.1:0 --http-port-file "$BATS_TEST_TMPDIR/http.port"
-  poll_until test -s "$BATS_TEST_TMPDIR/http.port"
-  HTTP="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/http.port")"
+  gsmqd_start_with_http
 }
 teardown() { daemon_teardown; }
 
@@ -163,9 +161,7 @@ PY
   printf '%s\n' 'opsSecret-0123456789' | gsmqd token hash ops >tokens
   printf '%s\n' 'bobSecret-0123456789' | gsmqd token hash bob >>tokens
   printf 'allow ops all *\nallow bob send,receive jobs/*\n' >acl.conf
-  gsmqd_start --tokens tokens --acl acl.conf --http 127.0.0.1:0 --http-port-file "$BATS_TEST_TMPDIR/http2.port"
-  poll_until test -s "$BATS_TEST_TMPDIR/http2.port"
-  HTTP="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/http2.port")"
+  gsmqd_start_with_http --tokens tokens --acl acl.conf
   # no token: 401; a token without admin: 403 for the channel list, its own channel is fine
   assert_equal "$(status_of "$HTTP/api/channels")" 401
   assert_equal "$(status_of "$HTTP/metrics")" 401

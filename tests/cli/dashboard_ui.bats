@@ -19,9 +19,7 @@ setup_file() {
 
 setup() {
   gsmq_setup
-  gsmqd_start --http 127.0.0.1:0 --http-port-file "$BATS_TEST_TMPDIR/http.port"
-  poll_until test -s "$BATS_TEST_TMPDIR/http.port"
-  HTTP="http://127.0.0.1:$(cat "$BATS_TEST_TMPDIR/http.port")"
+  gsmqd_start_with_http
 }
 teardown() { daemon_teardown; }
 
