@@ -153,10 +153,12 @@ EOF
   gsmq-send -m first -m second -m third "$GSMQ/keep"
   run --separate-stderr gsmq-recv --count 1 "$GSMQ/keep"
   [[ "$(echo "$output" | jq -r .body)" == first ]]
-  run gsmq-recv --count 1 --visibility 5s --exec 'kill -9 $PPID' "$GSMQ/keep"
+  # 12 s: a sanitized stop, start and TTL wait below can take several seconds, and
+  # "second" and "delayed" must still be held back when the first receive runs
+  run gsmq-recv --count 1 --visibility 12s --exec 'kill -9 $PPID' "$GSMQ/keep"
   [[ "$status" -eq 137 ]]
   # policies are kept too: a delay and a TTL
-  gsmq-send --delay 4s -m delayed "$GSMQ/keep"
+  gsmq-send --delay 12s -m delayed "$GSMQ/keep"
   gsmq-send --ttl 1s -m ephemeral "$GSMQ/keep"
 
   gsmqd_stop  # exit status 0, or the test fails here
@@ -171,7 +173,7 @@ EOF
   assert_success
   [[ "$(echo "$output" | jq -r .body)" == third ]]
   # ... until the visibility runs out and the delay is over; the receive count survived
-  run --separate-stderr gsmq-recv --count 2 --wait 20s "$GSMQ/keep"
+  run --separate-stderr gsmq-recv --count 2 --wait 30s "$GSMQ/keep"
   assert_success
   [[ "$(echo "$output" | jq -r .body | sort | paste -sd ' ')" == "delayed second" ]]
   [[ "$(echo "$output" | jq -r 'select(.body == "second") | .receive_count')" == 2 ]]
