@@ -53,7 +53,7 @@ void Federation::stop() {
   for (auto& l : links_) l->stop();
 }
 
-server::Forwarding::Arrival Federation::arrival(v1::Message& m, bool& to_store) {
+server::Forwarding::Arrival Federation::arrival(v1::Message& m, bool& to_store, std::string& key) {
   to_store = false;
   auto& meta = *m.mutable_meta();
   if (!meta.contains(std::string(kHopsKey))) return Arrival::local;
@@ -62,7 +62,10 @@ server::Forwarding::Arrival Federation::arrival(v1::Message& m, bool& to_store) 
     meta.erase(kind);
   }
   if (m.id().empty()) return Arrival::fresh;  // nothing to recognise it by
-  switch (dedup_.check(m.id())) {
+  key = m.channel();
+  key += '\0';  // no channel name holds a NUL
+  key += m.id();
+  switch (dedup_.check(key)) {
     case DedupWindow::Verdict::fresh: return Arrival::fresh;
     case DedupWindow::Verdict::duplicate: return Arrival::duplicate;
     case DedupWindow::Verdict::in_flight: return Arrival::in_flight;
@@ -70,9 +73,9 @@ server::Forwarding::Arrival Federation::arrival(v1::Message& m, bool& to_store) 
   return Arrival::fresh;
 }
 
-void Federation::arrived(std::vector<std::string> ids, bool ok, std::function<void()> done) {
-  std::vector<std::string_view> views(ids.begin(), ids.end());
-  dedup_.committed(views, ok, [ids = std::move(ids), done = std::move(done)](bool) { done(); });
+void Federation::arrived(std::vector<std::string> keys, bool ok, std::function<void()> done) {
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  dedup_.committed(views, ok, [keys = std::move(keys), done = std::move(done)](bool) { done(); });
 }
 
 std::vector<std::pair<std::string, std::string>> Federation::targets(const ForwardRule& rule,

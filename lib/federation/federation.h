@@ -53,8 +53,8 @@ class Federation : public server::Forwarding {
   v1::ListLinksResponse links();
 
   // server::Forwarding
-  Arrival arrival(v1::Message& message, bool& to_store) override;
-  void arrived(std::vector<std::string> ids, bool ok, std::function<void()> done) override;
+  Arrival arrival(v1::Message& message, bool& to_store, std::string& key) override;
+  void arrived(std::vector<std::string> keys, bool ok, std::function<void()> done) override;
   void copies(const v1::Message& message, bool to_store, std::vector<v1::Message>& out) override;
 
  private:

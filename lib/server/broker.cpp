@@ -179,7 +179,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
   auto join = std::make_shared<BatchJoin>();
   join->results.resize(messages.size());
   std::vector<Write> writes;
-  std::vector<std::string> fresh;  // ids of arrivals over links, kept once
+  std::vector<std::pair<size_t, std::string>> fresh;  // arrivals over links (index, key), kept once
   std::map<std::string, size_t> outbox_counts;  // copies of this batch per outbox so far
   // What the daemon moves itself (dead-lettering, requeues) is part of receiving and
   // settling, which keep working on a full disk.
@@ -198,8 +198,9 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
     }
     bool store_it = to_store;
     bool is_fresh = false;
+    std::string arrival_key;
     if (forwarding_) {
-      switch (forwarding_->arrival(m, store_it)) {
+      switch (forwarding_->arrival(m, store_it, arrival_key)) {
         case Forwarding::Arrival::duplicate:
           r.set_duplicate(true);
           continue;
@@ -207,7 +208,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
           r.set_error("an earlier copy of message " + m.id() + " is still being stored; send it again");
           continue;
         case Forwarding::Arrival::fresh:
-          is_fresh = true;
+          is_fresh = !arrival_key.empty();
           break;
         case Forwarding::Arrival::local:
           break;
@@ -234,15 +235,14 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
       }
       r.set_channel(m.channel());
     }
-    if (is_fresh) fresh.push_back(m.id());
-    if (!dropped_by.empty()) {
-      r.set_dropped_by(dropped_by);
-      for (auto& c : rule_copies) writes.push_back({i, store_it, true, std::move(c)});
-      continue;
-    }
+    if (is_fresh) fresh.emplace_back(i, std::move(arrival_key));
+    if (!dropped_by.empty()) r.set_dropped_by(dropped_by);
     if (forwarding_) {
+      // What links forward: the message (unless a rule dropped it) and the rules' copies,
+      // each by the channel it is stored on.
       std::vector<v1::Message> copies;
-      forwarding_->copies(m, store_it, copies);
+      if (dropped_by.empty()) forwarding_->copies(m, store_it, copies);
+      for (const auto& c : rule_copies) forwarding_->copies(c, store_it, copies);
       // A link whose backlog is full (and refuses rather than drops) refuses the message
       // here, before anything of it is stored: the sender sees it and nothing is half done.
       std::string full;
@@ -259,7 +259,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
       }
     }
     for (auto& c : rule_copies) writes.push_back({i, store_it, true, std::move(c)});
-    writes.push_back({i, store_it, false, std::move(m)});
+    if (dropped_by.empty()) writes.push_back({i, store_it, false, std::move(m)});
   }
 
   // With arrivals over links, the answer waits until the record that they were kept is
@@ -267,9 +267,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
   join->done = [this, fresh = std::move(fresh), done = std::move(done)](std::vector<v1::SendResult> results) mutable {
     if (fresh.empty() || !forwarding_) return done(std::move(results));
     std::vector<std::string> kept, lost;
-    std::map<std::string, bool> ok;
-    for (const auto& r : results) ok[r.id()] = r.error().empty();
-    for (auto& id : fresh) (ok[id] ? kept : lost).push_back(std::move(id));
+    for (auto& [index, key] : fresh) (results[index].error().empty() ? kept : lost).push_back(std::move(key));
     if (!lost.empty()) forwarding_->arrived(std::move(lost), false, [] {});
     auto answer = std::make_shared<std::vector<v1::SendResult>>(std::move(results));
     forwarding_->arrived(std::move(kept), true, [answer, done = std::move(done)] { done(std::move(*answer)); });

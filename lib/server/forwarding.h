@@ -27,10 +27,12 @@ class Forwarding {
   };
   // Looks at a message before it is stored; `to_store` is set when it belongs in the
   // events-store (a forwarded events-store message), and the marks that said so removed.
-  virtual Arrival arrival(v1::Message& message, bool& to_store) = 0;
-  // The fresh arrivals with these ids were stored (ok) or not; `done` runs once what
+  // For a fresh arrival, `key` is what recognises it again (its channel and id: a rule's
+  // copy on another channel shares the message's id and is a message of its own).
+  virtual Arrival arrival(v1::Message& message, bool& to_store, std::string& key) = 0;
+  // The fresh arrivals with these keys were stored (ok) or not; `done` runs once what
   // prevents storing them twice is durable.
-  virtual void arrived(std::vector<std::string> ids, bool ok, std::function<void()> done) = 0;
+  virtual void arrived(std::vector<std::string> keys, bool ok, std::function<void()> done) = 0;
   // The copies of an accepted message that links must forward: queue messages for the
   // outbox channels, appended to `out`.
   virtual void copies(const v1::Message& message, bool to_store, std::vector<v1::Message>& out) = 0;

@@ -273,16 +273,17 @@ TEST_F(BrokerTest, UnreceivedMessagesComeBackAtOnceUncountedAlsoAfterARestart) {
 // "busy" ones as in flight.
 class StubForwarding : public Forwarding {
  public:
-  Arrival arrival(v1::Message& m, bool& to_store) override {
+  Arrival arrival(v1::Message& m, bool& to_store, std::string& key) override {
     to_store = false;
     const auto via = m.meta().find("via");
     if (via == m.meta().end()) return Arrival::local;
     if (via->second == "seen") return Arrival::duplicate;
     if (via->second == "busy") return Arrival::in_flight;
+    key = m.channel() + "|" + m.id();
     return Arrival::fresh;
   }
-  void arrived(std::vector<std::string> ids, bool ok, std::function<void()> done) override {
-    for (auto& id : ids) (ok ? kept : lost).push_back(id);
+  void arrived(std::vector<std::string> keys, bool ok, std::function<void()> done) override {
+    for (auto& key : keys) (ok ? kept : lost).push_back(key);
     done();
   }
   void copies(const v1::Message& m, bool, std::vector<v1::Message>& out) override {
@@ -318,7 +319,7 @@ TEST_F(BrokerTest, AForwardedMessageIsStoredWithItsOutboxCopyAndArrivalsAreKeptO
   EXPECT_NE(results[1].error().find("still being stored"), std::string::npos);
   EXPECT_EQ(results[2].error(), "");
   EXPECT_EQ(bodies(receive("in", 10, 30s)), std::vector<std::string>{"new"});  // the duplicate was not stored
-  EXPECT_EQ(forwarding.kept, std::vector<std::string>{"fresh-1"});
+  EXPECT_EQ(forwarding.kept, std::vector<std::string>{"in|fresh-1"});
 
   // The outbox holds two (it has one, in flight): a batch that would overflow it is
   // refused whole, nothing of it stored.
@@ -326,6 +327,51 @@ TEST_F(BrokerTest, AForwardedMessageIsStoredWithItsOutboxCopyAndArrivalsAreKeptO
   EXPECT_EQ(results[0].error(), "");
   EXPECT_NE(results[1].error().find("the link's backlog $out/x is full"), std::string::npos);
   EXPECT_EQ(bodies(receive("up/b", 10, 30s)), std::vector<std::string>{"3"});
+  broker_->set_forwarding(nullptr);
+}
+
+// A policy that copies what it sees to "up/copy" and drops what is on "up/drop".
+class CopyingPolicy : public MessagePolicy {
+ public:
+  std::string apply(v1::Message& m, std::vector<v1::Message>& copies) override {
+    v1::Message c = m;
+    c.set_channel("up/copy");
+    copies.push_back(std::move(c));
+    return m.channel() == "up/drop" ? "drop-rule" : "";
+  }
+};
+
+TEST_F(BrokerTest, ARulesCopyIsForwardedLikeTheMessageAndADroppedMessageIsNot) {
+  BrokerOptions o;
+  o.data_dir = dir_.path() / "data";
+  o.fsync = store::FsyncPolicy::never;
+  broker_ = std::make_unique<Broker>(o);
+  StubForwarding forwarding;
+  CopyingPolicy policy;
+  broker_->set_forwarding(&forwarding);
+  broker_->set_policy(&policy);
+  auto kept = msg("up/a", "kept"), dropped = msg("up/drop", "dropped");
+  kept.set_id("m-1");
+  auto results = send({kept, dropped});
+  EXPECT_EQ(results[0].error(), "");
+  EXPECT_EQ(results[1].dropped_by(), "drop-rule");
+  // the message and its copy (same id, another channel) both go over the link; of the
+  // dropped one only its copy
+  auto out = receive("$out/x", 10, 30s);
+  ASSERT_EQ(bodies(out), (std::vector<std::string>{"kept", "kept", "dropped"}));
+  EXPECT_EQ(out[0].id(), "m-1");
+  EXPECT_EQ(out[1].id(), "m-1");
+  EXPECT_TRUE(receive("up/drop", 10, 30s).empty());
+  EXPECT_EQ(bodies(receive("up/copy", 10, 30s)), (std::vector<std::string>{"kept", "dropped"}));
+
+  // arrivals over a link are recognised by channel and id: a copy is not a duplicate
+  v1::Message arrival = msg("up/b", "arrived");
+  arrival.set_id("m-2");
+  (*arrival.mutable_meta())["via"] = "link";
+  results = send({arrival});
+  EXPECT_EQ(results[0].error(), "");
+  EXPECT_EQ(forwarding.kept, std::vector<std::string>{"up/b|m-2"});
+  broker_->set_policy(nullptr);
   broker_->set_forwarding(nullptr);
 }
 
