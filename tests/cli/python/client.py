@@ -5,8 +5,9 @@ is usable outside this codebase. Used by tests/cli/python_client.bats.
 
   client.py --stubs DIR gen PROTO_DIR           generate the stubs into DIR
   client.py --stubs DIR --target H:P ping       Ping, as JSON
-  client.py ... send CHANNEL BODY... [--priority P] [--meta K=V] [--ttl-ms N]
-                                                Send one batch; prints each result
+  client.py ... send CHANNEL BODY... [--priority P] [--meta K=V] [--ttl-ms N] [--b64]
+                [--id ID]...                    Send one batch; prints each result (--b64: the
+                                                bodies are base64; --id: ids, in body order)
   client.py ... receive CHANNEL [--max N] [--wait-ms N] [--visibility-ms N]
                 [--ack | --settle ACTION [--requeue-channel C] [--settle-visibility-ms N]]
                                                 Receive, print, then settle what came
@@ -16,6 +17,7 @@ is usable outside this codebase. Used by tests/cli/python_client.bats.
 Every message is printed as one JSON line with the field names of the .proto.
 """
 import argparse
+import base64
 import json
 import os
 import subprocess
@@ -54,6 +56,8 @@ def main():
     send.add_argument("--meta", action="append", default=[])
     send.add_argument("--ttl-ms", type=int, default=0)
     send.add_argument("--extra-json", default="")
+    send.add_argument("--b64", action="store_true")
+    send.add_argument("--id", action="append", default=[])
     recv = sub.add_parser("receive")
     recv.add_argument("channel")
     recv.add_argument("--max", type=int, default=256)
@@ -91,10 +95,11 @@ def main():
     elif args.command == "send":
         meta = dict(kv.split("=", 1) for kv in args.meta)
         request = broker_pb2.SendRequest(batch_id=7)
-        for body in args.bodies:
+        for n, body in enumerate(args.bodies):
             request.messages.append(message_pb2.Message(
-                channel=args.channel, body=body.encode("utf-8"), priority=args.priority,
-                meta=meta, ttl_ms=args.ttl_ms, extra_json=args.extra_json))
+                channel=args.channel, body=base64.b64decode(body) if args.b64 else body.encode("utf-8"),
+                priority=args.priority, meta=meta, ttl_ms=args.ttl_ms, extra_json=args.extra_json,
+                id=args.id[n] if n < len(args.id) else ""))
         try:
             response = stub.Send(request, timeout=10)
         except grpc.RpcError as e:

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """Subscribes with Python's paho client (python3-paho-mqtt), for the gsmq MQTT tests.
 
-mqtt_sub.py PORT FILTER OUT [--qos Q] [--v5] [--client-id ID] [--persistent] [--count N]
-Appends one JSON line per message to OUT ({"topic","body","qos","retain","props"}),
+mqtt_sub.py PORT FILTER OUT [--qos Q] [--v5] [--client-id ID] [--persistent] [--count N] [--ws]
+Appends one JSON line per message to OUT ({"topic","body","body_b64","qos","retain","props"}),
 flushed at once; reconnects by itself when the broker goes away; ends after --count
 messages (or on SIGTERM). Writes OUT.ready once the subscription was acknowledged.
 """
 import argparse
+import base64
 import json
 import signal
 import sys
@@ -24,14 +25,19 @@ def main():
     ap.add_argument("--client-id", default="")
     ap.add_argument("--persistent", action="store_true")
     ap.add_argument("--count", type=int)
+    ap.add_argument("--ws", action="store_true", help="MQTT over WebSocket, path /ws")
     a = ap.parse_args()
 
     out = open(a.out, "a", encoding="utf-8")
     got = [0]
+    transport = "websockets" if a.ws else "tcp"
     if a.v5:
-        client = mqtt.Client(client_id=a.client_id, protocol=mqtt.MQTTv5)
+        client = mqtt.Client(client_id=a.client_id, protocol=mqtt.MQTTv5, transport=transport)
     else:
-        client = mqtt.Client(client_id=a.client_id, clean_session=not a.persistent, protocol=mqtt.MQTTv311)
+        client = mqtt.Client(client_id=a.client_id, clean_session=not a.persistent, protocol=mqtt.MQTTv311,
+                             transport=transport)
+    if a.ws:
+        client.ws_set_options(path="/ws")
     client.reconnect_delay_set(min_delay=1, max_delay=2)
 
     def on_connect(c, userdata, flags, rc, properties=None):
@@ -50,6 +56,7 @@ def main():
             if ct:
                 props["content-type"] = ct
         line = {"topic": msg.topic, "body": msg.payload.decode("utf-8", "replace"),
+                "body_b64": base64.b64encode(msg.payload).decode("ascii"),
                 "qos": msg.qos, "retain": bool(msg.retain), "props": props}
         out.write(json.dumps(line) + "\n")
         out.flush()
