@@ -183,7 +183,9 @@ TEST_P(BrokerPowerCutTest, AnAckAnsweredBeforeItsStateRecordIsDurableComesBackAf
   DurableQueue::ReceiveRequest r;
   r.max = 1;
   r.deadline = Clock::now();
-  r.visibility = 100ms;
+  // long enough that the cut, the reopen and the checks below all fit in the lease, on a
+  // loaded machine under ASan too (100 ms did not)
+  r.visibility = 3s;
   google::protobuf::RepeatedPtrField<v1::Message> got;
   const uint64_t before = gate.state_syncs();
   broker_->queue("jobs").receive(r, &got);

@@ -7,7 +7,10 @@
 //
 // A lost connection puts every publish not confirmed yet back in the queue, in order, and
 // publishes it again after the reconnect: at least once (the broker may have kept a
-// message whose ack was lost with the connection).
+// message whose ack was lost with the connection). A basic.nack is the broker saying it
+// cannot take the message now (a quorum queue electing a leader, a full queue with
+// reject-publish): the message waits with back-off and is published again, for up to
+// ?retry_for since its first nack (for ever with ?retry), then fails.
 #include "endpoint/amqp/sink.h"
 
 #include <condition_variable>
@@ -21,6 +24,7 @@
 #include "endpoint/amqp/mapping.h"
 #include "endpoint/amqp/topology.h"
 #include "endpoint/amqp/wire.h"
+#include "endpoint/backoff.h"
 #include "endpoint/sink_channel.h"
 #include "util/program_name.h"
 
@@ -83,6 +87,9 @@ class AmqpSink : public Sink {
     std::string exchange, routing_key, body, id;
     Done done;
     std::string returned;  // why the broker returned it (basic.return), failed at its ack
+    uint32_t nacks = 0;                  // basic.nack answers so far
+    Clock::time_point first_nack;        // when the first came (?retry_for counts from it)
+    Clock::time_point not_before;        // published again no earlier than this
   };
 
   void warn(const std::string& what) const {
@@ -125,10 +132,12 @@ class AmqpSink : public Sink {
   // Publishes what waits, oldest first, while the window allows.
   void publish_waiting() {
     std::unique_lock lock(mutex_);
+    const auto now = Clock::now();
     while (!waiting_.empty() && in_flight_.size() < settings_.max_inflight && !stopping_) {
       const uint64_t seq = *waiting_.begin();
-      waiting_.erase(waiting_.begin());
       Entry& e = entries_.at(seq);  // only this thread erases entries
+      if (e.not_before > now) return;  // a nacked message waits, and what came after it too: in order
+      waiting_.erase(waiting_.begin());
       lock.unlock();
       const int rc = amqp_basic_publish(conn_.state(), Connection::kChannel, bytes_of(e.exchange), bytes_of(e.routing_key),
                                         settings_.mandatory, 0, e.wire->get(), bytes_of(e.body));
@@ -161,7 +170,7 @@ class AmqpSink : public Sink {
         }
         case AMQP_BASIC_NACK_METHOD: {
           const auto* m = static_cast<const amqp_basic_nack_t*>(frame.payload.method.decoded);
-          settle(m->delivery_tag, m->multiple, "the broker refused the message (basic.nack)");
+          nacked(m->delivery_tag, m->multiple);
           break;
         }
         case AMQP_BASIC_RETURN_METHOD:
@@ -208,6 +217,42 @@ class AmqpSink : public Sink {
     return true;
   }
 
+  // basic.nack for delivery tag `tag` (and all before it when `multiple`): each goes back to
+  // wait for its back-off, or fails once ?retry_for has passed since its first nack.
+  void nacked(uint64_t tag, bool multiple) {
+    std::vector<std::pair<Done, SendResult>> dones;
+    uint64_t count = 0;
+    {
+      std::lock_guard lock(mutex_);
+      auto end = in_flight_.upper_bound(tag);
+      auto it = multiple ? in_flight_.begin() : in_flight_.find(tag);
+      if (it == in_flight_.end()) return;
+      if (!multiple) end = std::next(it);
+      const auto now = Clock::now();
+      for (auto i = it; i != end; ++i) {
+        auto e = entries_.find(i->second);
+        Entry& entry = e->second;
+        if (entry.nacks == 0) entry.first_nack = now;
+        if (!settings_.retry.keeps_trying(entry.first_nack, now)) {
+          dones.emplace_back(std::move(entry.done),
+                             SendResult::failed("the broker refused the message (basic.nack) for " +
+                                                format_duration(settings_.retry.retry_for)));
+          entries_.erase(e);
+          continue;
+        }
+        entry.not_before = now + refusal_backoff(entry.nacks++);
+        waiting_.insert(i->second);
+      }
+      in_flight_.erase(it, end);
+      count = ++nacks_;
+    }
+    changed_.notify_all();
+    if ((count & (count - 1)) == 0)  // the 1st, 2nd, 4th, 8th ... nack: not a flood of warnings
+      warn("the broker refused messages (basic.nack); publishing them again with back-off for up to " +
+           format_duration(settings_.retry.retry_for));
+    for (auto& [done, result] : dones) done(result);
+  }
+
   // The broker's answer for delivery tag `tag` (and all before it when `multiple`).
   void settle(uint64_t tag, bool multiple, const std::optional<std::string>& refused) {
     std::vector<std::pair<Done, SendResult>> dones;
@@ -225,6 +270,7 @@ class AmqpSink : public Sink {
         else {
           r.id = e->second.id;
           r.channel = e->second.routing_key;
+          r.retries = e->second.nacks;
         }
         dones.emplace_back(std::move(e->second.done), std::move(r));
         entries_.erase(e);
@@ -302,6 +348,7 @@ class AmqpSink : public Sink {
   std::set<uint64_t> waiting_;              // to publish (again), oldest first
   std::map<uint64_t, uint64_t> in_flight_;  // delivery tag -> sequence
   uint64_t next_seq_ = 0, next_tag_ = 0;
+  uint64_t nacks_ = 0;  // basic.nack frames so far (for the warnings)
   Clock::time_point lost_since_;
   bool stopping_ = false;
   std::optional<std::string> failure_;
