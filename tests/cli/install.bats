@@ -3,16 +3,9 @@
 # the prefix /usr: every file where Debian expects it, and the installed gsmqd runs with
 # the installed example config.
 
-load daemon_helpers
+load install_helpers
 
-setup_file() {
-  BUILD_DIR="$(cd "$GSMQ_BIN_DIR/.." && pwd)"
-  ROOT="$BATS_FILE_TMPDIR/root"
-  export BUILD_DIR ROOT
-  DESTDIR="$ROOT" cmake --install "$BUILD_DIR" --prefix /usr >"$BATS_FILE_TMPDIR/install.log" 2>&1 ||
-    { cat "$BATS_FILE_TMPDIR/install.log" >&3; return 1; }
-}
-
+setup_file() { install_into_root; }
 setup() { gsmq_setup; }
 teardown() { daemon_teardown; }
 
@@ -25,6 +18,7 @@ teardown() { daemon_teardown; }
       echo "usr/share/zsh/vendor-completions/_$tool"
       echo "usr/share/fish/vendor_completions.d/$tool.fish"
     done
+    echo usr/lib/systemd/system/gsmqd.service
     echo usr/share/man/man1/gsmq-send.1 usr/share/man/man1/gsmq-recv.1 usr/share/man/man1/gsmq-bridge.1 \
       usr/share/man/man1/gsmq-gen.1 usr/share/man/man7/gsmq.7 usr/share/man/man8/gsmqd.8 | tr ' ' '\n'
     (cd "$GSMQ_SOURCE_DIR/proto" && find gsmq -name '*.proto') | sed 's#^#usr/share/gsmq/proto/#'
