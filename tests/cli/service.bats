@@ -100,3 +100,19 @@ start_listener() {
   assert_success
   grep -q 'NOTIFY_SOCKET is not a socket path' "$GSMQD_LOG"
 }
+
+@test "gsmqd marks its data directory's format, and refuses one of a newer gsmq with exit 3" {
+  gsmqd_start
+  gsmqd_stop
+  run cat "$GSMQD_DATA/format"
+  assert_output "gsmq data directory format 1"
+  # As if a newer gsmq had run here: refused before anything in it is read.
+  echo "gsmq data directory format 2" >"$GSMQD_DATA/format"
+  run -3 gsmqd --listen 127.0.0.1:0 --data-dir "$GSMQD_DATA"
+  assert_output --partial "$GSMQD_DATA/format: data directory format 2, written by a newer gsmq; this gsmqd ($(gsmq_version)) reads format 1 at most"
+  # A directory from before format versions (queues/ and store/, no format file) is taken.
+  rm "$GSMQD_DATA/format"
+  gsmqd_start
+  grep -q 'msg="data directory from before format versions: marked as format 1"' "$GSMQD_LOG"
+  [[ "$(cat "$GSMQD_DATA/format")" == "gsmq data directory format 1" ]]
+}
