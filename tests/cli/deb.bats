@@ -92,6 +92,12 @@ teardown() {
   uid=$(id -u gsmq)
   ((uid < 1000)) || fail "gsmq is not a system user (uid $uid)"
   [[ "$(stat -c %U:%G:%a /var/lib/gsmq)" == gsmq:gsmq:750 ]] || fail "/var/lib/gsmq: $(stat -c %U:%G:%a /var/lib/gsmq)"
+  # The unit as installed, now that the gsmqd and man pages it names are in place.
+  if command -v systemd-analyze >/dev/null; then
+    run systemd-analyze verify /usr/lib/systemd/system/gsmqd.service
+    assert_success
+    assert_output ""
+  fi
   # The installed gsmqd as gsmq (setpriv execs it, so GSMQD_PID is gsmqd's), with the
   # installed config and its data directory (/var/lib/gsmq); a free port instead of 7878.
   RUN_DIR=$(mktemp -d /tmp/gsmq-deb.XXXXXX)  # where gsmq may write its port file
