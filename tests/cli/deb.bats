@@ -8,6 +8,11 @@
 
 load daemon_helpers
 
+# apt-get without questions, waiting (bounded) for dpkg's lock if another apt-get holds it.
+apt_get() {
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 "$@"
+}
+
 # Whether dpkg knows a gsmq package in any state but not-installed (installed, config
 # files left, half-configured, ...).
 package_known() {
@@ -43,7 +48,7 @@ setup_file() {
 
 teardown_file() {
   if package_known; then
-    DEBIAN_FRONTEND=noninteractive apt-get purge -y gsmq >/dev/null 2>&1 || dpkg --purge gsmq >/dev/null 2>&1 || true
+    apt_get purge -y gsmq >/dev/null 2>&1 || dpkg --purge gsmq >/dev/null 2>&1 || true
   fi
   if [[ -n "${SAVED_DATA_DIR:-}" && -d "$SAVED_DATA_DIR/gsmq" && ! -e /var/lib/gsmq ]]; then
     mv "$SAVED_DATA_DIR/gsmq" /var/lib/gsmq && rmdir "$SAVED_DATA_DIR"
@@ -85,7 +90,7 @@ teardown() {
 }
 
 @test "apt-get installs the .deb; its gsmqd runs as gsmq and round-trips; purge removes all" {
-  run env DEBIAN_FRONTEND=noninteractive apt-get install -y "$DEB"
+  run apt_get install -y "$DEB"
   assert_success
   # The system user and its data directory.
   local uid
@@ -125,14 +130,14 @@ teardown() {
 
   # remove: the binaries go, the edited config (a conffile), the user and the data stay.
   echo '# edited here' >>/etc/gsmq/gsmqd.toml
-  run env DEBIAN_FRONTEND=noninteractive apt-get remove -y gsmq
+  run apt_get remove -y gsmq
   assert_success
   [[ ! -e /usr/bin/gsmqd && ! -e /usr/bin/gsmq-send && ! -e /usr/share/man/man8/gsmqd.8 ]]
   grep -q '# edited here' /etc/gsmq/gsmqd.toml
   getent passwd gsmq >/dev/null
   [[ -d /var/lib/gsmq/queues ]]
   # purge: the config, the data directory and the user go too.
-  run env DEBIAN_FRONTEND=noninteractive apt-get purge -y gsmq
+  run apt_get purge -y gsmq
   assert_success
   [[ ! -e /etc/gsmq/gsmqd.toml && ! -e /var/lib/gsmq ]]
   run getent passwd gsmq
