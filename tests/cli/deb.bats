@@ -80,7 +80,7 @@ teardown() {
   assert_success
   local f
   for f in ./usr/bin/gsmqd ./usr/bin/gsmq-send ./usr/bin/gsmq-recv ./usr/bin/gsmq-bridge ./usr/bin/gsmq-gen \
-    ./etc/gsmq/gsmqd.toml ./usr/share/man/man8/gsmqd.8 ./usr/share/gsmq/proto/gsmq/v1/broker.proto \
+    ./etc/gsmq/gsmqd.toml ./usr/share/man/man8/gsmqd.8.gz ./usr/share/gsmq/proto/gsmq/v1/broker.proto \
     ./usr/share/bash-completion/completions/gsmqd; do
     assert_output --regexp " $f"$'(\n|$)'
   done
@@ -132,7 +132,7 @@ teardown() {
   echo '# edited here' >>/etc/gsmq/gsmqd.toml
   run apt_get remove -y gsmq
   assert_success
-  [[ ! -e /usr/bin/gsmqd && ! -e /usr/bin/gsmq-send && ! -e /usr/share/man/man8/gsmqd.8 ]]
+  [[ ! -e /usr/bin/gsmqd && ! -e /usr/bin/gsmq-send && ! -e /usr/share/man/man8/gsmqd.8.gz ]]
   grep -q '# edited here' /etc/gsmq/gsmqd.toml
   getent passwd gsmq >/dev/null
   [[ -d /var/lib/gsmq/queues ]]

@@ -19,8 +19,8 @@ teardown() { daemon_teardown; }
       echo "usr/share/fish/vendor_completions.d/$tool.fish"
     done
     echo usr/lib/systemd/system/gsmqd.service
-    echo usr/share/man/man1/gsmq-send.1 usr/share/man/man1/gsmq-recv.1 usr/share/man/man1/gsmq-bridge.1 \
-      usr/share/man/man1/gsmq-gen.1 usr/share/man/man7/gsmq.7 usr/share/man/man8/gsmqd.8 | tr ' ' '\n'
+    echo usr/share/man/man1/gsmq-send.1.gz usr/share/man/man1/gsmq-recv.1.gz usr/share/man/man1/gsmq-bridge.1.gz \
+      usr/share/man/man1/gsmq-gen.1.gz usr/share/man/man7/gsmq.7.gz usr/share/man/man8/gsmqd.8.gz | tr ' ' '\n'
     (cd "$GSMQ_SOURCE_DIR/proto" && find gsmq -name '*.proto') | sed 's#^#usr/share/gsmq/proto/#'
     echo etc/gsmq/gsmqd.toml
   } | sort >"$expected"
@@ -36,8 +36,8 @@ teardown() { daemon_teardown; }
     run bash -c "ldd '$ROOT/usr/bin/$tool' | grep -e 'not found' -e '$BUILD_DIR'"
     assert_failure
   done
-  # The man pages are formatted pages, not scdoc sources.
-  run man -l "$ROOT/usr/share/man/man8/gsmqd.8"
+  # The man pages are formatted pages (gzipped, as Debian has them), not scdoc sources.
+  run man -l "$ROOT/usr/share/man/man8/gsmqd.8.gz"
   assert_success
   assert_output --partial "gsmqd - the gsmq queue daemon"
 }
