@@ -130,7 +130,8 @@ int run_daemon(const DaemonOptions& options) {
                             {"rules", std::to_string(options.federation->rules.size())}});
     federated->start();
   }
-  notify_service_manager("READY=1\nSTATUS=serving on " + options.listen);  // Type=notify units
+  // Type=notify units (deploy/systemd/gsmqd.service): serving now.
+  notify_service_manager("READY=1\nSTATUS=serving on " + options.listen + ", port " + std::to_string(port));
 
   pollfd p[2] = {{stop_fd(), POLLIN, 0}, {hangup, POLLIN, 0}};
   while (!stop_requested()) {

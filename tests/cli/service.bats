@@ -73,14 +73,14 @@ start_listener() {
 @test "gsmqd says READY=1 on \$NOTIFY_SOCKET once it serves, STOPPING=1 when it stops" {
   start_listener "$BATS_TEST_TMPDIR/notify.sock"
   NOTIFY_SOCKET="$BATS_TEST_TMPDIR/notify.sock" gsmqd_start
-  poll_until grep -q '^READY=1|STATUS=serving on 127.0.0.1:0$' "$NOTES"
+  poll_until grep -q "^READY=1|STATUS=serving on 127.0.0.1:0, port $GSMQD_PORT\$" "$NOTES"
   # Ready means serving: a client is answered at once.
   run gsmqd ping "$GSMQ"
   assert_success
   gsmqd_stop
   assert_exit_status "$LISTENER" 0 "$NOTES"
   run cat "$NOTES"
-  assert_output $'bound\nREADY=1|STATUS=serving on 127.0.0.1:0\nSTOPPING=1'
+  assert_output "bound"$'\n'"READY=1|STATUS=serving on 127.0.0.1:0, port $GSMQD_PORT"$'\n'"STOPPING=1"
 }
 
 @test "an abstract @socket works too; without NOTIFY_SOCKET or with a bad one gsmqd just serves" {
