@@ -6,12 +6,16 @@
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME gsmq)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_CONTACT "gsmq maintainers <gsmq@localhost>")
-set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${PROJECT_DESCRIPTION}")
+# The Maintainer field: whoever builds a package to hand out sets a real address.
+set(GSMQ_PACKAGE_MAINTAINER "gsmq maintainers <gsmq@localhost>" CACHE STRING "Maintainer of the .deb")
+set(CPACK_PACKAGE_CONTACT "${GSMQ_PACKAGE_MAINTAINER}")
+# lintian: a synopsis under 80 characters, description lines under 80.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "durable message queue daemon and tools for edge devices and clouds")
 set(CPACK_PACKAGE_DESCRIPTION
-    "gsmqd, a durable queue daemon with priorities and delivery policies (gRPC), and the
-gsmq-send, gsmq-recv, gsmq-bridge and gsmq-gen tools that move JSON lines between it and
-MQTT, CoAP, HTTP, AMQP, STOMP, NATS, Redis, ZeroMQ and plain sockets.")
+    "gsmqd is a durable queue daemon with priorities and delivery policies,
+served over gRPC. gsmq-send, gsmq-recv, gsmq-bridge and gsmq-gen move
+JSON lines between it and MQTT, CoAP, HTTP, AMQP, STOMP, NATS, Redis,
+ZeroMQ and plain sockets.")
 # DESTDIR staging with the prefix /usr: the install rules see the prefix the package has
 # (deploy/CMakeLists.txt puts the config under /etc for it).
 set(CPACK_SET_DESTDIR ON)
