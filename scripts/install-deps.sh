@@ -20,6 +20,8 @@ packages=(
   clang libclang-rt-14-dev
   # tests/cli/disk_full.bats: a small loop-mounted ext4 file system
   e2fsprogs util-linux mount
+  # tests/cli/deb.bats: cpack's dependency list (dpkg-shlibdeps), the package's postinst
+  dpkg-dev adduser
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -13,6 +13,7 @@
 
 #include "daemon/accept_policy.h"
 #include "daemon/rules_in_force.h"
+#include "daemon/service_notify.h"
 #include "dashboard/http_server.h"
 #include "dashboard/request_metrics.h"
 #include "server/broker_service.h"
@@ -129,6 +130,8 @@ int run_daemon(const DaemonOptions& options) {
                             {"rules", std::to_string(options.federation->rules.size())}});
     federated->start();
   }
+  // Type=notify units (deploy/systemd/gsmqd.service): serving now.
+  notify_service_manager("READY=1\nSTATUS=serving on " + options.listen + ", port " + std::to_string(port));
 
   pollfd p[2] = {{stop_fd(), POLLIN, 0}, {hangup, POLLIN, 0}};
   while (!stop_requested()) {
@@ -144,6 +147,7 @@ int run_daemon(const DaemonOptions& options) {
                 "(gsmqd runs without --rules, --acl and --tokens)");
   }
   log::info("stopping: finishing requests in flight");
+  notify_service_manager("STOPPING=1");
   if (http) http->stop();  // live-update streams end first: they hold in-process calls
   if (federated) federated->stop();  // the links' pumps drain first, while the broker serves
   service.shutdown();

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "envelope/message.h"
+#include "server/data_dir_format.h"
 #include "server/message_validation.h"
 #include "server/record_codec.h"
 #include "store/log_format.h"
@@ -76,6 +77,14 @@ Broker::Broker(BrokerOptions options)
   if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0)
     throw std::runtime_error("data directory " + options_.data_dir.string() +
                              " is in use by another gsmqd (" + std::strerror(errno) + ")");
+  // A directory a newer gsmq wrote is refused before anything in it is read (and its lock
+  // let go: the destructor does not run for a constructor that throws).
+  try {
+    check_data_dir_format(options_.data_dir);
+  } catch (...) {
+    ::close(lock_fd_);
+    throw;
+  }
   store::create_durable_directories(options_.data_dir / "queues");
   store::create_durable_directories(options_.data_dir / "store");
   open_existing_channels();

@@ -140,7 +140,8 @@ int main(int argc, char** argv) {
       "  gsmqd rules show | jq -c '{rule, hits}'\n"
       "  gsmqd --channel-policy 'car/brake/* critical_time=10ms late_channel=car/late'\n"
       "Exit status: 0 stopped cleanly, 2 usage (a bad --rules, --acl or --tokens file too), 3 bad rules or ACL\n"
-      "file or input (rules, acl check), 4 cannot listen or data directory in use, 6 refused, 7 internal.\n"
+      "file or input (rules, acl check), or a data directory of a newer gsmq, 4 cannot listen or data directory\n"
+      "in use, 6 refused, 7 internal.\n"
       "See gsmqd(8) and gsmq(7).");
 
   return run_tool(app, argc, argv, [&] {
