@@ -32,8 +32,10 @@ channel_info() {
   [[ "$(tail -1 <<<"$output" | jq -r .body)" == "bulk 20" ]]
   [[ "$(head -1 <<<"$output" | jq -r .deadline_ms)" == 60000 ]]
   [[ "$(channel_info mixed '[.on_time, .late, .slack.ge_10s]')" == '[2,0,2]' ]]
-  # percentiles to 12.5%: the tighter of the two had just under 60 s left, the other 120 s
-  [[ "$(channel_info mixed '.slack_ms | [.p1 > 52000, .p1 <= 60000, .p99 > 105000, .p99 <= 120000]')" == '[true,true,true,true]' ]]
+  # percentiles to 12.5%: the tighter of the two had under 60 s left, the other under 120 s
+  # but more than the first could have had (less the seconds the commands took: up to 5
+  # each under the sanitizers on a loaded machine)
+  [[ "$(channel_info mixed '.slack_ms | [.p1 > 30000, .p1 <= 60000, .p99 > 75000, .p99 <= 120000]')" == '[true,true,true,true]' ]]
 }
 
 @test "a higher priority still goes first, deadline or not" {
@@ -56,8 +58,9 @@ channel_info() {
   assert_success
   [[ "$(jq -c '[.body, .meta."gsmq.dead_letter.reason", .meta."gsmq.dead_letter.from", .deadline_ms]' <<<"$output")" == '["too late","deadline","alarms",null]' ]]
   [[ "$(channel_info alarms '[.on_time, .late, .dead_lettered]')" == '[1,1,1]' ]]
-  # one 4-6 s late (ts is whole seconds), found so at the receive; one with 60 s to spare
-  [[ "$(channel_info alarms '.slack_ms | [.p1 < -3000, .p1 > -9000, .p99 > 50000]')" == '[true,true,true]' ]]
+  # one 4 s late or more (ts is whole seconds), found so at the receive (seconds later on a
+  # loaded machine); one with up to 60 s to spare
+  [[ "$(channel_info alarms '.slack_ms | [.p1 < -3000, .p1 > -40000, .p99 > 20000, .p99 <= 60000]')" == '[true,true,true,true]' ]]
 }
 
 @test "without a dead-letter channel a late message is dropped, and counted" {
@@ -80,12 +83,12 @@ channel_info() {
 }
 
 @test "a rule gives a channel its critical time" {
-  echo 'rule alarms when channel ~ alarms/* then deadline 10s' >"$BATS_TEST_TMPDIR/ct.rules"
+  echo 'rule alarms when channel ~ alarms/* then deadline 1m' >"$BATS_TEST_TMPDIR/ct.rules"
   gsmqd_start --rules "$BATS_TEST_TMPDIR/ct.rules"
   gsmq-send -m bulk "$GSMQ/alarms/door"
   run --separate-stderr gsmq-recv --count 1 --wait 5s "$GSMQ/alarms/door"
-  [[ "$(jq -r .deadline_ms <<<"$output")" == 10000 ]]
-  [[ "$(channel_info alarms/door '[.on_time, .slack.lt_10s]')" == '[1,1]' ]]
+  [[ "$(jq -r .deadline_ms <<<"$output")" == 60000 ]]
+  [[ "$(channel_info alarms/door '[.on_time, .late, .slack.ge_10s]')" == '[1,0,1]' ]]
 }
 
 @test "a negative deadline_ms is bad input" {

@@ -153,13 +153,13 @@ EOF
   gsmq-send -m first -m second -m third "$GSMQ/keep"
   run --separate-stderr gsmq-recv --count 1 "$GSMQ/keep"
   [[ "$(echo "$output" | jq -r .body)" == first ]]
-  # 12 s: a sanitized stop, start and TTL wait below can take several seconds, and
-  # "second" and "delayed" must still be held back when the first receive runs
-  run gsmq-recv --count 1 --visibility 12s --exec 'kill -9 $PPID' "$GSMQ/keep"
+  # 30 s: "second" and "delayed" must still be held back when the first receive after the
+  # restart runs, and the steps up to it (one send, a stop, a start, two receives) took
+  # up to 29 s under the sanitizers on a loaded machine (a sanitized command 1-5 s)
+  run gsmq-recv --count 1 --visibility 30s --exec 'kill -9 $PPID' "$GSMQ/keep"
   [[ "$status" -eq 137 ]]
   # policies are kept too: a delay and a TTL
-  gsmq-send --delay 12s -m delayed "$GSMQ/keep"
-  gsmq-send --ttl 1s -m ephemeral "$GSMQ/keep"
+  printf '%s\n' '{"body":"delayed","delay_ms":30000}' '{"body":"ephemeral","ttl_ms":1000}' | gsmq-send "$GSMQ/keep"
 
   gsmqd_stop  # exit status 0, or the test fails here
   grep -q 'msg=stopped' "$GSMQD_LOG"
@@ -171,9 +171,9 @@ EOF
   # "second" is still in flight and "delayed" not due: only "third" is there
   run --separate-stderr gsmq-recv "$GSMQ/keep"
   assert_success
-  [[ "$(echo "$output" | jq -r .body)" == third ]]
+  assert_equal "$(jq -r .body <<<"$output")" third
   # ... until the visibility runs out and the delay is over; the receive count survived
-  run --separate-stderr gsmq-recv --count 2 --wait 30s "$GSMQ/keep"
+  run --separate-stderr gsmq-recv --count 2 --wait 60s "$GSMQ/keep"
   assert_success
   [[ "$(echo "$output" | jq -r .body | sort | paste -sd ' ')" == "delayed second" ]]
   [[ "$(echo "$output" | jq -r 'select(.body == "second") | .receive_count')" == 2 ]]
