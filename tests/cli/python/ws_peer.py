@@ -41,8 +41,11 @@ async def serve(a):
             rec = {"text": m} if isinstance(m, str) else {"b64": base64.b64encode(m).decode()}
             print(json.dumps(rec), flush=True)
             got += 1
-            if a.count and got >= a.count and not done.done():
-                done.set_result(None)
+            if a.count and got >= a.count:
+                # nothing after the count is taken in, however long the server takes to close
+                if not done.done():
+                    done.set_result(None)
+                break
 
     tls = None
     if a.cert:
