@@ -83,7 +83,7 @@ JSON
 }
 
 @test "exchanges: a sink's channel is the routing key, a source's own queue is bound, unroutable fails" {
-  gsmq-recv --count 2 --wait 20s "$AMQP/?exchange=amq.topic&routing_key=sensors.%23" >out.jsonl 2>recv.err &
+  gsmq-recv --count 2 --wait 60s "$AMQP/?exchange=amq.topic&routing_key=sensors.%23" >out.jsonl 2>recv.err &
   recv=$!
   track_pid "$recv"
   _bound() { rmqctl list_bindings source_name routing_key | grep -q 'sensors\.#'; }
