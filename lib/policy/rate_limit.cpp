@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "policy/glob.h"
+#include "util/log.h"
 
 namespace gsmq::policy {
 namespace {
@@ -117,10 +118,19 @@ size_t RateLimits::admit(const std::string& identity, size_t n, bool whole, cons
   limit = limit_of(identity);
   if (!limit || n == 0) return n;
   std::lock_guard lock(mutex_);
-  auto it = buckets_.find(identity);
-  if (it == buckets_.end()) it = buckets_.emplace(identity, TokenBucket(limit->per_second, limit->burst, now)).first;
-  if (whole) return it->second.take(static_cast<double>(n), now) ? n : 0;
-  return it->second.take_up_to(n, now);
+  auto it = identities_.find(identity);
+  if (it == identities_.end())
+    it = identities_.emplace(identity, Identity{TokenBucket(limit->per_second, limit->burst, now)}).first;
+  Identity& who = it->second;
+  const size_t granted = whole ? (who.bucket.take(static_cast<double>(n), now) ? n : 0) : who.bucket.take_up_to(n, now);
+  who.refused += n - granted;
+  if (who.refused > 0 && (who.logged == Clock::time_point{} || now - who.logged >= std::chrono::seconds(10))) {
+    log::warn("rate limit: refusing messages",
+              {{"identity", identity}, {"limit", limit->text}, {"refused", std::to_string(who.refused)}});
+    who.refused = 0;
+    who.logged = now;
+  }
+  return granted;
 }
 
 std::string rate_limit_refusal(std::string_view identity, const RateLimit& limit) {

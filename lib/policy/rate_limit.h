@@ -55,15 +55,21 @@ class RateLimits {
   const RateLimit* limit_of(std::string_view identity) const;
   // Lets `n` messages of `identity` through: all of them (whole = true) or none, or as
   // many as its bucket holds (whole = false). Returns how many may go; `limit` is set to
-  // the identity's limit (nullptr: not limited, all go).
+  // the identity's limit (nullptr: not limited, all go). Refusals are logged, at most
+  // one line per identity every 10 seconds with the count since the last.
   size_t admit(const std::string& identity, size_t n, bool whole, const RateLimit*& limit,
                Clock::time_point now = Clock::now());
   bool empty() const { return limits_.empty(); }
 
  private:
+  struct Identity {
+    TokenBucket bucket;
+    uint64_t refused = 0;                // since the last log line
+    Clock::time_point logged{};          // the last log line about it
+  };
   const std::vector<RateLimit> limits_;
   std::mutex mutex_;
-  std::map<std::string, TokenBucket, std::less<>> buckets_;
+  std::map<std::string, Identity, std::less<>> identities_;
 };
 
 // What a sender over its limit is told: RESOURCE_EXHAUSTED's message and SendResult.error.

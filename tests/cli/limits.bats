@@ -100,6 +100,7 @@ messages() {
   run -1 gsmq-send "$GSMQ/alice?$alice" <<<'{"id":"alice-again","body":"x"}'
   assert_output --partial 'rate limit: "alice"'
 
+  grep 'rate limit: refusing messages' "$GSMQD_LOG" | grep -q 'identity=alice'
   # Every message acknowledged to a sender is stored, and nothing else.
   run -0 gsmq-recv --count 5 --wait 5s "$GSMQ/alice?$bob"
   diff <(jq -r .id <<<"$acked" | sort) <(jq -r .id <<<"$output" | sort)
