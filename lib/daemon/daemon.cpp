@@ -78,8 +78,10 @@ int run_daemon(const DaemonOptions& options) {
   if (rules) service.set_rules([&] { return rules->list(); }, [&] { return rules->reload(); });
   if (access) service.set_access(access.get(), [&] { return access->reload(); });
   Connections connections(options.max_connections);
-  service.set_connections([&](const grpc::ServerContext& c) { return connections.admit(c); },
-                          [&] { return connections.count(); });
+  // Without a limit no call asks (the hot path of sends stays as it was); Ping counts.
+  std::function<grpc::Status(const grpc::ServerContext&)> admit_connection;
+  if (options.max_connections > 0) admit_connection = [&](const grpc::ServerContext& c) { return connections.admit(c); };
+  service.set_connections(std::move(admit_connection), [&] { return connections.count(); });
   policy::RateLimits rate_limits(options.rate_limits);
   if (!rate_limits.empty()) service.set_rate_limits(&rate_limits);
   std::unique_ptr<federation::Federation> federated;

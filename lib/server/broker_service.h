@@ -46,7 +46,8 @@ class BrokerService final : public v1::Broker::Service {
   }
 
   // The connection limit (gsmqd --max-connections): `admit` says whether a call's
-  // connection is served; `count` how many are open (Ping). Set before serving.
+  // connection is served (empty: every one is); `count` how many are open (Ping). Set
+  // before serving.
   void set_connections(std::function<grpc::Status(const grpc::ServerContext&)> admit, std::function<uint64_t()> count) {
     admit_connection_ = std::move(admit);
     count_connections_ = std::move(count);
