@@ -27,7 +27,8 @@ _gsmq_flags() {
         "--max-depth --segment-size --store-retention-bytes --store-retention-age --port-file --log-level" \
         "--name --role --upstream --peer --forward --max-hops --link-backlog --link-overflow --dedup-window" \
         "--rules --http --http-port-file --min-free-space --channel-policy" \
-        "--tls-cert --tls-key --tls-ca --tls-client-auth --tokens --acl --allow-anonymous" ;;
+        "--tls-cert --tls-key --tls-ca --tls-client-auth --tokens --acl --allow-anonymous" \
+        "--max-connections --rate-limit" ;;
   esac
 }
 
@@ -46,7 +47,8 @@ _gsmq_takes_value() {
           --segment-size | --store-retention-bytes | --store-retention-age | --port-file | --log-level | --name | \
           --role | --upstream | --peer | --forward | --max-hops | --link-backlog | --link-overflow | \
           --dedup-window | --rules | --http | --http-port-file | --min-free-space | --channel-policy | \
-          --tls-cert | --tls-key | --tls-ca | --tls-client-auth | --tokens | --acl) return 0 ;;
+          --tls-cert | --tls-key | --tls-ca | --tls-client-auth | --tokens | --acl | \
+          --max-connections | --rate-limit) return 0 ;;
       esac ;;
     *)
       case $2 in

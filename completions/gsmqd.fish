@@ -43,6 +43,8 @@ complete -c gsmqd -n __fish_use_subcommand -l tls-client-auth -x -a 'none reques
 complete -c gsmqd -n __fish_use_subcommand -l tokens -r -F -d 'Bearer tokens, hashed (gsmqd token hash)'
 complete -c gsmqd -n __fish_use_subcommand -l acl -r -F -d 'Who may do what on which channels'
 complete -c gsmqd -n __fish_use_subcommand -l allow-anonymous -d 'Let callers without identity in, as anonymous'
+complete -c gsmqd -n __fish_use_subcommand -l max-connections -x -d 'Serve at most N client connections (0: no limit)'
+complete -c gsmqd -n __fish_use_subcommand -l rate-limit -x -d 'Messages an identity may send: WHO=RATE[/s|/m][:BURST]'
 complete -c gsmqd -n __fish_use_subcommand -a acl -d 'Check an ACL file, or have a running gsmqd read its ACL and tokens again'
 complete -c gsmqd -n '__fish_seen_subcommand_from acl; and not __fish_seen_subcommand_from check reload' -a 'check reload'
 complete -c gsmqd -n __fish_use_subcommand -a token -d 'Make the stored form of a token for --tokens'

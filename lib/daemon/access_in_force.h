@@ -26,8 +26,7 @@ struct AccessOptions {
   bool enabled() const { return !acl_file.empty() || !tokens_file.empty() || certificates; }
 };
 
-// The identity of a caller that has none (allowed with --allow-anonymous).
-inline constexpr const char* kAnonymous = "anonymous";
+using server::kAnonymous;
 
 class AccessInForce final : public server::AccessControl {
  public:

@@ -12,6 +12,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "daemon/accept_policy.h"
+#include "daemon/connections.h"
 #include "daemon/rules_in_force.h"
 #include "daemon/service_notify.h"
 #include "dashboard/http_server.h"
@@ -77,6 +78,13 @@ int run_daemon(const DaemonOptions& options) {
   server::BrokerService service(broker);
   if (rules) service.set_rules([&] { return rules->list(); }, [&] { return rules->reload(); });
   if (access) service.set_access(access.get(), [&] { return access->reload(); });
+  Connections connections(options.max_connections);
+  // Without a limit no call asks (the hot path of sends stays as it was); Ping counts.
+  std::function<grpc::Status(const grpc::ServerContext&)> admit_connection;
+  if (options.max_connections > 0) admit_connection = [&](const grpc::ServerContext& c) { return connections.admit(c); };
+  service.set_connections(std::move(admit_connection), [&] { return connections.count(); });
+  policy::RateLimits rate_limits(options.rate_limits);
+  if (!rate_limits.empty()) service.set_rate_limits(&rate_limits);
   std::unique_ptr<federation::Federation> federated;
   if (options.federation) {
     federated = std::make_unique<federation::Federation>(broker, *options.federation);
@@ -89,6 +97,7 @@ int run_daemon(const DaemonOptions& options) {
   // gRPC sets SO_REUSEPORT by default: a second gsmqd on the same port would then start
   // too, and clients would be spread over two daemons with different data.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.AddChannelArgument(GRPC_ARG_ENABLE_CHANNELZ, 1);  // the connections' count and limit
   builder.SetMaxReceiveMessageSize(256 << 20);
   builder.SetMaxSendMessageSize(256 << 20);
   // The synchronous server keeps at most MAX_POLLERS idle threads waiting for calls; with
@@ -104,6 +113,7 @@ int run_daemon(const DaemonOptions& options) {
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) throw Error(ErrorKind::unavailable, "cannot listen on " + options.listen);
+  connections.watch_newest_server();
   std::unique_ptr<dashboard::HttpServer> http;
   if (!options.http.empty()) {
     http = std::make_unique<dashboard::HttpServer>(dashboard::HttpOptions{.listen = options.http},
@@ -123,6 +133,8 @@ int run_daemon(const DaemonOptions& options) {
                           {"fsync", std::string(store::to_string(options.broker.fsync))},
                           {"tls", options.tls.enabled() ? "on" : "off"},
                           {"access", options.access.enabled() ? "checked" : "open to every caller"},
+                          {"max_connections", options.max_connections ? std::to_string(options.max_connections) : "no limit"},
+                          {"rate_limits", std::to_string(options.rate_limits.size())},
                           {"version", GSMQ_VERSION}});
   if (rules) log::info("rules in force", {{"file", options.rules}, {"rules", std::to_string(rules->list().rules_size())}});
   if (federated) {

@@ -11,6 +11,7 @@
 #include "daemon/server_tls.h"
 #include "federation/federation.h"
 #include "policy/channel_policy.h"
+#include "policy/rate_limit.h"
 #include "server/broker.h"
 
 namespace gsmq::daemon {
@@ -26,6 +27,8 @@ struct DaemonOptions {
   std::vector<policy::ChannelPolicy> channel_policies;  // --channel-policy, in the order given
   ServerTls tls;      // --tls-*: TLS on the gRPC port
   AccessOptions access;  // --acl, --tokens, --allow-anonymous; reloaded on SIGHUP
+  uint64_t max_connections = 0;                    // --max-connections; 0: no limit
+  std::vector<policy::RateLimit> rate_limits;      // --rate-limit, in the order given
 };
 
 // The default data directory: $GSMQ_DATA_DIR, else /var/lib/gsmq for root, else

@@ -56,6 +56,7 @@ std::string prometheus_text(const Snapshot& s, const RequestMetrics& requests) {
   Family(out, "gsmq_info", "gauge", "gsmqd's version, name and role (always 1)")
       .sample(label("version", ping.version()) + "," + label("name", ping.name()) + "," + label("role", ping.role()), 1);
   Family(out, "gsmq_uptime_seconds", "gauge", "Time since gsmqd started").sample("", ping.uptime_us() / 1e6);
+  Family(out, "gsmq_connections", "gauge", "Client connections open on the gRPC port").sample("", ping.connections());
   Family(out, "gsmq_storage_used_bytes", "gauge", "Bytes of the channels' log files").sample("", s.storage.used_bytes);
   Family(out, "gsmq_storage_free_bytes", "gauge", "Bytes available on the data directory's file system")
       .sample("", s.storage.free_bytes);

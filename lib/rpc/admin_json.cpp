@@ -41,6 +41,7 @@ nlohmann::ordered_json ping_json(const v1::PingResponse& ping) {
   j["version"] = ping.version();
   j["uptime_us"] = ping.uptime_us();
   j["data_dir"] = ping.data_dir();
+  j["connections"] = ping.connections();
   if (!ping.name().empty()) j["name"] = ping.name();
   if (!ping.role().empty()) j["role"] = ping.role();
   return j;

@@ -15,6 +15,9 @@ namespace gsmq::server {
 
 using policy::Operation;
 
+// The identity of a caller that has none (gsmqd --allow-anonymous, or no access control).
+inline constexpr const char* kAnonymous = "anonymous";
+
 class AccessControl {
  public:
   virtual ~AccessControl() = default;

@@ -127,6 +127,9 @@ Status guarded(const char* call, Body body) {
 BrokerService::BrokerService(Broker& broker) : broker_(broker) {}
 
 Status BrokerService::caller(const grpc::ServerContext* context, std::string& identity) const {
+  if (admit_connection_)
+    if (Status over = admit_connection_(*context); !over.ok()) return over;
+  identity = kAnonymous;
   if (!access_) return Status::OK;
   return access_->authenticate(*context, identity);
 }
@@ -139,10 +142,19 @@ Status BrokerService::permit(const std::string& identity, Operation operation, s
 }
 
 Status BrokerService::admit(const grpc::ServerContext* context, Operation operation, std::string_view channel) const {
-  if (!access_) return Status::OK;
+  if (!access_ && !admit_connection_) return Status::OK;
   std::string identity;
   if (Status s = caller(context, identity); !s.ok()) return s;
   return permit(identity, operation, channel);
+}
+
+Status BrokerService::within_rate(const grpc::ServerContext* context, size_t count) const {
+  if (!rate_limits_ || count == 0) return Status::OK;
+  std::string identity;
+  if (Status who = caller(context, identity); !who.ok()) return who;
+  const policy::RateLimit* limit = nullptr;
+  if (rate_limits_->admit(identity, count, true, limit) == count) return Status::OK;
+  return Status(StatusCode::RESOURCE_EXHAUSTED, policy::rate_limit_refusal(identity, *limit));
 }
 
 void BrokerService::submit_permitted(
@@ -150,23 +162,34 @@ void BrokerService::submit_permitted(
     std::function<void(std::vector<v1::SendResult>)> done,
     const std::function<void(std::vector<v1::Message>, std::function<void(std::vector<v1::SendResult>)>)>& submit)
     const {
-  if (!access_) return submit(std::move(messages), std::move(done));
+  if (!access_ && !admit_connection_ && !rate_limits_) return submit(std::move(messages), std::move(done));
   std::string identity;
   const Status who = caller(context, identity);
   std::vector<std::optional<v1::SendResult>> refused(messages.size());
   std::vector<v1::Message> permitted;
-  for (size_t k = 0; k < messages.size(); ++k) {
-    Status s = who.ok() ? permit(identity, operation, messages[k].channel()) : who;
-    if (s.ok()) {
-      permitted.push_back(std::move(messages[k]));
-      continue;
-    }
+  auto refuse = [&](size_t k, const std::string& why, bool permission) {
     v1::SendResult r;
     r.set_id(messages[k].id());
     r.set_channel(messages[k].channel());
-    r.set_error(s.error_message());
-    r.set_refused(true);
+    r.set_error(why);
+    r.set_refused(permission);
     refused[k] = std::move(r);
+  };
+  std::vector<size_t> allowed;
+  for (size_t k = 0; k < messages.size(); ++k) {
+    Status s = who.ok() ? permit(identity, operation, messages[k].channel()) : who;
+    // A connection over --max-connections is not a permission refusal: try again later.
+    if (s.ok()) allowed.push_back(k);
+    else refuse(k, s.error_message(), s.error_code() != StatusCode::RESOURCE_EXHAUSTED);
+  }
+  // Over the caller's rate limit: the first ones the bucket holds go, the rest fail
+  // (not stored, so nothing accepted is lost); the stream goes on.
+  size_t granted = allowed.size();
+  const policy::RateLimit* limit = nullptr;
+  if (rate_limits_) granted = rate_limits_->admit(identity, allowed.size(), false, limit);
+  for (size_t a = 0; a < allowed.size(); ++a) {
+    if (a < granted) permitted.push_back(std::move(messages[allowed[a]]));
+    else refuse(allowed[a], policy::rate_limit_refusal(identity, *limit), false);
   }
   auto merge = [refused = std::move(refused), done = std::move(done)](std::vector<v1::SendResult> got) mutable {
     std::vector<v1::SendResult> out;
@@ -182,6 +205,7 @@ Status BrokerService::Send(grpc::ServerContext* context, const v1::SendRequest* 
   if (Status bad = check_messages(request->messages()); !bad.ok()) return bad;
   for (const auto& m : request->messages())
     if (Status refused = admit(context, Operation::send, m.channel()); !refused.ok()) return refused;
+  if (Status over = within_rate(context, static_cast<size_t>(request->messages_size())); !over.ok()) return over;
   auto messages = take_messages(const_cast<v1::SendRequest*>(request)->mutable_messages());
   auto results = wait_for([&](auto done) { broker_.send(std::move(messages), std::move(done)); });
   response->set_batch_id(request->batch_id());
@@ -244,6 +268,7 @@ Status BrokerService::Publish(grpc::ServerContext* context, const v1::PublishReq
   if (Status bad = check_messages(request->messages()); !bad.ok()) return bad;
   for (const auto& m : request->messages())
     if (Status refused = admit(context, Operation::publish, m.channel()); !refused.ok()) return refused;
+  if (Status over = within_rate(context, static_cast<size_t>(request->messages_size())); !over.ok()) return over;
   auto messages = take_messages(const_cast<v1::PublishRequest*>(request)->mutable_messages());
   auto results = wait_for([&](auto done) { broker_.publish(request->kind(), std::move(messages), std::move(done)); });
   response->set_batch_id(request->batch_id());
@@ -391,6 +416,7 @@ Status BrokerService::Ping(grpc::ServerContext* context, const v1::PingRequest*,
   response->set_data_dir(broker_.options().data_dir.string());
   response->set_name(name_);
   response->set_role(role_);
+  if (count_connections_) response->set_connections(count_connections_());
   return Status::OK;
 }
 

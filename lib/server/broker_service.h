@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gsmq/v1/broker.grpc.pb.h"
+#include "policy/rate_limit.h"
 #include "server/access.h"
 #include "server/broker.h"
 
@@ -44,6 +45,18 @@ class BrokerService final : public v1::Broker::Service {
     reload_access_ = std::move(reload);
   }
 
+  // The connection limit (gsmqd --max-connections): `admit` says whether a call's
+  // connection is served (empty: every one is); `count` how many are open (Ping). Set
+  // before serving.
+  void set_connections(std::function<grpc::Status(const grpc::ServerContext&)> admit, std::function<uint64_t()> count) {
+    admit_connection_ = std::move(admit);
+    count_connections_ = std::move(count);
+  }
+
+  // Per-identity message-rate limits (gsmqd --rate-limit) on Send, SendStream, Publish
+  // and PublishStream; set before serving. Without, senders are not limited.
+  void set_rate_limits(policy::RateLimits* limits) { rate_limits_ = limits; }
+
   grpc::Status Send(grpc::ServerContext*, const v1::SendRequest*, v1::SendResponse*) override;
   grpc::Status SendStream(grpc::ServerContext*, grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>*) override;
   grpc::Status Receive(grpc::ServerContext*, const v1::ReceiveRequest*, v1::ReceiveResponse*) override;
@@ -72,15 +85,23 @@ class BrokerService final : public v1::Broker::Service {
   std::function<v1::ReloadRulesResponse()> reload_rules_;
   const AccessControl* access_ = nullptr;
   std::function<v1::ReloadAccessResponse()> reload_access_;
+  std::function<grpc::Status(const grpc::ServerContext&)> admit_connection_;
+  std::function<uint64_t()> count_connections_;
+  policy::RateLimits* rate_limits_ = nullptr;
 
-  // The caller's identity ("" without access control), or why it is refused.
+  // The caller's identity ("anonymous" without access control), or why it is refused
+  // (a connection over --max-connections, a bad token, ...).
   grpc::Status caller(const grpc::ServerContext* context, std::string& identity) const;
   // PERMISSION_DENIED naming the identity, the operation and the channel, or OK.
   grpc::Status permit(const std::string& identity, Operation operation, std::string_view channel) const;
   // Both: the caller may do `operation` on `channel` ("" for the admin calls without one).
   grpc::Status admit(const grpc::ServerContext* context, Operation operation, std::string_view channel) const;
+  // RESOURCE_EXHAUSTED naming the identity and its limit when the `count` messages of a
+  // unary call are more than its --rate-limit lets through now (then none is taken).
+  grpc::Status within_rate(const grpc::ServerContext* context, size_t count) const;
   // Messages of a batch: those the caller may not `operation` get a refused result in
-  // their place; the others go to `submit`, and `done` gets the results in order.
+  // their place, those over its --rate-limit a failed one (error "rate limit: ...");
+  // the others go to `submit`, and `done` gets the results in order.
   void submit_permitted(const grpc::ServerContext* context, Operation operation, std::vector<v1::Message> messages,
                         std::function<void(std::vector<v1::SendResult>)> done,
                         const std::function<void(std::vector<v1::Message>,

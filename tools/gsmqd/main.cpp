@@ -71,6 +71,14 @@ int main(int argc, char** argv) {
                  "Who may do what on which channels (allow|deny WHO OPERATIONS CHANNEL); SIGHUP reloads it");
   app.add_flag("--allow-anonymous", options.access.allow_anonymous,
                "With --tokens, --acl or client certificates: let callers without identity in, as 'anonymous'");
+  // Limits (docs/security.md).
+  app.add_option("--max-connections", options.max_connections,
+                 "Serve at most N client connections; calls on more get RESOURCE_EXHAUSTED (0 = no limit)")
+      ->check(CLI::Range(uint64_t{0}, uint64_t{1} << 31))
+      ->capture_default_str();
+  std::vector<std::string> rate_limits;
+  app.add_option("--rate-limit", rate_limits,
+                 "'WHO=RATE[/s|/m][:BURST]': messages an identity (or glob, '*' each) may send (repeatable)");
   app.add_option("--log-level", log_level, "debug, info, warn or error")
       ->check(CLI::IsMember({"debug", "info", "warn", "error"}))
       ->capture_default_str();
@@ -135,6 +143,7 @@ int main(int argc, char** argv) {
       "  gsmqd --listen 0.0.0.0:7878 --tls-cert server.pem --tls-key server.key --tls-ca ca.pem\n"
       "  openssl rand -hex 24 | tee alice.secret | gsmqd token hash alice >> tokens   # then ?token=alice:SECRET\n"
       "  gsmqd --tls-cert s.pem --tls-key s.key --tokens tokens --acl acl.conf   # then: gsmqd acl reload\n"
+      "  gsmqd --max-connections 1000 --rate-limit 'sensor-*=10/s:50' --rate-limit '*=1000/s'\n"
       "  gsmqd --rules /etc/gsmq/rules.conf       # then: kill -HUP $(pidof gsmqd) after editing it\n"
       "  gsmqd rules check rules.conf && gsmqd rules test rules.conf < samples.jsonl\n"
       "  gsmqd rules show | jq -c '{rule, hits}'\n"
@@ -219,6 +228,12 @@ int main(int argc, char** argv) {
       auto p = policy::parse_channel_policy(text, error);
       if (!p) throw Error(ErrorKind::usage, "--channel-policy '" + text + "': " + error);
       options.channel_policies.push_back(std::move(*p));
+    }
+    for (const auto& text : rate_limits) {
+      std::string error;
+      auto limit = policy::parse_rate_limit(text, error);
+      if (!limit) throw Error(ErrorKind::usage, "--rate-limit '" + text + "': " + error);
+      options.rate_limits.push_back(std::move(*limit));
     }
     options.broker.outbox = options.broker.queue;
     options.broker.outbox.max_depth = size("--link-backlog", link_backlog);
