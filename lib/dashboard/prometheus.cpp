@@ -98,6 +98,13 @@ std::string prometheus_text(const Snapshot& s, const RequestMetrics& requests) {
   per_channel("gsmq_channel_last_seq", "gauge", "The channel's last sequence number",
               [](const auto& c) { return static_cast<double>(c.last_seq()); });
 
+  {
+    Family oldest(out, "gsmq_channel_oldest_message_age_seconds", "gauge",
+                  "How long the oldest ready message of a queue has been waiting (0: none ready)");
+    for (const auto& ch : s.channels.channels())
+      if (ch.kind() == "queue") oldest.sample(label("channel", ch.name()) + "," + label("kind", ch.kind()), ch.oldest_age_s());
+  }
+
   // Federation links.
   using LinkField = std::function<double(const v1::LinkInfo&)>;
   const auto per_link = [&](const char* name, const char* type, const char* help, const LinkField& field) {

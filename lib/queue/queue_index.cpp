@@ -256,6 +256,14 @@ size_t QueueIndex::ready() const {
   return n;
 }
 
+std::optional<QueuedMessage> QueueIndex::oldest_ready() const {
+  const Entry* oldest = nullptr;
+  for (const ReadyLane& lane : lanes_)
+    if (!lane.empty() && (!oldest || lane.front().seq < oldest->seq)) oldest = &lane.front();
+  if (!oldest) return std::nullopt;
+  return oldest->message();
+}
+
 void QueueIndex::make_ready(const Entry& e) {
   lanes_[e.priority].push(e);
   if (const Micros d = deadline_of(e.seq).at) by_deadline_[e.priority].emplace(d, e.seq);

@@ -157,6 +157,9 @@ class QueueIndex {
   size_t delayed() const { return delayed_.size(); }
   size_t in_flight() const { return flight_.size(); }
   uint64_t bytes() const { return bytes_; }
+  // The ready message that arrived first (smallest seq over the priorities; O(priorities)),
+  // for the age of the oldest waiting message; nullopt when none is ready.
+  std::optional<QueuedMessage> oldest_ready() const;
   // Smallest seq still held (not acked or removed); UINT64_MAX when empty. Disk below it is
   // free - once the daemon has read what it needs of entries handed back as removed
   // (expired, dead_lettered, rejected, purged), which no longer hold it back.

@@ -33,12 +33,33 @@ status_of() { curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$@"; }
 @test "/api/channels says what gsmqd channels says; /api/overview sums it up" {
   gsmq-send -m a -m b -m c "$GSMQ/jobs"
   gsmq-send --store -m s "$GSMQ/history"
-  assert_equal "$(get "$HTTP/api/channels" | jq -c 'sort_by(.channel) | map(del(.in_rate, .out_rate))')" \
-    "$(gsmqd channels "$GSMQ" | jq -sc 'sort_by(.channel) | map(del(.in_rate, .out_rate))')"
+  assert_equal "$(get "$HTTP/api/channels" | jq -c 'sort_by(.channel) | map(del(.in_rate, .out_rate, .oldest_age_s))')" \
+    "$(gsmqd channels "$GSMQ" | jq -sc 'sort_by(.channel) | map(del(.in_rate, .out_rate, .oldest_age_s))')"
   run get "$HTTP/api/overview"
   assert_equal "$(jq -r '.channels, .depth, .version' <<<"$output" | paste -sd ' ')" "2 4 $(gsmq_version)"
   (($(jq -r .storage.free_bytes <<<"$output") > 0))
   (($(jq -r .storage.used_bytes <<<"$output") > 0))
+}
+
+@test "oldest_age_s: how long the oldest ready message waited, in gsmqd channels, /api/channels and /metrics" {
+  gsmq-send -m first "$GSMQ/jobs"
+  gsmq-send --store -m s "$GSMQ/history"
+  _aged() { gsmqd channels "$GSMQ" | jq -se 'any(.[]; .channel == "jobs" and .oldest_age_s >= 1)' >/dev/null; }
+  poll_until _aged
+  gsmq-send -m second "$GSMQ/jobs"
+  # the first is taken: the oldest is now the second, sent a second or more after it
+  run --separate-stderr gsmq-recv --count 1 "$GSMQ/jobs"
+  local first_ts; first_ts=$(jq -r .ts <<<"$output")
+  local age; age=$(gsmqd channels "$GSMQ" | jq 'select(.channel == "jobs") | .oldest_age_s')
+  local now_us; now_us=$(date +%s%6N)
+  /usr/bin/python3 -c "import sys; sys.exit(0 if ($now_us - $first_ts) / 1e6 - $age >= 0.999 and $age > 0 else 1)"
+  # the API and /metrics show it; an events-store has none; a queue with nothing ready says 0
+  get "$HTTP/api/channels" | jq -e '[.[] | select(.channel == "jobs") | .oldest_age_s > 0] == [true]'
+  get "$HTTP/api/channels" | jq -e '.[] | select(.channel == "history") | has("oldest_age_s") | not'
+  get "$HTTP/metrics" | awk '$1 == "gsmq_channel_oldest_message_age_seconds{channel=\"jobs\",kind=\"queue\"}" && $2 > 0 {ok=1} END {exit !ok}'
+  ! get "$HTTP/metrics" | grep -q 'gsmq_channel_oldest_message_age_seconds{channel="history"'
+  gsmq-recv --count 1 "$GSMQ/jobs" >/dev/null
+  assert_equal "$(gsmqd channels "$GSMQ" | jq 'select(.channel == "jobs") | .oldest_age_s')" 0
 }
 
 @test "the browser peeks without taking, pages by seq; events-store replay from a seq" {

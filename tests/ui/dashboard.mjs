@@ -37,6 +37,7 @@ try {
   run('gsmq-send', '-m', '{"temp":21.5,"room":"lab"}', '-m', 'second', '-m', 'third', gsmq + '/sensors/lab');
   const row = page.locator('#channels tbody tr[data-channel="sensors/lab"]');
   await row.locator('td:nth-child(3)', { hasText: /^3$/ }).waitFor();
+  await row.locator('td.oldest', { hasText: /^([0-9]+[dhm] )*[0-9]+s$/ }).waitFor();  // how long the oldest waited
   await page.locator('#filter').fill('lab');
   await row.waitFor();
   if (shots) await page.screenshot({ path: join(shots, 'dashboard-overview.png') });

@@ -79,6 +79,26 @@ TEST(QueueIndexTest, DelayedMessageBecomesReadyAtDeliverAtAndTakesItsPlaceBySeq)
   EXPECT_EQ(seqs(q.take(10, 200, kVisibility).delivered), (Seqs{1, 2}));
 }
 
+TEST(QueueIndexTest, OldestReadyIsTheSmallestReadySeqOfAnyPriority) {
+  QueueIndex q;
+  EXPECT_FALSE(q.oldest_ready().has_value());
+  q.tick(100);
+  QueuedMessage delayed = msg(1);
+  delayed.deliver_at = 200;
+  q.enqueue(delayed);
+  q.enqueue(msg(2, 9));
+  q.enqueue(msg(3, 0));
+  ASSERT_TRUE(q.oldest_ready().has_value());
+  EXPECT_EQ(q.oldest_ready()->seq, 2u);  // 1 is delayed, not ready
+  EXPECT_EQ(q.oldest_ready()->location, 200u);
+  q.take(1, 150, kVisibility);  // takes 2 (priority 9): in flight is not ready
+  EXPECT_EQ(q.oldest_ready()->seq, 3u);
+  q.tick(200);  // 1 is due: ready again, and the oldest
+  EXPECT_EQ(q.oldest_ready()->seq, 1u);
+  q.purge();
+  EXPECT_FALSE(q.oldest_ready().has_value());
+}
+
 TEST(QueueIndexTest, DeliverAtInThePastIsReadyAtOnce) {
   QueueIndex q;
   q.tick(100);

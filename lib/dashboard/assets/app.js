@@ -76,7 +76,8 @@ function renderChannels() {
     return el('tr', { 'data-channel': c.channel }, el('td', {}, link), el('td', { text: c.kind }),
       n(c.depth), n(c.in_flight), n(c.delayed), n(c.dead_lettered), n(c.expired), n(c.late),
       el('td', { class: 'n', text: fmtRate(c.in_rate) }), el('td', { class: 'n', text: fmtRate(c.out_rate) }),
-      n(c.consumers), el('td', { class: 'n', text: fmtBytes(c.bytes) }));
+      n(c.consumers), el('td', { class: 'n oldest', text: c.oldest_age_s === undefined ? '' : fmtDuration(c.oldest_age_s * 1e6) }),
+      el('td', { class: 'n', text: fmtBytes(c.bytes) }));
   }));
   for (const th of $('channels').tHead.rows[0].cells) {
     th.classList.toggle('sorted', th.dataset.key === key);
@@ -118,6 +119,7 @@ function renderChannelCards() {
     card('dead-lettered', fmtNumber(c.dead_lettered)), card('expired', fmtNumber(c.expired)),
     card('sent', fmtNumber(c.sent)), card('delivered', fmtNumber(c.delivered)), card('acked', fmtNumber(c.acked)),
     card('consumers', fmtNumber(c.consumers)), card('last seq', fmtNumber(c.last_seq)), card('bytes', fmtBytes(c.bytes)),
+    ...(c.oldest_age_s === undefined ? [] : [card('oldest waiting', fmtDuration(c.oldest_age_s * 1e6))]),
   ] : []));
   $('purge').hidden = !c || c.kind !== 'queue';
 }
