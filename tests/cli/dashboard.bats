@@ -142,6 +142,40 @@ PY
   poll_until _in_progress 0
 }
 
+@test "/metrics: gsmq_storage_fsync_seconds counts the store's syncs (--fsync always)" {
+  gsmqd_stop
+  gsmqd_start_with_http --fsync always
+  _fsync_histogram() {
+    get "$HTTP/metrics" >"$BATS_TEST_TMPDIR/metrics"
+    /usr/bin/python3 - "$BATS_TEST_TMPDIR/metrics" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+    if family.name == "gsmq_storage_fsync_seconds":
+        assert family.type == "histogram", family.type
+        v = {(s.name, s.labels.get("le")): s.value for s in family.samples}
+        buckets = [s.value for s in family.samples if s.name.endswith("_bucket")]
+        assert buckets == sorted(buckets), "buckets are cumulative"
+        assert v[("gsmq_storage_fsync_seconds_bucket", "5e-05")] <= v[("gsmq_storage_fsync_seconds_bucket", "1")]
+        print(int(v[("gsmq_storage_fsync_seconds_count", None)]),
+              int(v[("gsmq_storage_fsync_seconds_bucket", "+Inf")]), v[("gsmq_storage_fsync_seconds_sum", None)] > 0)
+PY
+  }
+  run _fsync_histogram
+  assert_success
+  local before=${output%% *}
+  printf '{"body":"m%d"}\n' 1 2 3 | gsmq-send "$GSMQ/jobs"
+  gsmq-send -m more "$GSMQ/jobs"
+  run _fsync_histogram
+  assert_success
+  read -r count inf positive <<<"$output"
+  ((count > before))
+  assert_equal "$inf" "$count"
+  assert_equal "$positive" True
+  # 14 bounds from 50 µs to 1 s, and +Inf
+  assert_equal "$(get "$HTTP/metrics" | grep -c '^gsmq_storage_fsync_seconds_bucket{le=')" 15
+}
+
 @test "hostile clients: garbage, an oversized body and too many idle connections; gsmqd keeps serving" {
   # not HTTP at all
   run bash -c "printf 'BLAH\r\n\r\n' | socat -t 2 - TCP:127.0.0.1:${HTTP##*:}"
