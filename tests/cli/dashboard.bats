@@ -176,6 +176,41 @@ PY
   assert_equal "$(get "$HTTP/metrics" | grep -c '^gsmq_storage_fsync_seconds_bucket{le=')" 15
 }
 
+@test "with --tls-cert the port serves HTTPS: curl --cacert, plain HTTP told so, client certificates, renewal" {
+  gsmqd_stop
+  local pki="$BATS_TEST_TMPDIR/pki" next="$BATS_TEST_TMPDIR/next" live="$BATS_TEST_TMPDIR"
+  make_test_ca "$pki"
+  make_test_ca "$next"  # the certificate that replaces gsmqd's below, from another CA
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$pki/client.key" \
+    -out "$pki/client.csr" -subj /CN=ops 2>/dev/null
+  openssl x509 -req -in "$pki/client.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial \
+    -out "$pki/client.pem" -days 2 2>/dev/null
+  cp "$pki/server.pem" "$pki/server.key" "$live/"
+  gsmqd_start_with_http --tls-cert "$live/server.pem" --tls-key "$live/server.key" --tls-ca "$pki/ca.pem" \
+    --tls-client-auth require
+  local https="https://127.0.0.1:${HTTP##*:}" client=(--cert "$pki/client.pem" --key "$pki/client.key")
+  assert_equal "$(get --cacert "$pki/ca.pem" "${client[@]}" "$https/healthz")" ok
+  gsmq-send -m over-tls "gsmqs://127.0.0.1:$GSMQD_PORT/jobs?ca=$pki/ca.pem&cert=$pki/client.pem&key=$pki/client.key"
+  assert_equal "$(get --cacert "$pki/ca.pem" "${client[@]}" "$https/api/channels" | jq -c 'map([.channel, .depth])')" \
+    '[["jobs",1]]'
+  # plain HTTP is answered 400 and closed
+  run get -i "$HTTP/healthz"
+  assert_output --partial "400 Bad Request"
+  assert_output --partial "this port serves HTTPS"
+  # the client checks gsmqd's certificate; gsmqd refuses a client without one (require)
+  run get "${client[@]}" "$https/healthz"
+  assert_failure 60
+  run get --cacert "$pki/ca.pem" "$https/healthz"
+  assert_failure
+  # a certificate and key replaced on disk serve the next connections, without a restart
+  cp "$next/server.key" "$live/server.key.new" && mv "$live/server.key.new" "$live/server.key"
+  cp "$next/server.pem" "$live/server.pem.new" && mv "$live/server.pem.new" "$live/server.pem"
+  _renewed() { [[ "$(get --cacert "$next/ca.pem" "${client[@]}" "$https/healthz" 2>/dev/null)" == ok ]]; }
+  poll_until _renewed
+  run get --cacert "$pki/ca.pem" "${client[@]}" "$https/healthz"
+  assert_failure 60
+}
+
 @test "hostile clients: garbage, an oversized body and too many idle connections; gsmqd keeps serving" {
   # not HTTP at all
   run bash -c "printf 'BLAH\r\n\r\n' | socat -t 2 - TCP:127.0.0.1:${HTTP##*:}"
