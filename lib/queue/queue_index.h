@@ -115,8 +115,9 @@ class QueueIndex {
   // now + visibility.
   TakeResult take(size_t max, Micros now, Micros visibility);
 
-  // What take(max, now, ...) would hand out (receive_count as it is now), changing nothing.
-  std::vector<QueuedMessage> peek(size_t max, Micros now) const;
+  // What take(max, now, ...) would hand out (receive_count as it is now), changing nothing;
+  // with from_seq, only messages with a seq >= from_seq (in the same order): a browser's pages.
+  std::vector<QueuedMessage> peek(size_t max, Micros now, uint64_t from_seq = 0) const;
 
   static constexpr uint16_t kAnyDelivery = 0;  // receive counts of deliveries start at 1
 

@@ -208,6 +208,7 @@ Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveReq
   r.deadline = Clock::now() + std::chrono::milliseconds(request->wait_ms());
   r.visibility = std::chrono::milliseconds(request->visibility_ms());
   r.peek = request->peek();
+  r.from_seq = request->from_seq();
   r.auto_ack = request->auto_ack();
   r.cancelled = [this, context] { return stopping_.load() || context->IsCancelled(); };
   return guarded("Receive", [&] {

@@ -284,7 +284,7 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
     for (;;) {
       now = now_micros();
       if (request.peek) {
-        entries = index_.peek(request.max, now);
+        entries = index_.peek(request.max, now, request.from_seq);
       } else {
         auto taken = index_.take(request.max, now, visibility.count());
         entries = std::move(taken.delivered);

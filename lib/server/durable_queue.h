@@ -71,6 +71,7 @@ class DurableQueue {
     Clock::time_point deadline;          // long-poll until then for the first message
     Duration visibility{0};              // 0 = default
     bool peek = false;
+    uint64_t from_seq = 0;               // peek only: messages with a seq >= this
     bool auto_ack = false;
     std::function<bool()> cancelled;     // the client went away
   };

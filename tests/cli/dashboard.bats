@@ -75,6 +75,11 @@ status_of() { curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$@"; }
   gsmq-send -m deep "$GSMQ/a/b"
   assert_equal "$(get "$HTTP/api/channels/a%2Fb/messages" | jq -r '.messages[].body')" deep
   assert_equal "$(status_of "$HTTP/api/channels/jobs/messages?limit=many")" 400
+  # pages go past the first 1000 waiting messages
+  seq 1 1205 | sed 's/.*/{"body":"p&"}/' | gsmq-send "$GSMQ/long"
+  assert_equal "$(get "$HTTP/api/channels/long/messages?from_seq=1201&limit=3" | jq -r '.messages[].body' | paste -sd ' ')" \
+    "p1201 p1202 p1203"
+  assert_equal "$(get "$HTTP/api/channels/long/messages?from_seq=1204&limit=1000" | jq -c '[.messages[].seq]')" "[1204,1205]"
 }
 
 @test "send over HTTP is received by gsmq-recv; a bad envelope is 400 naming the field; purge empties" {

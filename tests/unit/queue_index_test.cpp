@@ -99,6 +99,16 @@ TEST(QueueIndexTest, OldestReadyIsTheSmallestReadySeqOfAnyPriority) {
   EXPECT_FALSE(q.oldest_ready().has_value());
 }
 
+TEST(QueueIndexTest, PeekFromASeqPagesInTakeOrderChangingNothing) {
+  QueueIndex q;
+  for (uint64_t seq = 1; seq <= 2000; ++seq) q.enqueue(msg(seq));
+  q.enqueue(msg(2001, 9));  // first in take order, and past every page below
+  EXPECT_EQ(seqs(q.peek(3, 10, 1500)), (Seqs{2001, 1500, 1501}));
+  EXPECT_EQ(seqs(q.peek(2, 10, 1999)), (Seqs{2001, 1999}));
+  EXPECT_EQ(seqs(q.peek(5, 10, 2002)), Seqs{});
+  EXPECT_EQ(q.ready(), 2001u);
+}
+
 TEST(QueueIndexTest, DeliverAtInThePastIsReadyAtOnce) {
   QueueIndex q;
   q.tick(100);
