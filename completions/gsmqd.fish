@@ -36,7 +36,7 @@ complete -c gsmqd -n __fish_use_subcommand -l link-overflow -x -a 'refuse drop-o
 complete -c gsmqd -n __fish_use_subcommand -l dedup-window -x -d 'Ids of messages that came over links, remembered'
 complete -c gsmqd -n __fish_use_subcommand -l rules -r -F -d 'Apply the rules FILE to every accepted message'
 complete -c gsmqd -n __fish_use_subcommand -l channel-policy -x -d 'A channel policy: GLOB critical_time=D late=deliver late_channel=C'
-complete -c gsmqd -n __fish_use_subcommand -l tls-cert -r -F -d 'Serve gRPC over TLS with this certificate chain'
+complete -c gsmqd -n __fish_use_subcommand -l tls-cert -r -F -d 'Serve gRPC (and --http) over TLS with this certificate chain'
 complete -c gsmqd -n __fish_use_subcommand -l tls-key -r -F -d 'The private key of --tls-cert'
 complete -c gsmqd -n __fish_use_subcommand -l tls-ca -r -F -d 'CA certificates that verify client certificates'
 complete -c gsmqd -n __fish_use_subcommand -l tls-client-auth -x -a 'none request require' -d 'Client certificates'

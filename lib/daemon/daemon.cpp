@@ -116,7 +116,17 @@ int run_daemon(const DaemonOptions& options) {
   connections.watch_newest_server();
   std::unique_ptr<dashboard::HttpServer> http;
   if (!options.http.empty()) {
-    http = std::make_unique<dashboard::HttpServer>(dashboard::HttpOptions{.listen = options.http},
+    dashboard::HttpOptions http_options;
+    http_options.listen = options.http;
+    if (options.tls.enabled()) {  // the same TLS as the gRPC port
+      using Cert = dashboard::HttpTls::ClientCert;
+      const auto& t = options.tls;
+      http_options.tls = {.cert_file = t.cert_file, .key_file = t.key_file, .ca_file = t.ca_file,
+                          .client_cert = t.client_auth == ClientAuth::require   ? Cert::require
+                                         : t.client_auth == ClientAuth::request ? Cert::request
+                                                                                : Cert::none};
+    }
+    http = std::make_unique<dashboard::HttpServer>(std::move(http_options),
                                                    server->InProcessChannel(grpc::ChannelArguments{}), request_metrics);
     try {
       http->start();
@@ -125,7 +135,8 @@ int run_daemon(const DaemonOptions& options) {
       throw;
     }
     write_port_file(options.http_port_file, http->port());
-    log::info("dashboard", {{"addr", options.http}, {"port", std::to_string(http->port())}});
+    log::info("dashboard", {{"addr", options.http}, {"port", std::to_string(http->port())},
+                            {"scheme", options.tls.enabled() ? "https" : "http"}});
   }
   write_port_file(options.port_file, port);
   log::info("listening", {{"addr", options.listen}, {"port", std::to_string(port)},

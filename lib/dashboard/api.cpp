@@ -12,7 +12,7 @@
 namespace gsmq::dashboard {
 namespace {
 
-constexpr uint32_t kMaxBrowse = 1000;  // messages one browser page may look at
+constexpr uint32_t kMaxBrowse = 1000;  // messages on one browser page, at most
 
 ApiResponse json_response(const nlohmann::ordered_json& j, unsigned status = 200) {
   return {status, "application/json", j.dump() + "\n"};
@@ -76,7 +76,8 @@ ApiResponse browse(const std::string& channel, const ApiRequest& request, v1::Br
   v1::ReceiveRequest q;
   q.set_channel(channel);
   q.set_peek(true);
-  q.set_max_messages(kMaxBrowse);
+  q.set_from_seq(from_seq);
+  q.set_max_messages(static_cast<uint32_t>(limit));
   v1::ReceiveResponse r;
   grpc::ClientContext context;
   const auto status = daemon.Receive(with_deadline(context, std::chrono::seconds(5), request), q, &r);

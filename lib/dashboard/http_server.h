@@ -14,9 +14,20 @@
 
 namespace gsmq::dashboard {
 
+// HTTPS: gsmqd's --tls-cert, --tls-key, --tls-ca and --tls-client-auth, as on its gRPC port.
+// The files are read again when they change (checked every second); new connections get them.
+struct HttpTls {
+  enum class ClientCert { none, request, require };
+  std::string cert_file, key_file;  // both, or neither (plain HTTP)
+  std::string ca_file;              // verifies client certificates
+  ClientCert client_cert = ClientCert::none;
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 struct HttpOptions {
   std::string listen;           // HOST:PORT; port 0 picks a free one
   size_t max_connections = 64;  // more are answered 503 and closed
+  HttpTls tls;
 };
 
 class HttpServer {
@@ -26,7 +37,7 @@ class HttpServer {
   ~HttpServer();
 
   // Binds and starts serving; Error(unavailable) when it cannot listen, Error(usage) for
-  // an address that is not HOST:PORT.
+  // an address that is not HOST:PORT or TLS files that do not load.
   void start();
   uint16_t port() const;
   // Closes the listener and every connection (live-update streams end).

@@ -1,5 +1,6 @@
 #include "dashboard/prometheus.h"
 
+#include <charconv>
 #include <cstdio>
 #include <functional>
 #include <sstream>
@@ -11,6 +12,13 @@ std::string number(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
+}
+
+// A bucket bound as it is written in a config: 5e-05, not 5.0000000000000002e-05.
+std::string shortest(double v) {
+  char buf[64];
+  const auto end = std::to_chars(buf, buf + sizeof buf, v).ptr;
+  return std::string(buf, end);
 }
 
 // One metric family: its HELP and TYPE lines, then a sample per call of `sample`.
@@ -62,6 +70,19 @@ std::string prometheus_text(const Snapshot& s, const RequestMetrics& requests) {
       .sample("", s.storage.free_bytes);
   Family(out, "gsmq_storage_size_bytes", "gauge", "Size of the data directory's file system")
       .sample("", s.storage.total_bytes);
+  {
+    Family fsync(out, "gsmq_storage_fsync_seconds", "histogram",
+                 "How long the store's fsync and fdatasync calls took");
+    const auto& st = s.store;
+    uint64_t cumulative = 0;
+    for (int b = 0; b < st.sync_buckets_size(); ++b) {
+      cumulative += st.sync_buckets(b);
+      const std::string le = b < st.sync_bounds_s_size() ? shortest(st.sync_bounds_s(b)) : "+Inf";
+      fsync.sample(label("le", le), static_cast<double>(cumulative), "_bucket");
+    }
+    fsync.sample("", st.sync_seconds(), "_sum");
+    fsync.sample("", static_cast<double>(st.syncs()), "_count");
+  }
 
   // Per channel: one family at a time, a sample per channel.
   using Field = std::function<double(const v1::ChannelInfo&)>;
@@ -98,6 +119,13 @@ std::string prometheus_text(const Snapshot& s, const RequestMetrics& requests) {
               [](const auto& c) { return static_cast<double>(c.bytes()); });
   per_channel("gsmq_channel_last_seq", "gauge", "The channel's last sequence number",
               [](const auto& c) { return static_cast<double>(c.last_seq()); });
+
+  {
+    Family oldest(out, "gsmq_channel_oldest_message_age_seconds", "gauge",
+                  "How long the oldest ready message of a queue has been waiting (0: none ready)");
+    for (const auto& ch : s.channels.channels())
+      if (ch.kind() == "queue") oldest.sample(label("channel", ch.name()) + "," + label("kind", ch.kind()), ch.oldest_age_s());
+  }
 
   // Federation links.
   using LinkField = std::function<double(const v1::LinkInfo&)>;

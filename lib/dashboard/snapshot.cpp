@@ -52,6 +52,8 @@ Snapshot take_snapshot(v1::Broker::StubInterface& daemon, const std::string& aut
                             a, &s.links);
   ask<v1::ListRulesRequest>([&](auto* c, const auto& q, auto* r) { return daemon.ListRules(c, q, r); }, "ListRules",
                             a, &s.rules);
+  ask<v1::StoreStatsRequest>([&](auto* c, const auto& q, auto* r) { return daemon.StoreStats(c, q, r); },
+                             "StoreStats", a, &s.store);
   s.storage = storage_of(s);
   s.taken_us = std::chrono::duration_cast<std::chrono::microseconds>(
                    std::chrono::system_clock::now().time_since_epoch())

@@ -27,6 +27,7 @@ struct Snapshot {
   v1::ListChannelsResponse channels;
   v1::ListLinksResponse links;
   v1::ListRulesResponse rules;
+  v1::StoreStatsResponse store;  // fsync latency
   StorageSpace storage;
   int64_t taken_us = 0;  // µs since the epoch
 };

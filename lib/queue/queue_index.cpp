@@ -89,7 +89,7 @@ TakeResult QueueIndex::take(size_t max, Micros now, Micros visibility) {
   return r;
 }
 
-std::vector<QueuedMessage> QueueIndex::peek(size_t max, Micros now) const {
+std::vector<QueuedMessage> QueueIndex::peek(size_t max, Micros now, uint64_t from_seq) const {
   // take()'s order: by priority; within one, those with a deadline by (deadline, seq), then
   // the others by seq. Ready entries and the ones due-work at `now` would make ready merge.
   std::vector<Entry> coming = due_to_become_ready(now);
@@ -102,7 +102,8 @@ std::vector<QueuedMessage> QueueIndex::peek(size_t max, Micros now) const {
   // What take() would hand out: not expired, and not late unless it is delivered late.
   const auto emit = [&](const Entry& e) {
     const auto [deadline, deliver_late] = deadline_of(e.seq);
-    if (out.size() >= max || e.expired(now) || (deadline != 0 && deadline <= now && !deliver_late)) return;
+    if (out.size() >= max || e.seq < from_seq || e.expired(now) || (deadline != 0 && deadline <= now && !deliver_late))
+      return;
     out.push_back(e.message());
     out.back().deadline = deadline;
     out.back().deliver_late = deliver_late;
@@ -254,6 +255,14 @@ size_t QueueIndex::ready() const {
   size_t n = 0;
   for (const ReadyLane& lane : lanes_) n += lane.size();
   return n;
+}
+
+std::optional<QueuedMessage> QueueIndex::oldest_ready() const {
+  const Entry* oldest = nullptr;
+  for (const ReadyLane& lane : lanes_)
+    if (!lane.empty() && (!oldest || lane.front().seq < oldest->seq)) oldest = &lane.front();
+  if (!oldest) return std::nullopt;
+  return oldest->message();
 }
 
 void QueueIndex::make_ready(const Entry& e) {

@@ -115,8 +115,9 @@ class QueueIndex {
   // now + visibility.
   TakeResult take(size_t max, Micros now, Micros visibility);
 
-  // What take(max, now, ...) would hand out (receive_count as it is now), changing nothing.
-  std::vector<QueuedMessage> peek(size_t max, Micros now) const;
+  // What take(max, now, ...) would hand out (receive_count as it is now), changing nothing;
+  // with from_seq, only messages with a seq >= from_seq (in the same order): a browser's pages.
+  std::vector<QueuedMessage> peek(size_t max, Micros now, uint64_t from_seq = 0) const;
 
   static constexpr uint16_t kAnyDelivery = 0;  // receive counts of deliveries start at 1
 
@@ -157,6 +158,9 @@ class QueueIndex {
   size_t delayed() const { return delayed_.size(); }
   size_t in_flight() const { return flight_.size(); }
   uint64_t bytes() const { return bytes_; }
+  // The ready message that arrived first (smallest seq over the priorities; O(priorities)),
+  // for the age of the oldest waiting message; nullopt when none is ready.
+  std::optional<QueuedMessage> oldest_ready() const;
   // Smallest seq still held (not acked or removed); UINT64_MAX when empty. Disk below it is
   // free - once the daemon has read what it needs of entries handed back as removed
   // (expired, dead_lettered, rejected, purged), which no longer hold it back.

@@ -19,6 +19,7 @@ nlohmann::ordered_json channel_json(const v1::ChannelInfo& ch) {
   j["consumers"] = ch.consumers();
   j["bytes"] = ch.bytes();
   j["last_seq"] = ch.last_seq();
+  if (ch.kind() == "queue") j["oldest_age_s"] = ch.oldest_age_s();
   if (ch.dropped() > 0) j["dropped"] = ch.dropped();
   if (ch.on_time() > 0 || ch.late() > 0) {
     j["on_time"] = ch.on_time();

@@ -526,6 +526,8 @@ std::vector<v1::ChannelInfo> Broker::list_channels() {
     info.set_consumers(f.receivers);
     info.set_bytes(f.bytes_on_disk);
     info.set_last_seq(f.last_seq);
+    if (const auto arrival = q->oldest_ready_arrival_us())
+      info.set_oldest_age_s(static_cast<double>(std::max<int64_t>(0, now_micros() - *arrival)) / 1e6);
     {
       std::lock_guard lock(mutex_);
       info.set_in_rate(rates_[q->name()].in);

@@ -5,6 +5,7 @@
 
 #include "server/disk_space.h"
 #include "server/message_validation.h"
+#include "store/sync_latency.h"
 #include "util/log.h"
 
 namespace gsmq::server {
@@ -231,6 +232,7 @@ Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveReq
   r.deadline = Clock::now() + std::chrono::milliseconds(request->wait_ms());
   r.visibility = std::chrono::milliseconds(request->visibility_ms());
   r.peek = request->peek();
+  r.from_seq = request->from_seq();
   r.auto_ack = request->auto_ack();
   r.cancelled = [this, context] { return stopping_.load() || context->IsCancelled(); };
   return guarded("Receive", [&] {
@@ -404,6 +406,18 @@ Status BrokerService::ListChannels(grpc::ServerContext* context, const v1::ListC
                                    v1::ListChannelsResponse* response) {
   if (Status refused = admit(context, Operation::admin, ""); !refused.ok()) return refused;
   for (auto& c : broker_.list_channels()) *response->add_channels() = std::move(c);
+  return Status::OK;
+}
+
+Status BrokerService::StoreStats(grpc::ServerContext* context, const v1::StoreStatsRequest*,
+                                 v1::StoreStatsResponse* response) {
+  if (Status refused = admit(context, Operation::admin, ""); !refused.ok()) return refused;
+  const store::SyncLatency syncs = store::sync_latency();
+  response->set_fsync(std::string(store::to_string(broker_.options().fsync)));
+  for (double bound : store::kSyncLatencyBounds) response->add_sync_bounds_s(bound);
+  for (uint64_t n : syncs.buckets) response->add_sync_buckets(n);
+  response->set_syncs(syncs.count);
+  response->set_sync_seconds(syncs.sum_seconds);
   return Status::OK;
 }
 

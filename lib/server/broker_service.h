@@ -70,6 +70,7 @@ class BrokerService final : public v1::Broker::Service {
   grpc::Status Request(grpc::ServerContext*, const v1::RequestMessage*, v1::ReplyMessage*) override;
   grpc::Status Respond(grpc::ServerContext*, grpc::ServerReaderWriter<v1::RespondResponse, v1::RespondRequest>*) override;
   grpc::Status ListChannels(grpc::ServerContext*, const v1::ListChannelsRequest*, v1::ListChannelsResponse*) override;
+  grpc::Status StoreStats(grpc::ServerContext*, const v1::StoreStatsRequest*, v1::StoreStatsResponse*) override;
   grpc::Status Ping(grpc::ServerContext*, const v1::PingRequest*, v1::PingResponse*) override;
   grpc::Status ListLinks(grpc::ServerContext*, const v1::ListLinksRequest*, v1::ListLinksResponse*) override;
   grpc::Status ListRules(grpc::ServerContext*, const v1::ListRulesRequest*, v1::ListRulesResponse*) override;

@@ -284,7 +284,7 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
     for (;;) {
       now = now_micros();
       if (request.peek) {
-        entries = index_.peek(request.max, now);
+        entries = index_.peek(request.max, now, request.from_seq);
       } else {
         auto taken = index_.take(request.max, now, visibility.count());
         entries = std::move(taken.delivered);
@@ -585,6 +585,26 @@ void DurableQueue::drop_consumed_segments() {
     committer_.submit(state_.get(), {}, [log = state_.get(), drop_before](std::error_code, std::vector<store::Location>) {
       log->drop_segments_before(drop_before);
     });
+}
+
+std::optional<int64_t> DurableQueue::oldest_ready_arrival_us() {
+  std::unique_lock lock(mutex_);
+  const auto oldest = index_.oldest_ready();
+  if (!oldest) return std::nullopt;
+  if (oldest->seq == oldest_ready_.seq) return oldest_ready_.us;
+  pin({*oldest});  // it may be taken and acked meanwhile: its segment stays
+  lock.unlock();
+  std::optional<int64_t> arrival;
+  data_->read_many({store::Location::from_u64(oldest->location)},
+                   [&](size_t, bool ok, uint8_t type, std::string_view payload) {
+                     uint64_t seq = 0;
+                     int64_t us = 0;
+                     if (ok && type == kMessageRecord && decode_message_header(payload, seq, us)) arrival = us;
+                   });
+  lock.lock();
+  unpin_locked({*oldest});
+  if (arrival) oldest_ready_ = {oldest->seq, *arrival};
+  return arrival;
 }
 
 QueueFigures DurableQueue::figures() {

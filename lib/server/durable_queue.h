@@ -71,6 +71,7 @@ class DurableQueue {
     Clock::time_point deadline;          // long-poll until then for the first message
     Duration visibility{0};              // 0 = default
     bool peek = false;
+    uint64_t from_seq = 0;               // peek only: messages with a seq >= this
     bool auto_ack = false;
     std::function<bool()> cancelled;     // the client went away
   };
@@ -93,6 +94,10 @@ class DurableQueue {
   // Housekeeping: due delays, visibility timeouts, TTL, dead-lettering, segment deletion.
   void tick();
   QueueFigures figures();
+  // When the ready message that arrived first arrived here (µs since the epoch), read from
+  // its record's header (remembered until another message is the oldest); nullopt when
+  // none is ready (or it cannot be read).
+  std::optional<int64_t> oldest_ready_arrival_us();
 
  private:
   void recover();
@@ -132,7 +137,11 @@ class DurableQueue {
   std::multiset<uint64_t> pinned_;
   uint32_t receivers_ = 0;
   uint64_t dead_lettered_ = 0;
-  uint64_t dropped_unwritten_ = 0;  // drop_oldest: messages of a send dropped before they were written
+  uint64_t dropped_unwritten_ = 0;
+  struct Arrival {
+    uint64_t seq = 0;
+    int64_t us = 0;
+  } oldest_ready_;  // the last one oldest_ready_arrival_us() read  // drop_oldest: messages of a send dropped before they were written
 };
 
 }  // namespace gsmq::server

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <string>
 #include <system_error>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "store/file_events.h"
+#include "store/sync_latency.h"
 
 namespace gsmq::store {
 namespace {
@@ -90,14 +92,20 @@ void PosixFile::truncate(uint64_t size) {
 void PosixFile::datasync() {
   FileEvents* events = file_events();
   if (events) events->syncing(path_);
-  if (::fdatasync(fd_) < 0) throw_errno("fdatasync", path_);
+  const auto started = std::chrono::steady_clock::now();
+  const int rc = ::fdatasync(fd_);
+  record_sync(std::chrono::steady_clock::now() - started);
+  if (rc < 0) throw_errno("fdatasync", path_);
   if (events) events->synced(path_);
 }
 
 void PosixFile::fsync() {
   FileEvents* events = file_events();
   if (events) events->syncing(path_);
-  if (::fsync(fd_) < 0) throw_errno("fsync", path_);
+  const auto started = std::chrono::steady_clock::now();
+  const int rc = ::fsync(fd_);
+  record_sync(std::chrono::steady_clock::now() - started);
+  if (rc < 0) throw_errno("fsync", path_);
   if (events) events->synced(path_);
 }
 

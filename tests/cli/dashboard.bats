@@ -33,12 +33,33 @@ status_of() { curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$@"; }
 @test "/api/channels says what gsmqd channels says; /api/overview sums it up" {
   gsmq-send -m a -m b -m c "$GSMQ/jobs"
   gsmq-send --store -m s "$GSMQ/history"
-  assert_equal "$(get "$HTTP/api/channels" | jq -c 'sort_by(.channel) | map(del(.in_rate, .out_rate))')" \
-    "$(gsmqd channels "$GSMQ" | jq -sc 'sort_by(.channel) | map(del(.in_rate, .out_rate))')"
+  assert_equal "$(get "$HTTP/api/channels" | jq -c 'sort_by(.channel) | map(del(.in_rate, .out_rate, .oldest_age_s))')" \
+    "$(gsmqd channels "$GSMQ" | jq -sc 'sort_by(.channel) | map(del(.in_rate, .out_rate, .oldest_age_s))')"
   run get "$HTTP/api/overview"
   assert_equal "$(jq -r '.channels, .depth, .version' <<<"$output" | paste -sd ' ')" "2 4 $(gsmq_version)"
   (($(jq -r .storage.free_bytes <<<"$output") > 0))
   (($(jq -r .storage.used_bytes <<<"$output") > 0))
+}
+
+@test "oldest_age_s: how long the oldest ready message waited, in gsmqd channels, /api/channels and /metrics" {
+  gsmq-send -m first "$GSMQ/jobs"
+  gsmq-send --store -m s "$GSMQ/history"
+  _aged() { gsmqd channels "$GSMQ" | jq -se 'any(.[]; .channel == "jobs" and .oldest_age_s >= 1)' >/dev/null; }
+  poll_until _aged
+  gsmq-send -m second "$GSMQ/jobs"
+  # the first is taken: the oldest is now the second, sent a second or more after it
+  run --separate-stderr gsmq-recv --count 1 "$GSMQ/jobs"
+  local first_ts; first_ts=$(jq -r .ts <<<"$output")
+  local age; age=$(gsmqd channels "$GSMQ" | jq 'select(.channel == "jobs") | .oldest_age_s')
+  local now_us; now_us=$(date +%s%6N)
+  /usr/bin/python3 -c "import sys; sys.exit(0 if ($now_us - $first_ts) / 1e6 - $age >= 0.999 and $age > 0 else 1)"
+  # the API and /metrics show it; an events-store has none; a queue with nothing ready says 0
+  get "$HTTP/api/channels" | jq -e '[.[] | select(.channel == "jobs") | .oldest_age_s > 0] == [true]'
+  get "$HTTP/api/channels" | jq -e '.[] | select(.channel == "history") | has("oldest_age_s") | not'
+  get "$HTTP/metrics" | awk '$1 == "gsmq_channel_oldest_message_age_seconds{channel=\"jobs\",kind=\"queue\"}" && $2 > 0 {ok=1} END {exit !ok}'
+  ! get "$HTTP/metrics" | grep -q 'gsmq_channel_oldest_message_age_seconds{channel="history"'
+  gsmq-recv --count 1 "$GSMQ/jobs" >/dev/null
+  assert_equal "$(gsmqd channels "$GSMQ" | jq 'select(.channel == "jobs") | .oldest_age_s')" 0
 }
 
 @test "the browser peeks without taking, pages by seq; events-store replay from a seq" {
@@ -54,6 +75,11 @@ status_of() { curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$@"; }
   gsmq-send -m deep "$GSMQ/a/b"
   assert_equal "$(get "$HTTP/api/channels/a%2Fb/messages" | jq -r '.messages[].body')" deep
   assert_equal "$(status_of "$HTTP/api/channels/jobs/messages?limit=many")" 400
+  # pages go past the first 1000 waiting messages
+  seq 1 1205 | sed 's/.*/{"body":"p&"}/' | gsmq-send "$GSMQ/long"
+  assert_equal "$(get "$HTTP/api/channels/long/messages?from_seq=1201&limit=3" | jq -r '.messages[].body' | paste -sd ' ')" \
+    "p1201 p1202 p1203"
+  assert_equal "$(get "$HTTP/api/channels/long/messages?from_seq=1204&limit=1000" | jq -c '[.messages[].seq]')" "[1204,1205]"
 }
 
 @test "send over HTTP is received by gsmq-recv; a bad envelope is 400 naming the field; purge empties" {
@@ -119,6 +145,75 @@ PY
   gsmq-send --events -m x "$GSMQ/ev"
   assert_exit_status "$sub" 0
   poll_until _in_progress 0
+}
+
+@test "/metrics: gsmq_storage_fsync_seconds counts the store's syncs (--fsync always)" {
+  gsmqd_stop
+  gsmqd_start_with_http --fsync always
+  _fsync_histogram() {
+    get "$HTTP/metrics" >"$BATS_TEST_TMPDIR/metrics"
+    /usr/bin/python3 - "$BATS_TEST_TMPDIR/metrics" <<'PY'
+import sys
+from prometheus_client.parser import text_string_to_metric_families
+for family in text_string_to_metric_families(open(sys.argv[1]).read()):
+    if family.name == "gsmq_storage_fsync_seconds":
+        assert family.type == "histogram", family.type
+        v = {(s.name, s.labels.get("le")): s.value for s in family.samples}
+        buckets = [s.value for s in family.samples if s.name.endswith("_bucket")]
+        assert buckets == sorted(buckets), "buckets are cumulative"
+        assert v[("gsmq_storage_fsync_seconds_bucket", "5e-05")] <= v[("gsmq_storage_fsync_seconds_bucket", "1")]
+        print(int(v[("gsmq_storage_fsync_seconds_count", None)]),
+              int(v[("gsmq_storage_fsync_seconds_bucket", "+Inf")]), v[("gsmq_storage_fsync_seconds_sum", None)] > 0)
+PY
+  }
+  run _fsync_histogram
+  assert_success
+  local before=${output%% *}
+  printf '{"body":"m%d"}\n' 1 2 3 | gsmq-send "$GSMQ/jobs"
+  gsmq-send -m more "$GSMQ/jobs"
+  run _fsync_histogram
+  assert_success
+  read -r count inf positive <<<"$output"
+  ((count > before))
+  assert_equal "$inf" "$count"
+  assert_equal "$positive" True
+  # 14 bounds from 50 µs to 1 s, and +Inf
+  assert_equal "$(get "$HTTP/metrics" | grep -c '^gsmq_storage_fsync_seconds_bucket{le=')" 15
+}
+
+@test "with --tls-cert the port serves HTTPS: curl --cacert, plain HTTP told so, client certificates, renewal" {
+  gsmqd_stop
+  local pki="$BATS_TEST_TMPDIR/pki" next="$BATS_TEST_TMPDIR/next" live="$BATS_TEST_TMPDIR"
+  make_test_ca "$pki"
+  make_test_ca "$next"  # the certificate that replaces gsmqd's below, from another CA
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$pki/client.key" \
+    -out "$pki/client.csr" -subj /CN=ops 2>/dev/null
+  openssl x509 -req -in "$pki/client.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -CAcreateserial \
+    -out "$pki/client.pem" -days 2 2>/dev/null
+  cp "$pki/server.pem" "$pki/server.key" "$live/"
+  gsmqd_start_with_http --tls-cert "$live/server.pem" --tls-key "$live/server.key" --tls-ca "$pki/ca.pem" \
+    --tls-client-auth require
+  local https="https://127.0.0.1:${HTTP##*:}" client=(--cert "$pki/client.pem" --key "$pki/client.key")
+  assert_equal "$(get --cacert "$pki/ca.pem" "${client[@]}" "$https/healthz")" ok
+  gsmq-send -m over-tls "gsmqs://127.0.0.1:$GSMQD_PORT/jobs?ca=$pki/ca.pem&cert=$pki/client.pem&key=$pki/client.key"
+  assert_equal "$(get --cacert "$pki/ca.pem" "${client[@]}" "$https/api/channels" | jq -c 'map([.channel, .depth])')" \
+    '[["jobs",1]]'
+  # plain HTTP is answered 400 and closed
+  run get -i "$HTTP/healthz"
+  assert_output --partial "400 Bad Request"
+  assert_output --partial "this port serves HTTPS"
+  # the client checks gsmqd's certificate; gsmqd refuses a client without one (require)
+  run get "${client[@]}" "$https/healthz"
+  assert_failure 60
+  run get --cacert "$pki/ca.pem" "$https/healthz"
+  assert_failure
+  # a certificate and key replaced on disk serve the next connections, without a restart
+  cp "$next/server.key" "$live/server.key.new" && mv "$live/server.key.new" "$live/server.key"
+  cp "$next/server.pem" "$live/server.pem.new" && mv "$live/server.pem.new" "$live/server.pem"
+  _renewed() { [[ "$(get --cacert "$next/ca.pem" "${client[@]}" "$https/healthz" 2>/dev/null)" == ok ]]; }
+  poll_until _renewed
+  run get --cacert "$pki/ca.pem" "${client[@]}" "$https/healthz"
+  assert_failure 60
 }
 
 @test "hostile clients: garbage, an oversized body and too many idle connections; gsmqd keeps serving" {

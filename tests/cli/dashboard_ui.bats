@@ -29,3 +29,15 @@ teardown() { daemon_teardown; }
   assert_success
   assert_line PASSED
 }
+
+@test "in Chromium, a gsmqd with --tokens: the page asks for a token, then shows channels and messages" {
+  gsmqd_stop
+  printf '%s\n' 'opsSecret-0123456789' | gsmqd token hash ops >tokens
+  printf 'allow ops all *\n' >acl.conf
+  gsmqd_start_with_http --tokens tokens --acl acl.conf
+  GSMQ_TOKEN=ops:opsSecret-0123456789 gsmq-send -m with-token "$GSMQ/jobs/one"
+  run timeout 120 node "$UI_DIR/dashboard.mjs" "$HTTP" "$GSMQ" "$BATS_TEST_TMPDIR" ops:opsSecret-0123456789
+  echo "$output"
+  assert_success
+  assert_line PASSED
+}

@@ -79,6 +79,36 @@ TEST(QueueIndexTest, DelayedMessageBecomesReadyAtDeliverAtAndTakesItsPlaceBySeq)
   EXPECT_EQ(seqs(q.take(10, 200, kVisibility).delivered), (Seqs{1, 2}));
 }
 
+TEST(QueueIndexTest, OldestReadyIsTheSmallestReadySeqOfAnyPriority) {
+  QueueIndex q;
+  EXPECT_FALSE(q.oldest_ready().has_value());
+  q.tick(100);
+  QueuedMessage delayed = msg(1);
+  delayed.deliver_at = 200;
+  q.enqueue(delayed);
+  q.enqueue(msg(2, 9));
+  q.enqueue(msg(3, 0));
+  ASSERT_TRUE(q.oldest_ready().has_value());
+  EXPECT_EQ(q.oldest_ready()->seq, 2u);  // 1 is delayed, not ready
+  EXPECT_EQ(q.oldest_ready()->location, 200u);
+  q.take(1, 150, kVisibility);  // takes 2 (priority 9): in flight is not ready
+  EXPECT_EQ(q.oldest_ready()->seq, 3u);
+  q.tick(200);  // 1 is due: ready again, and the oldest
+  EXPECT_EQ(q.oldest_ready()->seq, 1u);
+  q.purge();
+  EXPECT_FALSE(q.oldest_ready().has_value());
+}
+
+TEST(QueueIndexTest, PeekFromASeqPagesInTakeOrderChangingNothing) {
+  QueueIndex q;
+  for (uint64_t seq = 1; seq <= 2000; ++seq) q.enqueue(msg(seq));
+  q.enqueue(msg(2001, 9));  // first in take order, and past every page below
+  EXPECT_EQ(seqs(q.peek(3, 10, 1500)), (Seqs{2001, 1500, 1501}));
+  EXPECT_EQ(seqs(q.peek(2, 10, 1999)), (Seqs{2001, 1999}));
+  EXPECT_EQ(seqs(q.peek(5, 10, 2002)), Seqs{});
+  EXPECT_EQ(q.ready(), 2001u);
+}
+
 TEST(QueueIndexTest, DeliverAtInThePastIsReadyAtOnce) {
   QueueIndex q;
   q.tick(100);

@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
   app.add_option("--http-port-file", options.http_port_file, "Write the bound --http port to FILE once serving");
   // TLS (docs/security.md): the files are read again when they change on disk.
   std::string client_auth;
-  app.add_option("--tls-cert", options.tls.cert_file, "Serve gRPC over TLS with this certificate chain (PEM; reloaded on change)");
+  app.add_option("--tls-cert", options.tls.cert_file, "Serve gRPC (and --http) over TLS with this certificate chain (PEM; reloaded on change)");
   app.add_option("--tls-key", options.tls.key_file, "The private key of --tls-cert (PEM; reloaded on change)");
   app.add_option("--tls-ca", options.tls.ca_file, "CA certificates that verify client certificates (PEM; reloaded on change)");
   app.add_option("--tls-client-auth", client_auth,

@@ -34,8 +34,17 @@ function card(label, value) {
 }
 function showError(text) { $('error').textContent = text || ''; }
 
+// A gsmqd with --tokens wants a bearer token (IDENTITY:SECRET) with every call: the page asks
+// for it once (kept for this tab in sessionStorage) and sends it as an Authorization header.
+function token() { return sessionStorage.getItem('gsmq-token') || ''; }
+function withToken(options) {
+  const o = { ...(options || {}) };
+  if (token()) o.headers = { ...(o.headers || {}), Authorization: 'Bearer ' + token() };
+  return o;
+}
+
 async function api(path, options) {
-  const response = await fetch(path, options);
+  const response = await fetch(path, withToken(options));
   const body = await response.json().catch(() => ({}));
   if (!response.ok) throw new Error(body.error || response.status + ' ' + response.statusText);
   return body;
@@ -76,7 +85,8 @@ function renderChannels() {
     return el('tr', { 'data-channel': c.channel }, el('td', {}, link), el('td', { text: c.kind }),
       n(c.depth), n(c.in_flight), n(c.delayed), n(c.dead_lettered), n(c.expired), n(c.late),
       el('td', { class: 'n', text: fmtRate(c.in_rate) }), el('td', { class: 'n', text: fmtRate(c.out_rate) }),
-      n(c.consumers), el('td', { class: 'n', text: fmtBytes(c.bytes) }));
+      n(c.consumers), el('td', { class: 'n oldest', text: c.oldest_age_s === undefined ? '' : fmtDuration(c.oldest_age_s * 1e6) }),
+      el('td', { class: 'n', text: fmtBytes(c.bytes) }));
   }));
   for (const th of $('channels').tHead.rows[0].cells) {
     th.classList.toggle('sorted', th.dataset.key === key);
@@ -118,6 +128,7 @@ function renderChannelCards() {
     card('dead-lettered', fmtNumber(c.dead_lettered)), card('expired', fmtNumber(c.expired)),
     card('sent', fmtNumber(c.sent)), card('delivered', fmtNumber(c.delivered)), card('acked', fmtNumber(c.acked)),
     card('consumers', fmtNumber(c.consumers)), card('last seq', fmtNumber(c.last_seq)), card('bytes', fmtBytes(c.bytes)),
+    ...(c.oldest_age_s === undefined ? [] : [card('oldest waiting', fmtDuration(c.oldest_age_s * 1e6))]),
   ] : []));
   $('purge').hidden = !c || c.kind !== 'queue';
 }
@@ -220,19 +231,43 @@ function render() {
   if (!$('topology-page').hidden) renderTopology();
 }
 
-function connect() {
+function onSnapshot(snapshot) {
+  const first = !state.snapshot;
+  state.snapshot = snapshot;
+  const o = state.snapshot.overview;
+  state.history.push({ in: o.in_rate, out: o.out_rate });
+  if (state.history.length > 120) state.history.shift();
+  $('live').textContent = 'live';
+  $('live').classList.remove('off');
+  render();
+  if (first && state.channel) browse(0);
+}
+
+// Live updates: the event stream; with a token (which EventSource cannot send), /api/snapshot
+// once a second. A daemon that wants a token (401) or a better one (403) gets the token form.
+async function connect() {
+  const probe = await fetch('/api/snapshot', withToken()).catch(() => null);
+  if (probe && (probe.status === 401 || probe.status === 403)) {
+    $('token-form').hidden = false;
+    $('live').textContent = 'token needed';
+    showError((await probe.json().catch(() => ({}))).error || 'gsmqd wants a bearer token');
+    return;
+  }
+  showError('');
+  if (token()) {
+    const poll = async () => {
+      try { onSnapshot(await api('/api/snapshot')); } catch (e) { showError(e.message); }
+    };
+    poll();
+    setInterval(poll, 1000);
+    return;
+  }
+  connectEvents();
+}
+
+function connectEvents() {
   const events = new EventSource('/api/events');
-  events.addEventListener('snapshot', (e) => {
-    const first = !state.snapshot;
-    state.snapshot = JSON.parse(e.data);
-    const o = state.snapshot.overview;
-    state.history.push({ in: o.in_rate, out: o.out_rate });
-    if (state.history.length > 120) state.history.shift();
-    $('live').textContent = 'live';
-    $('live').classList.remove('off');
-    render();
-    if (first && state.channel) browse(0);
-  });
+  events.addEventListener('snapshot', (e) => onSnapshot(JSON.parse(e.data)));
   events.addEventListener('unavailable', (e) => { showError('gsmqd: ' + JSON.parse(e.data).error); });
   events.onerror = () => { $('live').textContent = 'reconnecting'; $('live').classList.add('off'); };
 }
@@ -250,6 +285,12 @@ $('next-page').addEventListener('click', () => { $('from-seq').value = state.nex
 $('body-as').addEventListener('change', () => browse(Number($('from-seq').value) || 0));
 $('send-form').addEventListener('submit', send);
 $('purge').addEventListener('click', purge);
+$('token-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  sessionStorage.setItem('gsmq-token', $('token').value.trim());
+  $('token-form').hidden = true;
+  connect();
+});
 window.addEventListener('hashchange', route);
 route();
 connect();
