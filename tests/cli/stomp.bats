@@ -175,25 +175,26 @@ c, _ = s.accept(); c.recv(1000); c.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n");
 
 @test "stomp:// and stomp+ws:// -> gsmq-bridge -> gsmq: RabbitMQ stopped and started mid-stream, every message arrives" {
   gsmqd_start
-  # both bridges start together and are caught mid-stream: each has taken 200 and has
-  # more to take (their speeds differ with the machine's load, hence 4000 each)
-  n=4000 nws=4000
+  # both bridges are caught mid-stream: the slower (WebSocket) one starts first, the other
+  # once it has taken 200, and the restart comes once that one has taken 200 too (their
+  # speeds differ with the machine's load: started together, one could finish first)
+  n=6000 nws=6000
   seq 1 "$n" | jq -c '{body: "m\(.)"}' | gsmq-send "$STOMP/queue/src?max_inflight=500"
   seq 1 "$nws" | jq -c '{body: "w\(.)"}' | gsmq-send "$STOMP/queue/wsrc?max_inflight=500"
-  gsmq-bridge "$STOMP/queue/src?retry&max_inflight=1" "$GSMQ/dst" 2>bridge.err &
-  bridge=$!
-  track_pid "$bridge"
   gsmq-bridge "$STOMPWS/queue/wsrc?retry&max_inflight=1" "$GSMQ/wdst" 2>wsbridge.err &
   wsbridge=$!
   track_pid "$wsbridge"
   # (each check asks rabbitmqctl, which takes a second: a bridge that died ends the wait)
-  _both_taken() {
-    is_running "$bridge" || { echo "the bridge ended: $(cat bridge.err)" >&2; exit 1; }
-    is_running "$wsbridge" || { echo "the WebSocket bridge ended: $(cat wsbridge.err)" >&2; exit 1; }
+  _taken() {  # queue, messages it had, bridge PID, its stderr
+    is_running "$3" || { echo "the bridge ended: $(cat "$4")" >&2; exit 1; }
     rmqctl list_queues name messages_ready >ready.txt
-    (($(awk '$1 == "src" { print $2 }' ready.txt) <= n - 200 && $(awk '$1 == "wsrc" { print $2 }' ready.txt) <= nws - 200))
+    (($(awk -v q="$1" '$1 == q { print $2 }' ready.txt) <= $2 - 200))
   }
-  POLL_TRIES=100 poll_until _both_taken
+  POLL_TRIES=100 poll_until _taken wsrc "$nws" "$wsbridge" wsbridge.err
+  gsmq-bridge "$STOMP/queue/src?retry&max_inflight=1" "$GSMQ/dst" 2>bridge.err &
+  bridge=$!
+  track_pid "$bridge"
+  POLL_TRIES=100 poll_until _taken src "$n" "$bridge" bridge.err
   rmqctl list_queues name messages_ready >ready.txt
   ready=$(awk '$1 == "src" { print $2 }' ready.txt) wsready=$(awk '$1 == "wsrc" { print $2 }' ready.txt)
   ((ready > 0)) || fail "the stream ended before the restart"
