@@ -22,6 +22,8 @@ packages=(
   e2fsprogs util-linux mount
   # tests/cli/deb.bats: cpack's dependency list (dpkg-shlibdeps), the package's postinst
   dpkg-dev adduser
+  # tests/cli/service.bats and deb.bats: systemd-analyze verify and security on the unit
+  systemd
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
