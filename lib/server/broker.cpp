@@ -291,7 +291,8 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
     const auto& [store_group, channel] = key;
     std::vector<v1::Message> part;
     part.reserve(members.size());
-    for (auto w : members) part.push_back((*shared_writes)[w].message);
+    // moved, not copied: on_done needs only each write's origin and kind
+    for (auto w : members) part.push_back(std::move((*shared_writes)[w].message));
     auto on_done = [join, shared_writes, members, channel](const std::string& error, const std::vector<uint64_t>& seqs) {
       std::lock_guard lock(join->mutex);
       for (size_t k = 0; k < members.size(); ++k) {
