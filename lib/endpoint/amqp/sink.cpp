@@ -165,7 +165,7 @@ class AmqpSink : public Sink {
       switch (frame.payload.method.id) {
         case AMQP_BASIC_ACK_METHOD: {
           const auto* m = static_cast<const amqp_basic_ack_t*>(frame.payload.method.decoded);
-          settle(m->delivery_tag, m->multiple, std::nullopt);
+          acked(m->delivery_tag, m->multiple);
           break;
         }
         case AMQP_BASIC_NACK_METHOD: {
@@ -224,10 +224,8 @@ class AmqpSink : public Sink {
     uint64_t count = 0;
     {
       std::lock_guard lock(mutex_);
-      auto end = in_flight_.upper_bound(tag);
-      auto it = multiple ? in_flight_.begin() : in_flight_.find(tag);
-      if (it == in_flight_.end()) return;
-      if (!multiple) end = std::next(it);
+      const auto [it, end] = answered(tag, multiple);
+      if (it == end) return;
       const auto now = Clock::now();
       for (auto i = it; i != end; ++i) {
         auto e = entries_.find(i->second);
@@ -253,20 +251,29 @@ class AmqpSink : public Sink {
     for (auto& [done, result] : dones) done(result);
   }
 
-  // The broker's answer for delivery tag `tag` (and all before it when `multiple`).
-  void settle(uint64_t tag, bool multiple, const std::optional<std::string>& refused) {
+  // The in-flight publishes a broker's answer for delivery tag `tag` is about (all up to
+  // it when `multiple`); an empty range for a tag not in flight. Caller holds mutex_.
+  std::pair<std::map<uint64_t, uint64_t>::iterator, std::map<uint64_t, uint64_t>::iterator> answered(uint64_t tag,
+                                                                                                     bool multiple) {
+    if (!multiple) {
+      const auto it = in_flight_.find(tag);
+      return {it, it == in_flight_.end() ? it : std::next(it)};
+    }
+    return {in_flight_.begin(), in_flight_.upper_bound(tag)};
+  }
+
+  // basic.ack for delivery tag `tag` (and all before it when `multiple`): confirmed, unless
+  // the broker returned the message first (basic.return).
+  void acked(uint64_t tag, bool multiple) {
     std::vector<std::pair<Done, SendResult>> dones;
     {
       std::lock_guard lock(mutex_);
-      auto end = in_flight_.upper_bound(tag);
-      auto it = multiple ? in_flight_.begin() : in_flight_.find(tag);
-      if (it == in_flight_.end()) return;
-      if (!multiple) end = std::next(it);
+      const auto [it, end] = answered(tag, multiple);
+      if (it == end) return;
       for (auto i = it; i != end; ++i) {
         auto e = entries_.find(i->second);
         SendResult r;
-        if (refused) r = SendResult::failed(*refused);
-        else if (!e->second.returned.empty()) r = SendResult::failed(e->second.returned);
+        if (!e->second.returned.empty()) r = SendResult::failed(e->second.returned);
         else {
           r.id = e->second.id;
           r.channel = e->second.routing_key;
