@@ -9,6 +9,8 @@
 
 bats_require_minimum_version 1.5.0
 load rabbitmq_helpers
+load http_helpers   # free_port
+load coap_helpers   # free_udp_port, coap_answers, coap_post, coap_server_start
 
 PEERS="$_rabbitmq_helpers_dir/python"
 
@@ -29,12 +31,6 @@ setup() {
   BIN=$(printf '\x00\xff\x01gsmq\xfe\x80' | base64)
 }
 teardown() { daemon_teardown; }
-
-free_tcp_port() { "$PY" -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
-free_udp_port() {
-  "$PY" -c 'import socket;s=socket.socket(socket.AF_INET,socket.SOCK_DGRAM);s.bind(("127.0.0.1",0));print(s.getsockname()[1])'
-}
-coap_client() { "$(command -v coap-client || command -v coap-client-openssl || command -v coap-client-notls)" -B 10 "$@"; }
 
 # The one message now on gsmqd's channel $1 (taken), as its JSON line.
 take_from_gsmqd() {
@@ -75,7 +71,7 @@ bridge_one() {
 }
 
 @test "HTTP/REST: curl -> gsmq's ingest -> gsmqd, and gsmqd -> gsmq -> a Python HTTP server" {
-  port=$(free_tcp_port)
+  port=$(free_port)
   bridge_one "http://127.0.0.1:$port/in?listen" "$GSMQ/matrix/http"
   ready() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/in")" == 200 ]]; }
   poll_until ready
@@ -103,25 +99,22 @@ bridge_one() {
 @test "CoAP: coap-client -> gsmq's ingest -> gsmqd, and gsmqd -> gsmq -> coap-server" {
   port=$(free_udp_port)
   bridge_one "coap://127.0.0.1:$port/in?listen" "$GSMQ/matrix/coap"
-  poll_until eval "coap_client -m get coap://127.0.0.1:$port/.well-known/core 2>/dev/null | grep -q '</'"
+  poll_until coap_answers "$port"
   printf '\x00\xff\x01gsmq\xfe\x80' >body.bin
-  run coap_client -m post -t 42 -f body.bin "coap://127.0.0.1:$port/in"
+  run coap_post -m post -t 42 -f body.bin "coap://127.0.0.1:$port/in"
   assert_success
   assert_exit_status "$BRIDGE_PID" 0 "$BATS_TEST_TMPDIR/bridge.err"
   got=$(take_from_gsmqd matrix/coap)
   assert_equal "$(jq -r .body_b64 <<<"$got")" "$BIN"
   assert_equal "$(jq -r '.meta["coap.content-format"]' <<<"$got")" 42
 
-  server=$(free_udp_port)
-  "$(command -v coap-server || command -v coap-server-openssl || command -v coap-server-notls)" \
-    -A 127.0.0.1 -p "$server" >coap-server.log 2>&1 3>&- &
-  track_pid $!
-  poll_until eval "coap_client -m get coap://127.0.0.1:$server/.well-known/core 2>/dev/null | grep -q '</'"
+  coap_server_start
+  server=$COAP_SERVER_PORT
   put_into_gsmqd matrix/coap-out coap-out
   run --separate-stderr gsmq-bridge --count 1 --wait 20s "$GSMQ/matrix/coap-out" \
     "coap://127.0.0.1:$server/example_data?method=PUT"
   assert_success
-  coap_client -m get -o got.bin "coap://127.0.0.1:$server/example_data"
+  coap_post -m get -o got.bin "coap://127.0.0.1:$server/example_data"
   assert_equal "$(base64 <got.bin)" "$BIN"
 }
 

@@ -160,8 +160,12 @@ leader_of() {
   new_leader=$(leader_of qq)
   [[ "$new_leader" != "$leader" ]]
   survivor_port_var="AMQP_PORT_$survivor"
-  held=$(ctl "$survivor" list_queues name messages | awk '$1 == "qq" { print $2 }')
-  [[ "$held" -ge 20001 ]]
+  # the count a node reports is refreshed every few seconds: asked until it shows them all
+  _held_all() {
+    held=$(ctl "$survivor" list_queues name messages | awk '$1 == "qq" { print $2 }')
+    [[ "${held:-0}" -ge 20001 ]]
+  }
+  POLL_TRIES=60 poll_until _held_all || fail "a survivor holds ${held:-no} messages of 20001 sent"
   run --separate-stderr gsmq-recv --raw --count "$held" --wait 60s "amqp://127.0.0.1:${!survivor_port_var}/qq"
   assert_success
   printf '%s\n' "$output" | sort -u >got.txt
