@@ -178,6 +178,10 @@ std::string redact_secrets(std::string_view text) {
       continue;
     }
     const size_t from = at + 6, to = std::min(out.find('&', from), out.size());
+    if (to == from) {  // an empty token hides nothing
+      at = from;
+      continue;
+    }
     out.replace(from, to - from, "***");
     at = from + 3;
   }
@@ -188,8 +192,10 @@ std::optional<EndpointUrl> parse_endpoint_url(std::string_view text, std::string
   auto url = parse_url(text, error);
   if (!url) {
     // error quotes the text: say it without its secrets
+    // (the search goes on after each replacement: the shown text may contain the raw one)
     const std::string raw(text), shown = redact_secrets(text);
-    for (size_t at; raw != shown && (at = error.find(raw)) != std::string::npos;) error.replace(at, raw.size(), shown);
+    for (size_t at = 0; raw != shown && (at = error.find(raw, at)) != std::string::npos; at += shown.size())
+      error.replace(at, raw.size(), shown);
     return url;
   }
   url->text = redact_secrets(text);

@@ -169,12 +169,6 @@ TEST(Url, QueryDecoding) {
   EXPECT_EQ(parse_ok("gsmq://h/a%2Fb").path, "a/b");
 }
 
-}  // namespace
-}  // namespace gsmq
-
-namespace gsmq {
-namespace {
-
 TEST(Url, SeveralServersInTheAuthority) {
   std::string error;
   const auto url = parse_endpoint_url("gsmq://a:7001,[::1]:7002,c/jobs?balance=hash", error);
@@ -193,6 +187,22 @@ TEST(Url, SeveralServersInTheAuthority) {
   EXPECT_NE(error.find("empty server"), std::string::npos);
   EXPECT_FALSE(parse_endpoint_url("gsmq://a:1,b:99999/x", error));
   EXPECT_NE(error.find("bad port \"99999\""), std::string::npos);
+}
+
+TEST(Url, TheTokenIsHiddenInTheTextAndInErrors) {
+  const auto url = parse_ok("gsmq://h:1/c?token=s3cret&x=1");
+  EXPECT_EQ(url.text, "gsmq://h:1/c?token=***&x=1");
+  EXPECT_EQ(url.param("token"), "s3cret");  // the adapter still gets it
+  EXPECT_EQ(redact_secrets("gsmq://h/c?mytoken=a&token=b"), "gsmq://h/c?mytoken=a&token=***");
+  EXPECT_EQ(redact_secrets("gsmq://h/c?token="), "gsmq://h/c?token=");  // nothing to hide
+  EXPECT_EQ(parse_error("gsmq://h:0/c?token=s3cret").find("s3cret"), std::string::npos);
+  // An empty token in a refused URL: the message is made once (this input once looped
+  // forever, found by url_fuzz).
+  const std::string error = parse_error("gsmq://h:0/c?token=");
+  EXPECT_NE(error.find("bad port \"0\" in \"gsmq://h:0/c?token=\""), std::string::npos) << error;
+  // A token before a shown text that contains the raw one (shown = raw + "***").
+  const std::string hidden = parse_error("mqr@s:$s%A%A\xfe\xffJ::2]b?token=x");
+  EXPECT_EQ(hidden.find("token=x"), std::string::npos) << hidden;
 }
 
 }  // namespace
