@@ -83,14 +83,15 @@ void Committer::run() {
     if (pending_.empty()) return;  // stopping, and everything is committed
     if (options_.policy == FsyncPolicy::batch && options_.window.count() > 0)
       wake_.wait_for(lock, options_.window, [this] { return stopping_; });
+    // Under every policy, what is pending is one group: written in order, then one sync
+    // per log it touched, then answered. A submission is never answered before a sync
+    // that began after it was written; those that arrived while the last sync ran share
+    // the next one (so --fsync always does not fall to one sync per submission when
+    // many clients send at once).
     std::vector<Submission> group;
     group.swap(pending_);
     lock.unlock();
-    if (options_.policy == FsyncPolicy::always) {
-      for (Submission& s : group) commit(std::span(&s, 1));
-    } else {
-      commit(group);
-    }
+    commit(group);
     lock.lock();
   }
 }

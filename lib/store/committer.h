@@ -20,9 +20,10 @@
 
 namespace gsmq::store {
 
-// always: each submission is written and fdatasync'ed before its callback and before the
-//         next submission is written.
-// batch:  everything pending is written, then one sync per log touched, then the callbacks.
+// always: everything pending is written, then one sync per log touched, then the
+//         callbacks: no submission's callback runs before a sync that began after it was
+//         written, and submissions pending together share that sync. Never waits for more.
+// batch:  the same, and may wait CommitterOptions::window for more before the sync.
 // never:  written to the OS (a process crash loses nothing, a power loss may), no sync.
 enum class FsyncPolicy { always, batch, never };
 std::optional<FsyncPolicy> parse_fsync_policy(std::string_view text);  // "always", "batch", "never"

@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("-d,--data-dir", data_dir, "Where messages are kept ($GSMQ_DATA_DIR overrides the default)")
       ->capture_default_str();
-  app.add_option("--fsync", fsync, "When to fsync: always (before every ack), batch (group commit), never")
+  app.add_option("--fsync", fsync, "When to fsync: always (before every ack; concurrent batches share one), batch (the same, with --commit-window), never")
       ->check(CLI::IsMember({"always", "batch", "never"}))
       ->capture_default_str();
   app.add_option("--commit-window", commit_window, "With --fsync batch: wait this long for more writes per fsync")
