@@ -28,6 +28,9 @@ struct MessageRecord {
 std::string encode_message_record(uint64_t seq, int64_t arrival_us, const v1::Message& message);
 // The payload size encode_message_record makes (it must fit store::format::kMaxRecordPayload).
 inline size_t message_record_size(const v1::Message& message) { return 16 + message.ByteSizeLong(); }
+// At least message_record_size, from the fields' lengths alone (no encoding pass): the
+// exact size is worth computing only when this bound is over a limit.
+size_t message_record_size_bound(const v1::Message& message);
 // Sets the seq of a record encoded with a placeholder seq (so that the costly encoding can
 // happen outside the channel lock, and only the seq is written under it).
 void set_record_seq(std::string& payload, uint64_t seq);

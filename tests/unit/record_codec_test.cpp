@@ -82,6 +82,45 @@ TEST(RecordCodecTest, ShortOrGarbledMessageRecordsAreRefused) {
   EXPECT_FALSE(decode_message_record(payload.substr(0, 16) + std::string("\x00\x01", 2), record));
 }
 
+// The bound stands in for the exact size unless it is over the limit, so it must never be
+// below it: for every field of Message (read from its descriptor, so a field added later
+// is covered), filled to the largest encoding it can have, alone and all together.
+TEST(RecordCodecTest, SizeBoundIsNeverBelowTheExactSize) {
+  using google::protobuf::FieldDescriptor;
+  const auto* descriptor = v1::Message::descriptor();
+  const auto* reflection = v1::Message::GetReflection();
+  auto fill = [&](v1::Message& m, const FieldDescriptor* f) {
+    switch (f->cpp_type()) {
+      case FieldDescriptor::CPPTYPE_STRING: reflection->SetString(&m, f, std::string(300, 'x')); break;
+      case FieldDescriptor::CPPTYPE_INT64: reflection->SetInt64(&m, f, std::numeric_limits<int64_t>::min()); break;
+      case FieldDescriptor::CPPTYPE_UINT64: reflection->SetUInt64(&m, f, std::numeric_limits<uint64_t>::max()); break;
+      case FieldDescriptor::CPPTYPE_INT32: reflection->SetInt32(&m, f, std::numeric_limits<int32_t>::min()); break;
+      case FieldDescriptor::CPPTYPE_UINT32: reflection->SetUInt32(&m, f, std::numeric_limits<uint32_t>::max()); break;
+      case FieldDescriptor::CPPTYPE_BOOL: reflection->SetBool(&m, f, true); break;
+      case FieldDescriptor::CPPTYPE_MESSAGE:  // the meta map
+        ASSERT_TRUE(f->is_map()) << f->name();
+        for (int i = 0; i < 20; ++i) (*m.mutable_meta())["k" + std::to_string(i) + std::string(200, 'k')] = std::string(200, 'v');
+        (*m.mutable_meta())[""] = "";
+        break;
+      default: FAIL() << "a field of a type the bound does not know: " << f->name();
+    }
+  };
+  v1::Message all;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    v1::Message one;
+    fill(one, descriptor->field(i));
+    fill(all, descriptor->field(i));
+    EXPECT_GE(message_record_size_bound(one), message_record_size(one)) << descriptor->field(i)->name();
+  }
+  EXPECT_GE(message_record_size_bound(all), message_record_size(all));
+  EXPECT_GE(message_record_size_bound(v1::Message{}), message_record_size(v1::Message{}));
+  // A field this build does not know (from a newer client) is stored too: counted exactly.
+  v1::Message newer = all;
+  newer.GetReflection()->MutableUnknownFields(&newer)->AddLengthDelimited(1000, std::string(5000, 'n'));
+  EXPECT_GE(message_record_size_bound(newer), message_record_size(newer));
+  EXPECT_GT(message_record_size(newer), message_record_size(all) + 5000);
+}
+
 TEST(RecordCodecTest, RemovedRecordRoundTrips) {
   for (const std::vector<uint64_t>& seqs :
        {std::vector<uint64_t>{}, std::vector<uint64_t>{1}, std::vector<uint64_t>{3, 1, 2, 1ull << 63},
