@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -161,6 +162,7 @@ struct BatchJoin {
 // written with).
 std::string refusal(const v1::Message& m) {
   if (std::string why = invalid_field(m); !why.empty()) return why;
+  if (message_record_size_bound(m) <= store::format::kMaxRecordPayload) return "";  // the common case, cheaply
   const size_t size = message_record_size(m);
   if (size > store::format::kMaxRecordPayload)
     return "message too large to store: " + std::to_string(size) + " bytes with its envelope, at most " +
@@ -170,11 +172,20 @@ std::string refusal(const v1::Message& m) {
 
 // One message to write: to a queue or an events-store channel; `origin` is the position
 // of the message it was accepted as (a link's outbox copy shares its original's result).
+// `message` is the accepted message itself or a copy held in the batch's `copies`: each
+// is moved once, into the part of its channel (a move of a Message is a construction, a
+// swap and a destruction: ~150 instructions, more than once per message showed in
+// bench/README.md's instruction counts).
 struct Write {
   size_t origin;
   bool to_store;
   bool copy;
-  v1::Message message;
+  v1::Message* message;
+};
+// What a channel's commit needs to answer for each message it wrote.
+struct Written {
+  size_t origin;
+  bool copy;
 };
 }  // namespace
 
@@ -188,6 +199,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
   auto join = std::make_shared<BatchJoin>();
   join->results.resize(messages.size());
   std::vector<Write> writes;
+  std::deque<v1::Message> copies_held;  // what `writes` points to besides `messages` (stable addresses)
   std::vector<std::pair<size_t, std::string>> fresh;  // arrivals over links (index, key), kept once
   std::map<std::string, size_t> outbox_counts;  // copies of this batch per outbox so far
   // What the daemon moves itself (dead-lettering, requeues) is part of receiving and
@@ -264,11 +276,11 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
       }
       for (auto& c : copies) {
         ++outbox_counts[c.channel()];
-        writes.push_back({i, false, true, std::move(c)});
+        writes.push_back({i, false, true, &copies_held.emplace_back(std::move(c))});
       }
     }
-    for (auto& c : rule_copies) writes.push_back({i, store_it, true, std::move(c)});
-    if (dropped_by.empty()) writes.push_back({i, store_it, false, std::move(m)});
+    for (auto& c : rule_copies) writes.push_back({i, store_it, true, &copies_held.emplace_back(std::move(c))});
+    if (dropped_by.empty()) writes.push_back({i, store_it, false, &m});
   }
 
   // With arrivals over links, the answer waits until the record that they were kept is
@@ -283,20 +295,28 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
   };
 
   std::map<std::pair<bool, std::string>, std::vector<size_t>> groups;  // (to_store, channel) -> writes
-  for (size_t w = 0; w < writes.size(); ++w) groups[{writes[w].to_store, writes[w].message.channel()}].push_back(w);
+  for (size_t w = 0; w < writes.size(); ++w) groups[{writes[w].to_store, writes[w].message->channel()}].push_back(w);
   join->remaining = groups.size();
   if (groups.empty()) return join->done(std::move(join->results));
-  auto shared_writes = std::make_shared<std::vector<Write>>(std::move(writes));
+  // The common batch: every message written as it is, in order, to one channel. Its
+  // vector is the part, moved whole.
+  const bool whole = groups.size() == 1 && writes.size() == messages.size() && copies_held.empty();
   for (auto& [key, members] : groups) {
     const auto& [store_group, channel] = key;
     std::vector<v1::Message> part;
-    part.reserve(members.size());
-    // moved, not copied: on_done needs only each write's origin and kind
-    for (auto w : members) part.push_back(std::move((*shared_writes)[w].message));
-    auto on_done = [join, shared_writes, members, channel](const std::string& error, const std::vector<uint64_t>& seqs) {
+    auto written = std::make_shared<std::vector<Written>>();
+    written->reserve(members.size());
+    if (whole) {
+      part = std::move(messages);
+    } else {
+      part.reserve(members.size());
+      for (auto w : members) part.push_back(std::move(*writes[w].message));
+    }
+    for (auto w : members) written->push_back({writes[w].origin, writes[w].copy});
+    auto on_done = [join, written, channel](const std::string& error, const std::vector<uint64_t>& seqs) {
       std::lock_guard lock(join->mutex);
-      for (size_t k = 0; k < members.size(); ++k) {
-        const Write& w = (*shared_writes)[members[k]];
+      for (size_t k = 0; k < written->size(); ++k) {
+        const Written& w = (*written)[k];
         auto& r = join->results[w.origin];
         if (!error.empty()) {
           if (r.error().empty()) r.set_error(w.copy ? "cannot forward it (" + channel + "): " + error : error);
