@@ -30,6 +30,26 @@ TEST(MessageConvertTest, RoundTripKeepsEveryField) {
   EXPECT_EQ(from_proto(wire), m);
 }
 
+// The moving forms convert the same; they only give the strings away.
+TEST(MessageConvertTest, MovingConvertsTheSameAsCopying) {
+  const std::string line =
+      R"({"channel":"a-channel-name-longer-than-sso","body":"a body longer than the small string buffer",)"
+      R"("id":"an-id-longer-than-the-small-string","ts":5,"priority":3,"meta":{"key":"a value longer than sixteen"},)"
+      R"("seq":7,"ttl_ms":1,"delay_ms":2,"deadline_ms":9,"deliver_late":true,"late_channel":"late",)"
+      R"("max_receives":3,"dead_letter":"dlq","receive_count":4,"x-extra":[1,"two"]})";
+  Message m;
+  std::string error;
+  ASSERT_TRUE(parse_envelope(line, m, error)) << error;
+  v1::Message copied, moved;
+  to_proto(m, &copied);
+  Message source = m;
+  to_proto(std::move(source), &moved);
+  EXPECT_EQ(moved.SerializeAsString(), copied.SerializeAsString());
+  v1::Message wire = copied;
+  EXPECT_EQ(from_proto(std::move(wire)), from_proto(copied));
+  EXPECT_EQ(from_proto(copied), m);
+}
+
 TEST(MessageConvertTest, ExtraJsonNestedDeeperThanALineIsDropped) {
   v1::Message wire;
   wire.set_body("x");

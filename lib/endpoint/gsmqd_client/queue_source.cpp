@@ -41,7 +41,7 @@ class QueueSource : public Source {
       if (!m.receipt().empty()) waiting_.pop_front();
       receipts_.push_back(std::move(*m.mutable_receipt()));  // "" for a peeked message
     }
-    out.message = from_proto(m);
+    out.message = from_proto(std::move(m));
     ++taken_;
     return Status::message;
   }

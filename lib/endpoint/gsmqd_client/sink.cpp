@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -43,9 +44,10 @@ class StreamingSink : public Sink {
   void send(Message message, Done done) override {
     message.channel = sink_channel(connection_->channel, message.channel);
     Pending p;
-    to_proto(message, &p.message);
-    p.message.clear_receipt();
-    p.message.clear_receive_count();
+    p.message = std::make_unique<v1::Message>();
+    to_proto(std::move(message), p.message.get());
+    p.message->clear_receipt();
+    p.message->clear_receive_count();
     p.done = std::move(done);
     std::unique_lock lock(mutex_);
     if (dead_) {
@@ -65,7 +67,7 @@ class StreamingSink : public Sink {
 
  private:
   struct Pending {
-    v1::Message message;
+    std::unique_ptr<v1::Message> message;  // handed to the batch's request as it is, not copied
     Done done;
   };
   struct Batch {
@@ -131,8 +133,8 @@ class StreamingSink : public Sink {
           size_t bytes = 0;
           while (!pending_.empty() && batch.dones.size() < kMaxBatchMessages && bytes < kMaxBatchBytes) {
             auto& p = pending_.front();
-            bytes += p.message.body().size();
-            *batch.request.add_messages() = std::move(p.message);
+            bytes += p.message->body().size();
+            batch.request.mutable_messages()->AddAllocated(p.message.release());
             batch.dones.push_back(std::move(p.done));
             pending_.pop_front();
           }
@@ -171,11 +173,11 @@ class StreamingSink : public Sink {
       for (size_t i = 0; i < batch.dones.size(); ++i) {
         SendResult result;
         if (static_cast<int>(i) < response.results_size()) {
-          const auto& r = response.results(static_cast<int>(i));
+          auto& r = *response.mutable_results(static_cast<int>(i));
           if (r.refused()) result = SendResult::refusal(r.error());
           else if (!r.error().empty()) result = SendResult::failed(r.error());
-          result.id = r.id();
-          result.channel = r.channel();
+          result.id = std::move(*r.mutable_id());
+          result.channel = std::move(*r.mutable_channel());
           result.seq = r.seq();
           result.dropped_by = r.dropped_by();
         } else {

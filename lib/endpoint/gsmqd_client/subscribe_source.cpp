@@ -75,7 +75,7 @@ class SubscribeSource : public Source {
   Status next(Delivery& out, Clock::time_point deadline) override {
     for (;;) {
       if (!batch_.empty()) {
-        out.message = from_proto(batch_.back());
+        out.message = from_proto(std::move(batch_.back()));
         batch_.pop_back();
         out.tag = 0;
         return Status::message;
