@@ -236,7 +236,13 @@ Status BrokerService::Receive(grpc::ServerContext* context, const v1::ReceiveReq
   r.auto_ack = request->auto_ack();
   r.cancelled = [this, context] { return stopping_.load() || context->IsCancelled(); };
   return guarded("Receive", [&] {
-    broker_.queue(request->channel()).receive(r, response->mutable_messages());
+    // Each message goes out as the bytes it is stored as, plus the fields set on the way
+    // out, written as the response's field 1 (`messages`) kept as an unknown field: on
+    // the wire that is what a parsed and encoded Message would be, without building one
+    // (server/hand_out_wire.h; half of gsmqd's instructions per message received).
+    auto* wire = response->GetReflection()->MutableUnknownFields(response);
+    broker_.queue(request->channel()).receive_encoded(
+        r, [wire] { return wire->AddLengthDelimited(v1::ReceiveResponse::kMessagesFieldNumber); });
     return Status::OK;
   });
 }

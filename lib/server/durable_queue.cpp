@@ -6,6 +6,7 @@
 
 #include "envelope/message.h"
 #include "server/disk_space.h"
+#include "server/hand_out_wire.h"
 #include "server/record_codec.h"
 #include "server/seq_continuity.h"
 #include "store/log_format.h"
@@ -274,10 +275,9 @@ void DurableQueue::read_messages(const std::vector<queue::QueuedMessage>& entrie
   });
 }
 
-void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out) {
+std::vector<queue::QueuedMessage> DurableQueue::take_for_receive(const ReceiveRequest& request, int64_t& now) {
   const Duration visibility = request.visibility.count() > 0 ? request.visibility : options_.default_visibility;
   std::vector<queue::QueuedMessage> entries, expired, dead, late;
-  int64_t now = 0;
   {
     std::unique_lock lock(mutex_);
     ++receivers_;
@@ -318,19 +318,11 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
     if (request.auto_ack) record_removed(seqs);
     else append_state(kDeliveredRecord, encode_delivered(now + visibility.count(), delivered), max_seq);
   }
-  out->Reserve(out->size() + static_cast<int>(entries.size()));
-  std::vector<uint64_t> unreadable;
-  read_messages(entries, [&](const queue::QueuedMessage& e, v1::Message* m) {
-    if (!m) {
-      unreadable.push_back(e.seq);
-      return;
-    }
-    m->set_receive_count(e.receive_count);
-    if (e.deadline != 0 && e.deadline <= now && !options_.outbox)  // handed out past its deadline: marked
-      (*m->mutable_meta())["gsmq.late_ms"] = std::to_string((now - e.deadline) / 1000);
-    if (!request.peek && !request.auto_ack) m->set_receipt(receipt_for(name_, e.seq, e.receive_count));
-    out->Add()->Swap(m);
-  });
+  return entries;
+}
+
+void DurableQueue::finish_receive(const ReceiveRequest& request, const std::vector<queue::QueuedMessage>& entries,
+                                  const std::vector<uint64_t>& unreadable) {
   if (request.auto_ack && !request.peek) unpin(entries);
   if (!unreadable.empty() && !request.peek) {
     {
@@ -339,7 +331,60 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
     }
     record_removed(unreadable);
   }
+}
 
+void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out) {
+  int64_t now = 0;
+  const auto entries = take_for_receive(request, now);
+  out->Reserve(out->size() + static_cast<int>(entries.size()));
+  std::vector<uint64_t> unreadable;
+  read_messages(entries, [&](const queue::QueuedMessage& e, v1::Message* m) {
+    if (!m) {
+      unreadable.push_back(e.seq);
+      return;
+    }
+    m->set_receive_count(e.receive_count);
+    if (auto late_ms = late_mark(e, now)) (*m->mutable_meta())["gsmq.late_ms"] = std::to_string(*late_ms);
+    if (!request.peek && !request.auto_ack) m->set_receipt(receipt_for(name_, e.seq, e.receive_count));
+    out->Add()->Swap(m);
+  });
+  finish_receive(request, entries, unreadable);
+}
+
+void DurableQueue::receive_encoded(const ReceiveRequest& request, const std::function<std::string*()>& add) {
+  int64_t now = 0;
+  const auto entries = take_for_receive(request, now);
+  std::vector<store::Location> locations;
+  locations.reserve(entries.size());
+  for (const auto& e : entries) locations.push_back(store::Location::from_u64(e.location));
+  std::vector<uint64_t> unreadable;
+  data_->read_many(locations, [&](size_t i, bool ok, uint8_t type, std::string_view payload) {
+    const queue::QueuedMessage& e = entries[i];
+    const std::string_view stored = payload.size() >= kMessageRecordHeaderSize
+                                        ? payload.substr(kMessageRecordHeaderSize)
+                                        : std::string_view();
+    if (!ok || type != kMessageRecord || payload.size() < kMessageRecordHeaderSize || !well_formed_message(stored)) {
+      log::error("unreadable message on disk, dropped", {{"channel", name_}, {"seq", std::to_string(e.seq)}});
+      unreadable.push_back(e.seq);
+      return;
+    }
+    HandOutFields fields;
+    fields.seq = e.seq;
+    fields.receive_count = e.receive_count;
+    fields.late_ms = late_mark(e, now);
+    if (!request.peek && !request.auto_ack) fields.receipt = receipt_for(name_, e.seq, e.receive_count);
+    std::string* out = add();
+    out->reserve(stored.size() + 64 + (fields.receipt ? fields.receipt->size() : 0));
+    out->append(stored);
+    append_hand_out_fields(*out, fields);
+  });
+  finish_receive(request, entries, unreadable);
+}
+
+std::optional<int64_t> DurableQueue::late_mark(const queue::QueuedMessage& e, int64_t now) const {
+  // handed out past its deadline: marked with how late, in ms (an outbox forwards it as it is)
+  if (e.deadline != 0 && e.deadline <= now && !options_.outbox) return (now - e.deadline) / 1000;
+  return std::nullopt;
 }
 
 std::string DurableQueue::not_in_flight(DeliveryRef ref) const {

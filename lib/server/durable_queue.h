@@ -77,6 +77,10 @@ class DurableQueue {
   };
   // Appends what it takes (or peeks) to *out, a response's field (no copies on the way).
   void receive(const ReceiveRequest& request, google::protobuf::RepeatedPtrField<v1::Message>* out);
+  // The same, each message handed out as its gsmq.v1.Message encoding, written into the
+  // string add() gives: the stored bytes as they are, then the fields set on the way out
+  // (server/hand_out_wire.h). No Message is parsed or built: what gRPC's Receive sends.
+  void receive_encoded(const ReceiveRequest& request, const std::function<std::string*()>& add);
 
   // One delivery of a message: what a receipt names. A receipt of an earlier delivery
   // (its lease ran out and the message went to someone else) settles nothing.
@@ -105,6 +109,14 @@ class DurableQueue {
   std::string not_in_flight(DeliveryRef ref) const;
   // Reads the bodies of many entries at once (one read-ahead window): fn(entry, message)
   // in order; message is nullptr for one that cannot be read (logged), else may be moved from.
+  // receive's two halves around the reading: take (or peek) under the lock, waiting
+  // until the deadline for a first message, and write the delivery state; then unpin and
+  // drop what could not be read.
+  std::vector<queue::QueuedMessage> take_for_receive(const ReceiveRequest& request, int64_t& now);
+  void finish_receive(const ReceiveRequest& request, const std::vector<queue::QueuedMessage>& entries,
+                      const std::vector<uint64_t>& unreadable);
+  // How late (ms) a message handed out at `now` is, if it is past its deadline.
+  std::optional<int64_t> late_mark(const queue::QueuedMessage& e, int64_t now) const;
   void read_messages(const std::vector<queue::QueuedMessage>& entries,
                      const std::function<void(const queue::QueuedMessage&, v1::Message*)>& fn);
   void record_removed(const std::vector<uint64_t>& seqs);

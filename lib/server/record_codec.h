@@ -25,9 +25,11 @@ struct MessageRecord {
   v1::Message message;
 };
 
+// A message record: seq (8 bytes LE), arrival µs (8 bytes LE), then the Message encoding.
+inline constexpr size_t kMessageRecordHeaderSize = 16;
 std::string encode_message_record(uint64_t seq, int64_t arrival_us, const v1::Message& message);
 // The payload size encode_message_record makes (it must fit store::format::kMaxRecordPayload).
-inline size_t message_record_size(const v1::Message& message) { return 16 + message.ByteSizeLong(); }
+inline size_t message_record_size(const v1::Message& message) { return kMessageRecordHeaderSize + message.ByteSizeLong(); }
 // At least message_record_size, from the fields' lengths alone (no encoding pass): the
 // exact size is worth computing only when this bound is over a limit.
 size_t message_record_size_bound(const v1::Message& message);

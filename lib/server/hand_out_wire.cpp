@@ -1,0 +1,45 @@
+#include "server/hand_out_wire.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/wire_format_lite.h>
+
+#include "gsmq/v1/message.pb.h"
+
+namespace gsmq::server {
+
+using google::protobuf::internal::WireFormatLite;
+
+void append_hand_out_fields(std::string& out, const HandOutFields& fields) {
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  WireFormatLite::WriteUInt64(v1::Message::kSeqFieldNumber, fields.seq, &coded);
+  WireFormatLite::WriteUInt32(v1::Message::kReceiveCountFieldNumber, fields.receive_count, &coded);
+  if (fields.receipt) WireFormatLite::WriteString(v1::Message::kReceiptFieldNumber, *fields.receipt, &coded);
+  if (fields.late_ms) {
+    // meta is map<string, string>: each entry is a message {1: key, 2: value}
+    static const std::string kKey = "gsmq.late_ms";
+    const std::string value = std::to_string(*fields.late_ms);
+    const size_t entry = WireFormatLite::StringSize(kKey) + WireFormatLite::StringSize(value) + 2;
+    WireFormatLite::WriteTag(v1::Message::kMetaFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, &coded);
+    coded.WriteVarint32(static_cast<uint32_t>(entry));
+    WireFormatLite::WriteString(1, kKey, &coded);
+    WireFormatLite::WriteString(2, value, &coded);
+  }
+  coded.Trim();
+}
+
+bool well_formed_message(std::string_view bytes) {
+  if (bytes.size() > static_cast<size_t>(INT32_MAX)) return false;
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  for (;;) {
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) return in.CurrentPosition() == static_cast<int>(bytes.size());  // the end, or a bad tag
+    // group wire types are not in gsmq's messages; a stray end-group tag is malformed
+    if (WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_END_GROUP) return false;
+    if (!WireFormatLite::SkipField(&in, tag)) return false;
+  }
+}
+
+}  // namespace gsmq::server

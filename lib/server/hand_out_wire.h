@@ -1,0 +1,31 @@
+// A stored message handed out without parsing it: its record holds the gsmq.v1.Message
+// encoding, and the fields a receive sets (seq, receive_count, receipt, the late mark)
+// are written after those bytes. A protobuf parser merges later fields over earlier ones
+// (a scalar or string is replaced; a map entry replaces one with the same key), so the
+// result parses as the stored message with those fields set, exactly as if it had been
+// parsed, changed and encoded again (docs/storage-format.md).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace gsmq::server {
+
+struct HandOutFields {
+  uint64_t seq = 0;
+  uint32_t receive_count = 0;           // written even when 0: it replaces a stored one
+  std::optional<std::string> receipt;   // none: the stored message's (peek, auto-ack)
+  std::optional<int64_t> late_ms;       // meta gsmq.late_ms
+};
+
+// Appends the fields to `out`, which holds a stored message's encoding.
+void append_hand_out_fields(std::string& out, const HandOutFields& fields);
+
+// Whether `bytes` is a well-formed protobuf message at the level of tags and lengths
+// (what a record with a good CRC but bytes no parser takes would fail): checked before
+// such bytes are handed out, so one bad record cannot make a whole answer unreadable.
+bool well_formed_message(std::string_view bytes);
+
+}  // namespace gsmq::server

@@ -1,0 +1,88 @@
+// A stored message handed out without parsing it (server/hand_out_wire.h): the stored
+// bytes plus the appended fields parse as the message with those fields set, whatever the
+// stored message already held; malformed bytes are recognised before they are handed out.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include "gsmq/v1/message.pb.h"
+#include "server/hand_out_wire.h"
+
+namespace gsmq::server {
+namespace {
+
+v1::Message stored_message() {
+  v1::Message m;
+  m.set_channel("jobs");
+  m.set_body(std::string("\0binary\xff", 8));
+  m.set_id("id-1");
+  m.set_ts(1234);
+  m.set_priority(7);
+  (*m.mutable_meta())["k"] = "v";
+  (*m.mutable_meta())["gsmq.late_ms"] = "stale";  // a sender's own value: replaced below
+  m.set_seq(99);                                  // a sender's own value: replaced below
+  m.set_receive_count(5);
+  m.set_receipt("a sender's receipt");
+  m.set_deadline_ms(10);
+  m.set_extra_json(R"({"x":1})");
+  return m;
+}
+
+// What the parsing path makes of the same message and fields.
+v1::Message parsed_and_set(v1::Message m, const HandOutFields& f) {
+  m.set_seq(f.seq);
+  m.set_receive_count(f.receive_count);
+  if (f.receipt) m.set_receipt(*f.receipt);
+  if (f.late_ms) (*m.mutable_meta())["gsmq.late_ms"] = std::to_string(*f.late_ms);
+  return m;
+}
+
+v1::Message handed_out(const v1::Message& stored, const HandOutFields& f) {
+  std::string wire = stored.SerializeAsString();
+  append_hand_out_fields(wire, f);
+  v1::Message out;
+  EXPECT_TRUE(out.ParseFromString(wire));
+  return out;
+}
+
+TEST(HandOutWireTest, ParsesAsTheStoredMessageWithTheFieldsSet) {
+  const v1::Message stored = stored_message();
+  for (const HandOutFields& f : {HandOutFields{1, 0, std::nullopt, std::nullopt},
+                                 HandOutFields{18446744073709551615ull, 65535, "3:2@jobs", 1500},
+                                 HandOutFields{42, 1, "", 0}}) {
+    const v1::Message got = handed_out(stored, f), want = parsed_and_set(stored, f);
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(got, want))
+        << got.DebugString() << "\nwant:\n" << want.DebugString();
+  }
+  // receive_count 0 replaces a stored one; no receipt keeps the stored one (peek)
+  const v1::Message peeked = handed_out(stored, {7, 0, std::nullopt, std::nullopt});
+  EXPECT_EQ(peeked.receive_count(), 0u);
+  EXPECT_EQ(peeked.receipt(), "a sender's receipt");
+  EXPECT_EQ(peeked.meta().at("gsmq.late_ms"), "stale");
+  EXPECT_EQ(handed_out(stored, {7, 0, std::nullopt, 250}).meta().at("gsmq.late_ms"), "250");
+}
+
+TEST(HandOutWireTest, AnEmptyStoredMessageTakesTheFields) {
+  const v1::Message got = handed_out(v1::Message{}, {3, 2, "3:2@c", std::nullopt});
+  EXPECT_EQ(got.seq(), 3u);
+  EXPECT_EQ(got.receive_count(), 2u);
+  EXPECT_EQ(got.receipt(), "3:2@c");
+  EXPECT_TRUE(got.meta().empty());
+}
+
+TEST(HandOutWireTest, WellFormedAcceptsEncodingsAndRefusesBrokenBytes) {
+  const std::string good = stored_message().SerializeAsString();
+  EXPECT_TRUE(well_formed_message(good));
+  EXPECT_TRUE(well_formed_message(""));
+  EXPECT_FALSE(well_formed_message(good.substr(0, good.size() - 1)));  // a length running past the end
+  EXPECT_FALSE(well_formed_message(std::string("\x0a\x05" "ab", 4)));  // field 1, 5 bytes, 2 there
+  EXPECT_FALSE(well_formed_message(std::string("\x00\x01", 2)));        // tag 0
+  EXPECT_FALSE(well_formed_message(std::string("\x0c", 1)));            // a stray end-group
+  EXPECT_FALSE(well_formed_message(std::string("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 11)));  // varint too long
+  EXPECT_FALSE(well_formed_message(std::string("\x0f", 1)));            // wire type 7
+}
+
+}  // namespace
+}  // namespace gsmq::server
