@@ -195,7 +195,7 @@ struct Written {
 // answered, one result per message in order, once everything it wrote is durable. A
 // message counts as stored only when its copies are too.
 void Broker::accept(std::vector<v1::Message> messages, bool to_store,
-                    std::function<void(std::vector<v1::SendResult>)> done, bool moved) {
+                    std::function<void(std::vector<v1::SendResult>)> done, bool moved, bool compact) {
   auto join = std::make_shared<BatchJoin>();
   join->results.resize(messages.size());
   std::vector<Write> writes;
@@ -208,11 +208,12 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
   writes.reserve(messages.size());
   for (size_t i = 0; i < messages.size(); ++i) {
     auto& m = messages[i];
-    if (m.id().empty()) m.set_id(new_message_id());
+    const bool id_assigned = m.id().empty();
+    if (id_assigned) m.set_id(new_message_id());
     if (m.ts() == 0) m.set_ts(now_micros());
     auto& r = join->results[i];
-    r.set_id(m.id());
-    r.set_channel(m.channel());
+    if (!compact || id_assigned) r.set_id(m.id());
+    if (!compact) r.set_channel(m.channel());
     if (std::string why = no_room.empty() ? refusal(m) : no_room; !why.empty()) {
       r.set_error(why);
       continue;
@@ -240,6 +241,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
     std::vector<v1::Message> rule_copies;
     std::string dropped_by;
     if (policy_ && !moved) {
+      const std::string sent_to = compact ? m.channel() : std::string();
       dropped_by = policy_->apply(m, rule_copies);
       // Checked here, not when the channel is opened: a copy refused there would leave the
       // message stored and its sender told it failed.
@@ -254,7 +256,7 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
         r.set_error("after the rules: " + why);
         continue;
       }
-      r.set_channel(m.channel());
+      if (!compact || m.channel() != sent_to) r.set_channel(m.channel());
     }
     if (is_fresh) fresh.emplace_back(i, std::move(arrival_key));
     if (!dropped_by.empty()) r.set_dropped_by(dropped_by);
@@ -341,8 +343,9 @@ void Broker::accept(std::vector<v1::Message> messages, bool to_store,
   }
 }
 
-void Broker::send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done) {
-  accept(std::move(messages), false, std::move(done));
+void Broker::send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done,
+                  bool compact) {
+  accept(std::move(messages), false, std::move(done), false, compact);
 }
 
 void Broker::forward(std::vector<v1::Message> messages, std::function<void(bool)> committed) {
@@ -438,17 +441,18 @@ std::vector<std::string> Broker::settle(const google::protobuf::RepeatedPtrField
 }
 
 void Broker::publish(v1::EventKind kind, std::vector<v1::Message> messages,
-                     std::function<void(std::vector<v1::SendResult>)> done) {
-  if (kind == v1::EVENTS_STORE) return accept(std::move(messages), true, std::move(done));
+                     std::function<void(std::vector<v1::SendResult>)> done, bool compact) {
+  if (kind == v1::EVENTS_STORE) return accept(std::move(messages), true, std::move(done), false, compact);
   // Real time: hand to whoever is subscribed now; nobody subscribed means nobody gets it.
   std::vector<v1::SendResult> results(messages.size());
   std::map<std::string, std::pair<uint64_t, uint64_t>> counts;  // published, dropped
   for (size_t i = 0; i < messages.size(); ++i) {
     auto& m = messages[i];
-    if (m.id().empty()) m.set_id(new_message_id());
+    const bool id_assigned = m.id().empty();
+    if (id_assigned) m.set_id(new_message_id());
     if (m.ts() == 0) m.set_ts(now_micros());
-    results[i].set_id(m.id());
-    results[i].set_channel(m.channel());
+    if (!compact || id_assigned) results[i].set_id(m.id());
+    if (!compact) results[i].set_channel(m.channel());
     if (std::string why = invalid_field(m); !why.empty()) {
       results[i].set_error(why);
       continue;

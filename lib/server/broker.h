@@ -50,8 +50,11 @@ class Broker {
 
   const BrokerOptions& options() const { return options_; }
 
-  // Queues. `done` gets one result per message, in order.
-  void send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done);
+  // Queues. `done` gets one result per message, in order. `compact` (SendRequest's
+  // compact_results): a result's id is set only when gsmqd assigned it, and its channel
+  // only when a rule moved the message; the sender knows the rest.
+  void send(std::vector<v1::Message> messages, std::function<void(std::vector<v1::SendResult>)> done,
+            bool compact = false);
   DurableQueue& queue(const std::string& channel);
   std::string settle(const v1::Settlement& settlement);
   // One error text per settlement (empty on success), in order.
@@ -59,7 +62,7 @@ class Broker {
 
   // Events and events-store.
   void publish(v1::EventKind kind, std::vector<v1::Message> messages,
-               std::function<void(std::vector<v1::SendResult>)> done);
+               std::function<void(std::vector<v1::SendResult>)> done, bool compact = false);
   std::shared_ptr<EventSubscriber> subscribe_events(const std::string& channel, const std::string& group);
   void unsubscribe_events(const std::string& channel, const std::string& group, const EventSubscriber* s);
   EventStore& store(const std::string& channel);
@@ -86,7 +89,7 @@ class Broker {
   // arrivals over links): see broker.cpp. `moved`: messages the daemon moves itself
   // (dead-lettering, requeues), which the policy does not see again.
   void accept(std::vector<v1::Message> messages, bool to_store, std::function<void(std::vector<v1::SendResult>)> done,
-              bool moved = false);
+              bool moved = false, bool compact = false);
 
   BrokerOptions options_;
   int lock_fd_ = -1;

@@ -208,7 +208,8 @@ Status BrokerService::Send(grpc::ServerContext* context, const v1::SendRequest* 
     if (Status refused = admit(context, Operation::send, m.channel()); !refused.ok()) return refused;
   if (Status over = within_rate(context, static_cast<size_t>(request->messages_size())); !over.ok()) return over;
   auto messages = take_messages(const_cast<v1::SendRequest*>(request)->mutable_messages());
-  auto results = wait_for([&](auto done) { broker_.send(std::move(messages), std::move(done)); });
+  const bool compact = request->compact_results();
+  auto results = wait_for([&](auto done) { broker_.send(std::move(messages), std::move(done), compact); });
   response->set_batch_id(request->batch_id());
   const Status status = batch_status(results);
   for (auto& r : results) *response->add_results() = std::move(r);
@@ -219,7 +220,9 @@ Status BrokerService::SendStream(grpc::ServerContext* context,
                                  grpc::ServerReaderWriter<v1::SendResponse, v1::SendRequest>* stream) {
   return pipelined_stream(context, stream, stopping_, [this, context](v1::SendRequest& request, auto done) {
     submit_permitted(context, Operation::send, take_messages(request.mutable_messages()), std::move(done),
-                     [this](std::vector<v1::Message> m, auto d) { broker_.send(std::move(m), std::move(d)); });
+                     [this, compact = request.compact_results()](std::vector<v1::Message> m, auto d) {
+                       broker_.send(std::move(m), std::move(d), compact);
+                     });
   });
 }
 
@@ -278,7 +281,9 @@ Status BrokerService::Publish(grpc::ServerContext* context, const v1::PublishReq
     if (Status refused = admit(context, Operation::publish, m.channel()); !refused.ok()) return refused;
   if (Status over = within_rate(context, static_cast<size_t>(request->messages_size())); !over.ok()) return over;
   auto messages = take_messages(const_cast<v1::PublishRequest*>(request)->mutable_messages());
-  auto results = wait_for([&](auto done) { broker_.publish(request->kind(), std::move(messages), std::move(done)); });
+  const bool compact = request->compact_results();
+  auto results = wait_for(
+      [&](auto done) { broker_.publish(request->kind(), std::move(messages), std::move(done), compact); });
   response->set_batch_id(request->batch_id());
   for (auto& r : results) *response->add_results() = std::move(r);
   return Status::OK;
@@ -289,7 +294,9 @@ Status BrokerService::PublishStream(grpc::ServerContext* context,
   return pipelined_stream(context, stream, stopping_, [this, context](v1::PublishRequest& request, auto done) {
     const auto kind = request.kind();
     submit_permitted(context, Operation::publish, take_messages(request.mutable_messages()), std::move(done),
-                     [this, kind](std::vector<v1::Message> m, auto d) { broker_.publish(kind, std::move(m), std::move(d)); });
+                     [this, kind, compact = request.compact_results()](std::vector<v1::Message> m, auto d) {
+                       broker_.publish(kind, std::move(m), std::move(d), compact);
+                     });
   });
 }
 

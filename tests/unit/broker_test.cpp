@@ -539,5 +539,29 @@ TEST_F(BrokerTest, EncodedAndParsedReceiveHandOutTheSame) {
   }
 }
 
+// SendRequest.compact_results: a result names the id only when gsmqd assigned it, and the
+// channel only when a rule moved the message; the seq is always there.
+TEST_F(BrokerTest, CompactResultsLeaveOutWhatTheSenderKnows) {
+  open();
+  std::vector<v1::Message> batch = {msg("jobs", "a"), msg("jobs", "b")};
+  batch[0].set_id("mine");
+  std::promise<std::vector<v1::SendResult>> done;
+  broker_->send(std::move(batch), [&done](std::vector<v1::SendResult> r) { done.set_value(std::move(r)); }, true);
+  const auto results = done.get_future().get();
+  ASSERT_EQ(results.size(), 2u);
+  EXPECT_EQ(results[0].id(), "");       // the sender's own
+  EXPECT_NE(results[1].id(), "");       // assigned here: the sender cannot know it
+  EXPECT_EQ(results[0].channel(), "");  // not moved
+  EXPECT_EQ(results[1].channel(), "");
+  EXPECT_EQ(results[0].seq(), 1u);
+  EXPECT_EQ(results[1].seq(), 2u);
+  EXPECT_EQ(bodies(receive("jobs", 10, 30s)), (std::vector<std::string>{"a", "b"}));
+  // without the flag, as before: both named
+  const auto full = send({msg("jobs", "c")});
+  ASSERT_EQ(full.size(), 1u);
+  EXPECT_NE(full[0].id(), "");
+  EXPECT_EQ(full[0].channel(), "jobs");
+}
+
 }  // namespace
 }  // namespace gsmq::server

@@ -139,6 +139,7 @@ class StreamingSink : public Sink {
             pending_.pop_front();
           }
           if constexpr (std::is_same_v<Request, v1::PublishRequest>) batch.request.set_kind(kind_);
+          batch.request.set_compact_results(true);  // an empty id or channel in a result: as sent
         } else {
           return true;  // closing, nothing left
         }
@@ -174,10 +175,11 @@ class StreamingSink : public Sink {
         SendResult result;
         if (static_cast<int>(i) < response.results_size()) {
           auto& r = *response.mutable_results(static_cast<int>(i));
+          auto& sent = *batch.request.mutable_messages(static_cast<int>(i));  // answered: no longer needed
           if (r.refused()) result = SendResult::refusal(r.error());
           else if (!r.error().empty()) result = SendResult::failed(r.error());
-          result.id = std::move(*r.mutable_id());
-          result.channel = std::move(*r.mutable_channel());
+          result.id = std::move(r.id().empty() ? *sent.mutable_id() : *r.mutable_id());
+          result.channel = std::move(r.channel().empty() ? *sent.mutable_channel() : *r.mutable_channel());
           result.seq = r.seq();
           result.dropped_by = r.dropped_by();
         } else {
