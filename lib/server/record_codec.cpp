@@ -45,7 +45,8 @@ size_t message_record_size_bound(const v1::Message& m) {
   // Each length-delimited field: its bytes, a tag of at most 2 bytes and a length of at
   // most 10. Every other field together: at most 18 fields of 2 + 10 bytes.
   // Unknown fields (from a newer client) are kept and stored: then the exact size.
-  if (!m.GetReflection()->GetUnknownFields(m).empty()) return message_record_size(m);
+  static const google::protobuf::Reflection* const reflection = v1::Message::GetReflection();  // one per type
+  if (!reflection->GetUnknownFields(m).empty()) return message_record_size(m);
   constexpr size_t kDelimited = 12, kScalars = 18 * 12;
   size_t bound = 16 + kScalars;
   for (const std::string* f : {&m.channel(), &m.body(), &m.id(), &m.dead_letter(), &m.receipt(), &m.extra_json(),
