@@ -7,6 +7,8 @@
 #include <mutex>
 #include <thread>
 
+#include <google/protobuf/arena.h>
+
 #include "endpoint/gsmqd_client/sources.h"
 #include "rpc/message_convert.h"
 #include "util/signals.h"
@@ -26,14 +28,13 @@ class QueueSource : public Source {
   ~QueueSource() override { close(); }
 
   Status next(Delivery& out, Clock::time_point deadline) override {
-    while (buffer_.empty()) {
+    while (buffered() == 0) {
       if (done_) return Status::end;
       if (stop_requested()) return Status::stopped;
       const Status s = fetch(deadline);
       if (s != Status::message) return s;
     }
-    v1::Message m = std::move(buffer_.front());
-    buffer_.pop_front();
+    v1::Message& m = *batch_->mutable_messages(next_++);
     out.tag = ++next_tag_;
     {
       std::lock_guard lock(mutex_);
@@ -46,7 +47,7 @@ class QueueSource : public Source {
     return Status::message;
   }
 
-  bool ready() const override { return !buffer_.empty(); }
+  bool ready() const override { return buffered() > 0; }
 
   void ack(uint64_t tag) override { settle(tag, v1::SETTLE_ACK); }
   void reject(uint64_t tag) override {
@@ -61,13 +62,13 @@ class QueueSource : public Source {
     // and uncounted: a receiver that stops (or whose reader went away) does not use up
     // their max_receives.
     v1::SettleRequest back;
-    for (const auto& m : buffer_) {
+    for (; batch_ && next_ < batch_->messages_size(); ++next_) {
+      const auto& m = batch_->messages(next_);
       if (m.receipt().empty()) continue;
       auto* s = back.add_settlements();
       s->set_receipt(m.receipt());
       s->set_action(v1::SETTLE_UNRECEIVE);
     }
-    buffer_.clear();
     {
       std::lock_guard lock(mutex_);
       waiting_.clear();
@@ -79,7 +80,7 @@ class QueueSource : public Source {
   }
 
  private:
-  // Fills buffer_; message when something arrived, else end/timeout/stopped.
+  // Fills batch_; message when something arrived, else end/timeout/stopped.
   Status fetch(Clock::time_point deadline) {
     const auto& o = c_->options;
     const bool drain = !o.follow && !o.limit;  // take what is there, then end
@@ -99,7 +100,12 @@ class QueueSource : public Source {
       request.set_wait_ms(static_cast<uint32_t>(wait.count()));
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + wait + std::chrono::seconds(30));
-      v1::ReceiveResponse response;
+      // The last batch is all handed out (its messages moved out): its arena goes at once.
+      batch_ = nullptr;
+      next_ = 0;
+      arena_.Reset();
+      batch_ = google::protobuf::Arena::CreateMessage<v1::ReceiveResponse>(&arena_);
+      v1::ReceiveResponse& response = *batch_;
       const grpc::Status status = c_->stub->Receive(&context, request, &response);
       // gsmqd went away: wait for it (within the retry window), then receive again.
       // What this receiver held and had not acked is redelivered after its visibility.
@@ -111,9 +117,8 @@ class QueueSource : public Source {
         for (const auto& m : response.messages())
           if (!m.receipt().empty()) waiting_.push_back({m.receipt(), now});
       }
-      for (auto& m : *response.mutable_messages()) buffer_.push_back(std::move(m));
       if (o.peek) done_ = true;  // one look
-      if (!buffer_.empty()) return Status::message;
+      if (buffered() > 0) return Status::message;
       if (drain || o.peek) return Status::end;
       if (stop_requested()) return Status::stopped;
       if (Clock::now() >= deadline) return Status::timeout;
@@ -179,8 +184,15 @@ class QueueSource : public Source {
     }
   }
 
+  size_t buffered() const { return batch_ ? static_cast<size_t>(batch_->messages_size() - next_) : 0; }
+
   std::shared_ptr<Connection> c_;
-  std::deque<v1::Message> buffer_;
+  // The last Receive's answer, parsed onto its own arena (allocations there are cheap and
+  // freed together when the next batch is fetched); messages are handed out from it in
+  // place, in order: next_ is the first not handed out yet.
+  google::protobuf::Arena arena_;
+  v1::ReceiveResponse* batch_ = nullptr;
+  int next_ = 0;
   uint64_t next_tag_ = 0;
   uint64_t taken_ = 0;
   bool done_ = false;
@@ -195,7 +207,7 @@ class QueueSource : public Source {
     std::string receipt;
     Clock::time_point since;  // when its lease (re)started
   };
-  std::deque<Waiting> waiting_;  // fetched, not handed out yet, in buffer_ order
+  std::deque<Waiting> waiting_;  // fetched, not handed out yet, in batch_ order
   v1::SettleRequest pending_;
   bool stopping_ = false;
   std::thread settler_;
