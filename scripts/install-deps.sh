@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   # build
   cmake ninja-build g++ pkg-config ccache scdoc
-  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libgrpc++-dev libabsl-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   libpaho-mqttpp-dev libpaho-mqtt-dev libcoap3-dev libzmq3-dev cppzmq-dev libboost-dev libjemalloc-dev libssl-dev
   libre2-dev
   libnats-dev libhiredis-dev

@@ -17,6 +17,10 @@ template <class Ref>
 bool expires_later(const Ref& a, const Ref& b) {
   return a.expire_at != b.expire_at ? a.expire_at > b.expire_at : a.seq > b.seq;
 }
+template <class Ref>
+bool ends_later(const Ref& a, const Ref& b) {
+  return a.until != b.until ? a.until > b.until : a.seq > b.seq;
+}
 
 // Hands heap memory back once a heap has shrunk to a quarter of what it holds.
 template <class T>
@@ -155,9 +159,10 @@ bool QueueIndex::release(uint64_t seq, Micros now, uint16_t delivery) {
 bool QueueIndex::extend(uint64_t seq, Micros until, uint16_t delivery) {
   const auto it = find_lease(seq, delivery);
   if (it == flight_.end()) return false;
-  leases_.erase({it->second.until, seq});
-  it->second.until = until;
-  leases_.emplace(until, seq);
+  it->second.until = until;  // the ref to the old end is stale now
+  leases_.push_back({until, seq});
+  std::push_heap(leases_.begin(), leases_.end(), ends_later<LeaseRef>);
+  if (leases_.size() > 2 * flight_.size() + 64) rebuild_leases();
   return true;
 }
 
@@ -184,10 +189,12 @@ TickResult QueueIndex::tick(Micros now) {
     }
   }
   shrink_if_sparse(delayed_);
-  while (!leases_.empty() && leases_.begin()->first <= now) {
-    const auto node = flight_.extract(leases_.begin()->second);
-    leases_.erase(leases_.begin());
-    const Entry& e = node.mapped().entry;
+  for (const LeaseRef* end; (end = next_lease_end()) && end->until <= now;) {
+    const auto it = flight_.find(end->seq);
+    const Entry e = it->second.entry;
+    flight_.erase(it);
+    std::pop_heap(leases_.begin(), leases_.end(), ends_later<LeaseRef>);
+    leases_.pop_back();
     if (e.expired(now)) {
       drop(e, r.expired, counters_.expired);
     } else if (e.receives_used_up()) {
@@ -321,11 +328,38 @@ void QueueIndex::drop(const Entry& e, std::vector<QueuedMessage>& into, uint64_t
 }
 
 void QueueIndex::start_lease(const Entry& e, Micros until) {
-  flight_.emplace(e.seq, Lease{e, until});
-  leases_.emplace(until, e.seq);
+  flight_.try_emplace(e.seq, Lease{e, until});
+  leases_.push_back({until, e.seq});
+  std::push_heap(leases_.begin(), leases_.end(), ends_later<LeaseRef>);
+  if (leases_.size() > 2 * flight_.size() + 64) rebuild_leases();
 }
 
-std::map<uint64_t, QueueIndex::Lease>::iterator QueueIndex::find_lease(uint64_t seq, uint16_t delivery) {
+bool QueueIndex::is_stale(const LeaseRef& ref) const {
+  const auto it = flight_.find(ref.seq);
+  return it == flight_.end() || it->second.until != ref.until;
+}
+
+// Settled and extended leases leave their refs behind; once they outnumber the live ones,
+// they go (one ref per live lease is kept).
+void QueueIndex::rebuild_leases() {
+  std::erase_if(leases_, [this](const LeaseRef& ref) { return is_stale(ref); });
+  const auto by_seq = [](const LeaseRef& a, const LeaseRef& b) { return a.seq < b.seq; };
+  const auto same_seq = [](const LeaseRef& a, const LeaseRef& b) { return a.seq == b.seq; };
+  std::sort(leases_.begin(), leases_.end(), by_seq);
+  leases_.erase(std::unique(leases_.begin(), leases_.end(), same_seq), leases_.end());
+  std::make_heap(leases_.begin(), leases_.end(), ends_later<LeaseRef>);
+  shrink_if_sparse(leases_);
+}
+
+const QueueIndex::LeaseRef* QueueIndex::next_lease_end() {
+  while (!leases_.empty() && is_stale(leases_.front())) {
+    std::pop_heap(leases_.begin(), leases_.end(), ends_later<LeaseRef>);
+    leases_.pop_back();
+  }
+  return leases_.empty() ? nullptr : &leases_.front();
+}
+
+QueueIndex::Flight::iterator QueueIndex::find_lease(uint64_t seq, uint16_t delivery) {
   const auto it = flight_.find(seq);
   if (it == flight_.end() || (delivery != kAnyDelivery && it->second.entry.receive_count != delivery))
     return flight_.end();
@@ -336,8 +370,7 @@ std::optional<Entry> QueueIndex::end_lease(uint64_t seq, uint16_t delivery) {
   const auto it = find_lease(seq, delivery);
   if (it == flight_.end()) return std::nullopt;
   const Entry e = it->second.entry;
-  leases_.erase({it->second.until, seq});
-  flight_.erase(it);
+  flight_.erase(it);  // its ref in leases_ is stale now
   return e;
 }
 
@@ -367,7 +400,7 @@ Micros QueueIndex::next_wakeup() {
     if (next == 0 || t < next) next = t;
   };
   if (!delayed_.empty()) consider(delayed_.front().wake_at());
-  if (!leases_.empty()) consider(leases_.begin()->first);
+  if (const LeaseRef* end = next_lease_end()) consider(end->until);
   if (!expiry_.empty()) consider(expiry_.front().expire_at);
   return next;
 }
@@ -387,9 +420,19 @@ std::vector<Entry> QueueIndex::due_to_become_ready(Micros now) const {
     todo.push_back(2 * i + 1);
     todo.push_back(2 * i + 2);
   }
-  for (auto it = leases_.begin(); it != leases_.end() && it->first <= now; ++it) {
-    const Entry& e = flight_.at(it->second).entry;
-    if (!e.expired(now) && !e.receives_used_up()) due.push_back(e);
+  // The same walk over the lease ends; a lease with two refs (the same end set twice) once.
+  std::set<uint64_t> seen;
+  if (!leases_.empty()) todo.push_back(0);
+  while (!todo.empty()) {
+    const size_t i = todo.back();
+    todo.pop_back();
+    if (i >= leases_.size() || leases_[i].until > now) continue;
+    if (!is_stale(leases_[i]) && seen.insert(leases_[i].seq).second) {
+      const Entry& e = flight_.at(leases_[i].seq).entry;
+      if (!e.expired(now) && !e.receives_used_up()) due.push_back(e);
+    }
+    todo.push_back(2 * i + 1);
+    todo.push_back(2 * i + 2);
   }
   return due;
 }
