@@ -4,6 +4,7 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include "envelope/utf8.h"
 #include "gsmq/v1/message.pb.h"
 
 namespace gsmq::server {
@@ -29,17 +30,53 @@ void append_hand_out_fields(std::string& out, const HandOutFields& fields) {
   coded.Trim();
 }
 
-bool well_formed_message(std::string_view bytes) {
+namespace {
+
+// The Message fields declared `string`: a parser refuses them unless they are UTF-8.
+bool is_string_field(int number) {
+  switch (number) {
+    case v1::Message::kChannelFieldNumber:
+    case v1::Message::kIdFieldNumber:
+    case v1::Message::kDeadLetterFieldNumber:
+    case v1::Message::kReceiptFieldNumber:
+    case v1::Message::kExtraJsonFieldNumber:
+    case v1::Message::kLateChannelFieldNumber: return true;
+    default: return false;
+  }
+}
+
+// Walks the fields of `bytes`; `string_field(number)` says which must be UTF-8, and a
+// meta entry (map<string, string>: key 1, value 2) is walked the same way.
+bool is_entry_string(int number) { return number == 1 || number == 2; }
+
+bool well_formed(std::string_view bytes, bool (*string_field)(int), bool meta_entries) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return false;
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
                                             static_cast<int>(bytes.size()));
   for (;;) {
     const uint32_t tag = in.ReadTag();
     if (tag == 0) return in.CurrentPosition() == static_cast<int>(bytes.size());  // the end, or a bad tag
+    const int number = WireFormatLite::GetTagFieldNumber(tag);
+    const auto type = WireFormatLite::GetTagWireType(tag);
     // group wire types are not in gsmq's messages; a stray end-group tag is malformed
-    if (WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_END_GROUP) return false;
-    if (!WireFormatLite::SkipField(&in, tag)) return false;
+    if (type == WireFormatLite::WIRETYPE_END_GROUP) return false;
+    if (type != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      if (!WireFormatLite::SkipField(&in, tag)) return false;
+      continue;
+    }
+    uint32_t length = 0;
+    if (!in.ReadVarint32(&length) || length > bytes.size() - static_cast<size_t>(in.CurrentPosition())) return false;
+    const std::string_view value = bytes.substr(static_cast<size_t>(in.CurrentPosition()), length);
+    if (string_field(number) && !is_valid_utf8(value)) return false;
+    if (meta_entries && number == v1::Message::kMetaFieldNumber &&
+        !well_formed(value, is_entry_string, false))
+      return false;
+    if (!in.Skip(static_cast<int>(length))) return false;
   }
 }
+
+}  // namespace
+
+bool well_formed_message(std::string_view bytes) { return well_formed(bytes, is_string_field, true); }
 
 }  // namespace gsmq::server

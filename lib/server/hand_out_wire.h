@@ -23,9 +23,10 @@ struct HandOutFields {
 // Appends the fields to `out`, which holds a stored message's encoding.
 void append_hand_out_fields(std::string& out, const HandOutFields& fields);
 
-// Whether `bytes` is a well-formed protobuf message at the level of tags and lengths
-// (what a record with a good CRC but bytes no parser takes would fail): checked before
-// such bytes are handed out, so one bad record cannot make a whole answer unreadable.
+// Whether a parser takes `bytes` as a gsmq.v1.Message: well formed at the level of tags
+// and lengths, and its `string` fields (meta's keys and values too) UTF-8. Checked before
+// stored bytes are handed out (a record with a good CRC but bytes no parser takes), so one
+// bad record cannot make a whole answer unreadable for the receiver.
 bool well_formed_message(std::string_view bytes);
 
 }  // namespace gsmq::server

@@ -84,5 +84,31 @@ TEST(HandOutWireTest, WellFormedAcceptsEncodingsAndRefusesBrokenBytes) {
   EXPECT_FALSE(well_formed_message(std::string("\x0f", 1)));            // wire type 7
 }
 
+// A parser refuses a `string` field that is not UTF-8, so such bytes are not handed out;
+// `bytes` fields (the body) may hold anything.
+TEST(HandOutWireTest, WellFormedChecksTheStringFieldsAreUtf8) {
+  auto with = [](auto set) {
+    v1::Message m = stored_message();
+    set(m);
+    return m.SerializePartialAsString();  // (the serializer would refuse to write them)
+  };
+  const std::string bad = "bad \xc3\x28 utf-8";
+  EXPECT_FALSE(well_formed_message(with([&](v1::Message& m) { m.set_channel(bad); })));
+  EXPECT_FALSE(well_formed_message(with([&](v1::Message& m) { m.set_id(bad); })));
+  EXPECT_FALSE(well_formed_message(with([&](v1::Message& m) { m.set_dead_letter(bad); })));
+  EXPECT_FALSE(well_formed_message(with([&](v1::Message& m) { m.set_receipt(bad); })));
+  EXPECT_FALSE(well_formed_message(with([&](v1::Message& m) { m.set_extra_json(bad); })));
+  EXPECT_FALSE(well_formed_message(with([&](v1::Message& m) { m.set_late_channel(bad); })));
+  EXPECT_FALSE(well_formed_message(with([&](v1::Message& m) { (*m.mutable_meta())["k"] = bad; })));
+  EXPECT_FALSE(well_formed_message(with([&](v1::Message& m) { (*m.mutable_meta())[bad] = "v"; })));
+  const std::string body = with([&](v1::Message& m) { m.set_body(bad); });
+  EXPECT_TRUE(well_formed_message(body));
+  v1::Message parsed;
+  EXPECT_TRUE(parsed.ParseFromString(body));
+  // and what the check refuses, the parser refuses too
+  v1::Message refused;
+  EXPECT_FALSE(refused.ParseFromString(with([&](v1::Message& m) { (*m.mutable_meta())["k"] = bad; })));
+}
+
 }  // namespace
 }  // namespace gsmq::server
