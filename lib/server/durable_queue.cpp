@@ -7,6 +7,7 @@
 #include "envelope/message.h"
 #include "server/disk_space.h"
 #include "server/hand_out_wire.h"
+#include "server/index_fields.h"
 #include "server/record_codec.h"
 #include "server/seq_continuity.h"
 #include "store/log_format.h"
@@ -20,16 +21,16 @@ namespace {
 // nothing but failures at 800k messages a second. Memory does not depend on it (LiveSeqs).
 constexpr uint64_t kMaxQueueSeqStep = uint64_t{1} << 32;
 
-queue::QueuedMessage index_entry(const v1::Message& m, uint64_t seq, int64_t arrival_us, bool outbox) {
+queue::QueuedMessage index_entry(const IndexFields& m, uint64_t seq, int64_t arrival_us, bool outbox) {
   queue::QueuedMessage e{};
   e.seq = seq;
-  e.size = static_cast<uint32_t>(std::min<size_t>(m.body().size(), UINT32_MAX));
-  e.priority = static_cast<uint8_t>(std::min<uint32_t>(m.priority(), 9));
+  e.size = static_cast<uint32_t>(std::min<uint64_t>(m.body_size, UINT32_MAX));
+  e.priority = static_cast<uint8_t>(std::min<uint32_t>(m.priority, 9));
   // Critical time counts from the message's creation (ts), which accept() has stamped.
-  if (m.deadline_ms() > 0) {
-    const int64_t from = m.ts() > 0 ? m.ts() : arrival_us;
-    e.deadline = m.deadline_ms() > (INT64_MAX - from) / 1000 ? INT64_MAX : from + m.deadline_ms() * 1000;
-    e.deliver_late = m.deliver_late();
+  if (m.deadline_ms > 0) {
+    const int64_t from = m.ts > 0 ? m.ts : arrival_us;
+    e.deadline = m.deadline_ms > (INT64_MAX - from) / 1000 ? INT64_MAX : from + m.deadline_ms * 1000;
+    e.deliver_late = m.deliver_late;
   }
   // An outbox forwards the earliest deadline first too, late or not: the message's
   // policies (delay, TTL, what becomes of it late) apply where it is going.
@@ -37,11 +38,11 @@ queue::QueuedMessage index_entry(const v1::Message& m, uint64_t seq, int64_t arr
     e.deliver_late = true;
     return e;
   }
-  e.deliver_at = m.delay_ms() > 0 ? arrival_us + m.delay_ms() * 1000 : 0;
-  e.expire_at = m.ttl_ms() > 0 ? arrival_us + m.ttl_ms() * 1000 : 0;
+  e.deliver_at = m.delay_ms > 0 ? arrival_us + m.delay_ms * 1000 : 0;
+  e.expire_at = m.ttl_ms > 0 ? arrival_us + m.ttl_ms * 1000 : 0;
   e.receive_count = 0;
-  e.max_receives = static_cast<uint16_t>(std::min<uint32_t>(m.max_receives(), UINT16_MAX));
-  e.has_dead_letter = !m.dead_letter().empty() || !m.late_channel().empty();  // worth reading to move
+  e.max_receives = static_cast<uint16_t>(std::min<uint32_t>(m.max_receives, UINT16_MAX));
+  e.has_dead_letter = m.has_dead_letter;  // worth reading to move
   return e;
 }
 
@@ -91,14 +92,18 @@ void DurableQueue::recover() {
     max_seq = std::max(max_seq, pending->seq);
     entries.push_back(*pending);
   };
+  // Only the index's fields are read from each record, not a whole Message parsed.
   data_->scan([&](store::Location loc, uint8_t type, std::string_view payload) {
-    MessageRecord record;
-    if (type != kMessageRecord || !decode_message_record(payload, record)) {
+    uint64_t seq = 0;
+    int64_t arrival_us = 0;
+    std::optional<IndexFields> fields;
+    if (type != kMessageRecord || !decode_message_header(payload, seq, arrival_us) ||
+        !(fields = scan_index_fields(payload.substr(kMessageRecordHeaderSize)))) {
       log::warn("skipped unreadable message record", {{"channel", name_}});
       return;
     }
-    judged(continuity.offer(record.seq));
-    pending = index_entry(record.message, record.seq, record.arrival_us, options_.outbox);
+    judged(continuity.offer(seq));
+    pending = index_entry(*fields, seq, arrival_us, options_.outbox);
     pending->location = loc.to_u64();
   });
   judged(continuity.finish());
@@ -177,7 +182,7 @@ void DurableQueue::send(std::vector<v1::Message> messages, SendDone done) {
   auto entries = std::make_shared<std::vector<queue::QueuedMessage>>(n);
   for (size_t i = 0; i < n; ++i) {
     records[i] = {kMessageRecord, encode_message_record(0, arrival, messages[i])};
-    (*entries)[i] = index_entry(messages[i], 0, arrival, options_.outbox);
+    (*entries)[i] = index_entry(index_fields(messages[i]), 0, arrival, options_.outbox);
   }
   std::unique_lock lock(mutex_);
   size_t skipped = 0;  // with drop_oldest: the oldest of this batch itself, never written
