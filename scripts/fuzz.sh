@@ -22,6 +22,7 @@ netlines_fuzz      netlines      envelope.dict
 text_codecs_fuzz   text_codecs   -
 segment_fuzz       segment       -
 record_codec_fuzz  record_codec  -
+stored_message_fuzz record_codec -
 toml_config_fuzz   toml_config   -
 acl_fuzz           acl           -
 "

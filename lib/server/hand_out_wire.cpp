@@ -53,19 +53,28 @@ bool well_formed(std::string_view bytes, bool (*string_field)(int), bool meta_en
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return false;
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
                                             static_cast<int>(bytes.size()));
-  for (;;) {
-    const uint32_t tag = in.ReadTag();
-    if (tag == 0) return in.CurrentPosition() == static_cast<int>(bytes.size());  // the end, or a bad tag
+  while (in.CurrentPosition() < static_cast<int>(bytes.size())) {
+    // A tag as strict as the parser's: at most 5 bytes, 32 bits, a field number, and a wire
+    // type gsmq writes (groups are not among them).
+    const int tag_at = in.CurrentPosition();
+    uint64_t tag64 = 0;
+    if (!in.ReadVarint64(&tag64) || in.CurrentPosition() - tag_at > 5 || tag64 > UINT32_MAX) return false;
+    const auto tag = static_cast<uint32_t>(tag64);
     const int number = WireFormatLite::GetTagFieldNumber(tag);
     const auto type = WireFormatLite::GetTagWireType(tag);
-    // group wire types are not in gsmq's messages; a stray end-group tag is malformed
-    if (type == WireFormatLite::WIRETYPE_END_GROUP) return false;
+    if (number == 0 || type == WireFormatLite::WIRETYPE_START_GROUP || type == WireFormatLite::WIRETYPE_END_GROUP ||
+        type > WireFormatLite::WIRETYPE_FIXED32)
+      return false;
     if (type != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
       if (!WireFormatLite::SkipField(&in, tag)) return false;
       continue;
     }
-    uint32_t length = 0;
-    if (!in.ReadVarint32(&length) || length > bytes.size() - static_cast<size_t>(in.CurrentPosition())) return false;
+    // a length as strict as the parser's too: at most 5 bytes, below 2^31
+    const int length_at = in.CurrentPosition();
+    uint64_t length = 0;
+    if (!in.ReadVarint64(&length) || in.CurrentPosition() - length_at > 5 || length > INT32_MAX ||
+        length > bytes.size() - static_cast<size_t>(in.CurrentPosition()))
+      return false;
     const std::string_view value = bytes.substr(static_cast<size_t>(in.CurrentPosition()), length);
     if (string_field(number) && !is_valid_utf8(value)) return false;
     if (meta_entries && number == v1::Message::kMetaFieldNumber &&
@@ -73,6 +82,7 @@ bool well_formed(std::string_view bytes, bool (*string_field)(int), bool meta_en
       return false;
     if (!in.Skip(static_cast<int>(length))) return false;
   }
+  return true;
 }
 
 }  // namespace

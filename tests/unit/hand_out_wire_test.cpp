@@ -82,6 +82,12 @@ TEST(HandOutWireTest, WellFormedAcceptsEncodingsAndRefusesBrokenBytes) {
   EXPECT_FALSE(well_formed_message(std::string("\x0c", 1)));            // a stray end-group
   EXPECT_FALSE(well_formed_message(std::string("\x08\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 11)));  // varint too long
   EXPECT_FALSE(well_formed_message(std::string("\x0f", 1)));            // wire type 7
+  // found by stored_message_fuzz: bytes a lenient reader takes and the parser does not
+  EXPECT_FALSE(well_formed_message(std::string("\x90\x91\x91\x91\x91\x91\x2d\x2c", 8)));  // a 7-byte tag
+  EXPECT_FALSE(well_formed_message(std::string("\x32\x80\x80\x80\x80\x80\x80\x0a", 8)));  // a 7-byte length
+  EXPECT_FALSE(well_formed_message(std::string("\x0b\x0c", 2)));     // a group: gsmq writes none
+  v1::Message check;
+  EXPECT_FALSE(check.ParseFromString(std::string("\x32\x80\x80\x80\x80\x80\x80\x0a", 8)));
 }
 
 // A parser refuses a `string` field that is not UTF-8, so such bytes are not handed out;
