@@ -178,6 +178,12 @@ for peer in $peers; do
     jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "${rate:-0}" --argjson n "$n" \
       '{system:"redis-benchmark XADD -P 64 (everysec)", workload:"max throughput 128 B", peak_rss_mib:$rss, sent:$n, throughput_msg_s:$r}' >> "$raw"
     echo "  redis-benchmark XADD -c 2 -P 64: ${rate:-?} msg/s" >&2
+    # The same with an fsync before every reply (issue 16's durable comparison).
+    redis-cli -p "$port" CONFIG SET appendfsync always >/dev/null
+    rate=$(redis-benchmark -p "$port" -c 2 -P 64 -n "$n" -q XADD floor '*' b "$payload" 2>/dev/null | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
+    jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "${rate:-0}" --argjson n "$n" \
+      '{system:"redis-benchmark XADD -P 64 (always)", workload:"max throughput 128 B", peak_rss_mib:$rss, sent:$n, throughput_msg_s:$r}' >> "$raw"
+    echo "  redis-benchmark XADD -c 2 -P 64, appendfsync always: ${rate:-?} msg/s" >&2
     kill "$pid"; wait "$pid" 2>/dev/null || true ;;
   esac
 done
@@ -200,6 +206,17 @@ done
     (map(select(.system == "mosquitto (QoS 0)")) | map({key: .workload, value: .throughput_msg_s}) | from_entries) as $m0 |
     map(select(.system | startswith("gsmqd")) | select($m1[.workload] != null and (.workload | startswith("max")))) |
     .[] | "- \(.system), \(.workload): \((.throughput_msg_s / $m1[.workload]) * 100 | floor / 100)× mosquitto QoS 1, \((.throughput_msg_s / ($m0[.workload] // .throughput_msg_s)) * 100 | floor / 100)× mosquitto QoS 0"' "$raw" || true
+  echo
+  echo "## Against issue 16's targets (ratios in this run)"
+  echo
+  # durable ingest vs Redis's own pipelined client; queue receive + ack vs ingest
+  jq -rs '
+    def rate(s; w): (map(select(.system == s and .workload == w)) | first | .throughput_msg_s) // null;
+    def ratio(a; b): if a == null or b == null or b == 0 then "not measured" else "\((a / b) * 100 | floor / 100)×" end;
+    rate("gsmqd (fsync batch)"; "max throughput 128 B") as $g |
+    "- durable ingest (fsync batch, 128 B) / redis-benchmark XADD, appendfsync always: \(ratio($g; rate("redis-benchmark XADD -P 64 (always)"; "max throughput 128 B"))) (target ≥ 5×)",
+    "- durable ingest (fsync batch, 128 B) / redis-benchmark XADD, appendfsync everysec: \(ratio($g; rate("redis-benchmark XADD -P 64 (everysec)"; "max throughput 128 B"))) (target ≥ 2×)",
+    "- queue receive + ack / durable ingest: \(ratio(rate("gsmqd (fsync batch)"; "queue receive + ack 128 B"); $g)) (target ≥ 0.6×)"' "$raw" || true
 } > "$out.md"
 if command -v gnuplot >/dev/null; then
   jq -r 'select(.workload | startswith("latency at")) | "\(.system)\t\(.rate)\t\(.e2e_p50)\t\(.e2e_p99)"' "$raw" > "$work/lat.tsv"
