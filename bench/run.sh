@@ -72,6 +72,25 @@ for peer in $peers; do
   case $peer in
   gsmqd)
     GEN_EXTRA=""
+    # The disk's own fdatasync latency, on the filesystem gsmqd writes to (the floor of
+    # --fsync batch latency): 2,000 appends of 256 B, each followed by fdatasync.
+    /usr/bin/python3 - "$work/fsync-probe" <<'PY' >> "$raw"
+import json, os, sys, time
+fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+times = []
+for _ in range(2000):
+    os.write(fd, b"x" * 256)
+    t0 = time.perf_counter()
+    os.fdatasync(fd)
+    times.append((time.perf_counter() - t0) * 1e6)
+os.close(fd)
+os.unlink(sys.argv[1])
+times.sort()
+print(json.dumps({"system": "disk (fdatasync after a 256 B append)", "workload": "fsync latency",
+                  "ack_p50": round(times[len(times) // 2], 1), "ack_p99": round(times[len(times) * 99 // 100], 1),
+                  "peak_rss_mib": "-"}))
+PY
+    echo "  disk fdatasync p99: $(tail -1 "$raw" | jq -r .ack_p99) µs" >&2
     for policy in batch always never; do
       port=$(free_port)
       gsmqd --listen "127.0.0.1:$port" --data-dir "$work/gsmqd-$policy" --fsync "$policy" --log-level warn &
@@ -216,7 +235,10 @@ done
     rate("gsmqd (fsync batch)"; "max throughput 128 B") as $g |
     "- durable ingest (fsync batch, 128 B) / redis-benchmark XADD, appendfsync always: \(ratio($g; rate("redis-benchmark XADD -P 64 (always)"; "max throughput 128 B"))) (target ≥ 5×)",
     "- durable ingest (fsync batch, 128 B) / redis-benchmark XADD, appendfsync everysec: \(ratio($g; rate("redis-benchmark XADD -P 64 (everysec)"; "max throughput 128 B"))) (target ≥ 2×)",
-    "- queue receive + ack / durable ingest: \(ratio(rate("gsmqd (fsync batch)"; "queue receive + ack 128 B"); $g)) (target ≥ 0.6×)"' "$raw" || true
+    "- queue receive + ack / durable ingest: \(ratio(rate("gsmqd (fsync batch)"; "queue receive + ack 128 B"); $g)) (target ≥ 0.6×)",
+    ((map(select(.system == "gsmqd (fsync batch)" and .workload == "latency at 10000 msg/s")) | first | .e2e_p99) // null) as $lat |
+    ((map(select(.workload == "fsync latency")) | first | .ack_p99) // null) as $disk |
+    "- e2e p99 at 10k msg/s, fsync batch: \($lat // "not measured") µs; the disk'"'"'s fdatasync p99: \($disk // "not measured") µs; ratio \(ratio($lat; $disk)) (target ≤ 1 ms, or ≤ 1.5× the disk'"'"'s)"' "$raw" || true
 } > "$out.md"
 if command -v gnuplot >/dev/null; then
   jq -r 'select(.workload | startswith("latency at")) | "\(.system)\t\(.rate)\t\(.e2e_p50)\t\(.e2e_p99)"' "$raw" > "$work/lat.tsv"
