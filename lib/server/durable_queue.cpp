@@ -349,7 +349,7 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
       return;
     }
     m->set_receive_count(e.receive_count);
-    if (auto late_ms = late_mark(e, now)) (*m->mutable_meta())["gsmq.late_ms"] = std::to_string(*late_ms);
+    if (auto late_ms = late_mark(e, now)) (*m->mutable_meta())[std::string(kLateMetaKey)] = std::to_string(*late_ms);
     if (!request.peek && !request.auto_ack) m->set_receipt(receipt_for(name_, e.seq, e.receive_count));
     out->Add()->Swap(m);
   });

@@ -19,7 +19,7 @@ void append_hand_out_fields(std::string& out, const HandOutFields& fields) {
   if (fields.receipt) WireFormatLite::WriteString(v1::Message::kReceiptFieldNumber, *fields.receipt, &coded);
   if (fields.late_ms) {
     // meta is map<string, string>: each entry is a message {1: key, 2: value}
-    static const std::string kKey = "gsmq.late_ms";
+    static const std::string kKey(kLateMetaKey);
     const std::string value = std::to_string(*fields.late_ms);
     const size_t entry = WireFormatLite::StringSize(kKey) + WireFormatLite::StringSize(value) + 2;
     WireFormatLite::WriteTag(v1::Message::kMetaFieldNumber, WireFormatLite::WIRETYPE_LENGTH_DELIMITED, &coded);
@@ -49,7 +49,8 @@ bool is_string_field(int number) {
 // meta entry (map<string, string>: key 1, value 2) is walked the same way.
 bool is_entry_string(int number) { return number == 1 || number == 2; }
 
-bool well_formed(std::string_view bytes, bool (*string_field)(int), bool meta_entries) {
+bool well_formed(std::string_view bytes, bool (*string_field)(int), bool meta_entries,
+                 const std::function<void(const StoredField&)>& visit) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return false;
   google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
                                             static_cast<int>(bytes.size()));
@@ -65,6 +66,12 @@ bool well_formed(std::string_view bytes, bool (*string_field)(int), bool meta_en
     if (number == 0 || type == WireFormatLite::WIRETYPE_START_GROUP || type == WireFormatLite::WIRETYPE_END_GROUP ||
         type > WireFormatLite::WIRETYPE_FIXED32)
       return false;
+    if (type == WireFormatLite::WIRETYPE_VARINT) {
+      uint64_t value = 0;
+      if (!in.ReadVarint64(&value)) return false;
+      if (visit) visit({number, true, value});
+      continue;
+    }
     if (type != WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
       if (!WireFormatLite::SkipField(&in, tag)) return false;
       continue;
@@ -78,15 +85,18 @@ bool well_formed(std::string_view bytes, bool (*string_field)(int), bool meta_en
     const std::string_view value = bytes.substr(static_cast<size_t>(in.CurrentPosition()), length);
     if (string_field(number) && !is_valid_utf8(value)) return false;
     if (meta_entries && number == v1::Message::kMetaFieldNumber &&
-        !well_formed(value, is_entry_string, false))
+        !well_formed(value, is_entry_string, false, nullptr))
       return false;
     if (!in.Skip(static_cast<int>(length))) return false;
+    if (visit) visit({number, false, length});
   }
   return true;
 }
 
 }  // namespace
 
-bool well_formed_message(std::string_view bytes) { return well_formed(bytes, is_string_field, true); }
+bool well_formed_message(std::string_view bytes, const std::function<void(const StoredField&)>& visit) {
+  return well_formed(bytes, is_string_field, true, visit);
+}
 
 }  // namespace gsmq::server

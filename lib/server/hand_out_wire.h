@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,10 +24,22 @@ struct HandOutFields {
 // Appends the fields to `out`, which holds a stored message's encoding.
 void append_hand_out_fields(std::string& out, const HandOutFields& fields);
 
+// The meta key a message handed out past its deadline is marked with (how late, in ms).
+inline constexpr std::string_view kLateMetaKey = "gsmq.late_ms";
+
+// One top-level field of a stored message as a parser reads it: a varint field's value,
+// or a length-delimited field's length (fixed-width fields are not reported).
+struct StoredField {
+  int number;
+  bool varint;
+  uint64_t value;
+};
+
 // Whether a parser takes `bytes` as a gsmq.v1.Message: well formed at the level of tags
 // and lengths, and its `string` fields (meta's keys and values too) UTF-8. Checked before
 // stored bytes are handed out (a record with a good CRC but bytes no parser takes), so one
-// bad record cannot make a whole answer unreadable for the receiver.
-bool well_formed_message(std::string_view bytes);
+// bad record cannot make a whole answer unreadable for the receiver. `visit`, if given,
+// sees each top-level field in order as it is read (before the whole is known good).
+bool well_formed_message(std::string_view bytes, const std::function<void(const StoredField&)>& visit = nullptr);
 
 }  // namespace gsmq::server

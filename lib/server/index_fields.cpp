@@ -1,13 +1,8 @@
 #include "server/index_fields.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/wire_format_lite.h>
-
 #include "server/hand_out_wire.h"
 
 namespace gsmq::server {
-
-using google::protobuf::internal::WireFormatLite;
 
 IndexFields index_fields(const v1::Message& m) {
   IndexFields f;
@@ -24,17 +19,12 @@ IndexFields index_fields(const v1::Message& m) {
 }
 
 std::optional<IndexFields> scan_index_fields(std::string_view bytes) {
-  if (!well_formed_message(bytes)) return std::nullopt;  // also bounds every length below
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                            static_cast<int>(bytes.size()));
   IndexFields f;
   bool dead_letter = false, late_channel = false;
-  for (uint32_t tag; (tag = in.ReadTag()) != 0;) {
-    const int number = WireFormatLite::GetTagFieldNumber(tag);
-    if (WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_VARINT) {
-      uint64_t v = 0;
-      if (!in.ReadVarint64(&v)) return std::nullopt;
-      switch (number) {
+  const bool good = well_formed_message(bytes, [&](const StoredField& field) {
+    const uint64_t v = field.value;
+    if (field.varint) {
+      switch (field.number) {
         case v1::Message::kPriorityFieldNumber: f.priority = static_cast<uint32_t>(v); break;
         case v1::Message::kTsFieldNumber: f.ts = static_cast<int64_t>(v); break;
         case v1::Message::kDeadlineMsFieldNumber: f.deadline_ms = static_cast<int64_t>(v); break;
@@ -44,19 +34,16 @@ std::optional<IndexFields> scan_index_fields(std::string_view bytes) {
         case v1::Message::kMaxReceivesFieldNumber: f.max_receives = static_cast<uint32_t>(v); break;
         default: break;
       }
-      continue;
+      return;
     }
-    if (WireFormatLite::GetTagWireType(tag) == WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      uint32_t length = 0;
-      if (!in.ReadVarint32(&length)) return std::nullopt;
-      if (number == v1::Message::kBodyFieldNumber) f.body_size = length;
-      if (number == v1::Message::kDeadLetterFieldNumber) dead_letter = length > 0;
-      if (number == v1::Message::kLateChannelFieldNumber) late_channel = length > 0;
-      if (!in.Skip(static_cast<int>(length))) return std::nullopt;
-      continue;
+    switch (field.number) {  // length-delimited: only the lengths matter here
+      case v1::Message::kBodyFieldNumber: f.body_size = v; break;
+      case v1::Message::kDeadLetterFieldNumber: dead_letter = v > 0; break;
+      case v1::Message::kLateChannelFieldNumber: late_channel = v > 0; break;
+      default: break;
     }
-    if (!WireFormatLite::SkipField(&in, tag)) return std::nullopt;
-  }
+  });
+  if (!good) return std::nullopt;
   f.has_dead_letter = dead_letter || late_channel;
   return f;
 }
