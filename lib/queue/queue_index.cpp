@@ -28,6 +28,35 @@ void shrink_if_sparse(std::vector<T>& v) {
   if (v.capacity() > 256 && v.size() < v.capacity() / 4) v.shrink_to_fit();
 }
 
+// Rebuilds a heap of refs with lazy deletion: drops the stale refs, keeps one ref per seq
+// (the live ones of a seq are alike), and makes the heap again by `later`.
+template <class Ref, class IsStale, class Later>
+void rebuild_refs(std::vector<Ref>& heap, IsStale is_stale, Later later) {
+  std::erase_if(heap, is_stale);
+  std::sort(heap.begin(), heap.end(), [](const Ref& a, const Ref& b) { return a.seq < b.seq; });
+  heap.erase(std::unique(heap.begin(), heap.end(), [](const Ref& a, const Ref& b) { return a.seq == b.seq; }),
+             heap.end());
+  std::make_heap(heap.begin(), heap.end(), later);
+  shrink_if_sparse(heap);
+}
+
+// Calls visit(i) for every element of a min-heap that is due (`due(i)`): they form a
+// subtree at the root (C++20 [alg.heap.operations] fixes the layout: the parent of i is
+// (i-1)/2), so only that is walked.
+template <class Due, class Visit>
+void for_each_due(size_t size, Due due, Visit visit) {
+  std::vector<size_t> todo;
+  if (size > 0) todo.push_back(0);
+  while (!todo.empty()) {
+    const size_t i = todo.back();
+    todo.pop_back();
+    if (i >= size || !due(i)) continue;
+    visit(i);
+    todo.push_back(2 * i + 1);
+    todo.push_back(2 * i + 2);
+  }
+}
+
 Micros saturating_add(Micros a, Micros b) {
   Micros sum;
   if (__builtin_add_overflow(a, b, &sum))
@@ -160,9 +189,7 @@ bool QueueIndex::extend(uint64_t seq, Micros until, uint16_t delivery) {
   const auto it = find_lease(seq, delivery);
   if (it == flight_.end()) return false;
   it->second.until = until;  // the ref to the old end is stale now
-  leases_.push_back({until, seq});
-  std::push_heap(leases_.begin(), leases_.end(), ends_later<LeaseRef>);
-  if (leases_.size() > 2 * flight_.size() + 64) rebuild_leases();
+  push_lease_end({until, seq});
   return true;
 }
 
@@ -329,7 +356,11 @@ void QueueIndex::drop(const Entry& e, std::vector<QueuedMessage>& into, uint64_t
 
 void QueueIndex::start_lease(const Entry& e, Micros until) {
   flight_.try_emplace(e.seq, Lease{e, until});
-  leases_.push_back({until, e.seq});
+  push_lease_end({until, e.seq});
+}
+
+void QueueIndex::push_lease_end(LeaseRef ref) {
+  leases_.push_back(ref);
   std::push_heap(leases_.begin(), leases_.end(), ends_later<LeaseRef>);
   if (leases_.size() > 2 * flight_.size() + 64) rebuild_leases();
 }
@@ -342,13 +373,7 @@ bool QueueIndex::is_stale(const LeaseRef& ref) const {
 // Settled and extended leases leave their refs behind; once they outnumber the live ones,
 // they go (one ref per live lease is kept).
 void QueueIndex::rebuild_leases() {
-  std::erase_if(leases_, [this](const LeaseRef& ref) { return is_stale(ref); });
-  const auto by_seq = [](const LeaseRef& a, const LeaseRef& b) { return a.seq < b.seq; };
-  const auto same_seq = [](const LeaseRef& a, const LeaseRef& b) { return a.seq == b.seq; };
-  std::sort(leases_.begin(), leases_.end(), by_seq);
-  leases_.erase(std::unique(leases_.begin(), leases_.end(), same_seq), leases_.end());
-  std::make_heap(leases_.begin(), leases_.end(), ends_later<LeaseRef>);
-  shrink_if_sparse(leases_);
+  rebuild_refs(leases_, [this](const LeaseRef& ref) { return is_stale(ref); }, ends_later<LeaseRef>);
 }
 
 const QueueIndex::LeaseRef* QueueIndex::next_lease_end() {
@@ -381,13 +406,7 @@ bool QueueIndex::is_stale(const ExpiryRef& ref) const {
 // Keeps one ref per ready entry with a TTL: drops refs to entries that left the ready set and
 // duplicates left by entries that came back to it.
 void QueueIndex::rebuild_expiry() {
-  std::erase_if(expiry_, [this](const ExpiryRef& ref) { return is_stale(ref); });
-  const auto seq_less = [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq < b.seq; };
-  const auto same_seq = [](const ExpiryRef& a, const ExpiryRef& b) { return a.seq == b.seq; };
-  std::sort(expiry_.begin(), expiry_.end(), seq_less);
-  expiry_.erase(std::unique(expiry_.begin(), expiry_.end(), same_seq), expiry_.end());
-  std::make_heap(expiry_.begin(), expiry_.end(), expires_later<ExpiryRef>);
-  shrink_if_sparse(expiry_);
+  rebuild_refs(expiry_, [this](const ExpiryRef& ref) { return is_stale(ref); }, expires_later<ExpiryRef>);
 }
 
 Micros QueueIndex::next_wakeup() {
@@ -408,32 +427,20 @@ Micros QueueIndex::next_wakeup() {
 // The delayed entries and ended leases that due-work at `now` would make ready (for peek).
 std::vector<Entry> QueueIndex::due_to_become_ready(Micros now) const {
   std::vector<Entry> due;
-  // A heap's due entries form a subtree at its root (C++20 [alg.heap.operations] fixes the
-  // layout: the parent of i is (i-1)/2), so walk just that.
-  std::vector<size_t> todo;
-  if (!delayed_.empty()) todo.push_back(0);
-  while (!todo.empty()) {
-    const size_t i = todo.back();
-    todo.pop_back();
-    if (i >= delayed_.size() || delayed_[i].wake_at() > now) continue;
-    if (!delayed_[i].expired(now)) due.push_back(delayed_[i]);
-    todo.push_back(2 * i + 1);
-    todo.push_back(2 * i + 2);
-  }
-  // The same walk over the lease ends; a lease with two refs (the same end set twice) once.
+  for_each_due(
+      delayed_.size(), [&](size_t i) { return delayed_[i].wake_at() <= now; },
+      [&](size_t i) {
+        if (!delayed_[i].expired(now)) due.push_back(delayed_[i]);
+      });
+  // A lease with two refs (the same end set twice) counts once.
   std::set<uint64_t> seen;
-  if (!leases_.empty()) todo.push_back(0);
-  while (!todo.empty()) {
-    const size_t i = todo.back();
-    todo.pop_back();
-    if (i >= leases_.size() || leases_[i].until > now) continue;
-    if (!is_stale(leases_[i]) && seen.insert(leases_[i].seq).second) {
-      const Entry& e = flight_.at(leases_[i].seq).entry;
-      if (!e.expired(now) && !e.receives_used_up()) due.push_back(e);
-    }
-    todo.push_back(2 * i + 1);
-    todo.push_back(2 * i + 2);
-  }
+  for_each_due(
+      leases_.size(), [&](size_t i) { return leases_[i].until <= now; },
+      [&](size_t i) {
+        if (is_stale(leases_[i]) || !seen.insert(leases_[i].seq).second) return;
+        const Entry& e = flight_.at(leases_[i].seq).entry;
+        if (!e.expired(now) && !e.receives_used_up()) due.push_back(e);
+      });
   return due;
 }
 

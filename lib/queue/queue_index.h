@@ -204,6 +204,7 @@ class QueueIndex {
   using Flight = absl::flat_hash_map<uint64_t, Lease>;
   Flight::iterator find_lease(uint64_t seq, uint16_t delivery);
   bool is_stale(const LeaseRef& ref) const;
+  void push_lease_end(LeaseRef ref);  // a new end of a lease; sweeps stale ones when they pile up
   void rebuild_leases();
   const LeaseRef* next_lease_end();  // the earliest live one (drops stale refs on top), or nullptr
   std::optional<Entry> end_lease(uint64_t seq, uint16_t delivery);  // out of flight, or nullopt
