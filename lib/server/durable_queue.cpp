@@ -264,20 +264,31 @@ bool DurableQueue::read_message(const queue::QueuedMessage& entry, v1::Message& 
   return readable;
 }
 
-void DurableQueue::read_messages(const std::vector<queue::QueuedMessage>& entries,
-                                 const std::function<void(const queue::QueuedMessage&, v1::Message*)>& fn) {
+void DurableQueue::read_records(const std::vector<queue::QueuedMessage>& entries,
+                                const std::function<bool(const queue::QueuedMessage&, std::string_view)>& use,
+                                const std::function<void(const queue::QueuedMessage&)>& unreadable) {
   std::vector<store::Location> locations;
   locations.reserve(entries.size());
   for (const auto& e : entries) locations.push_back(store::Location::from_u64(e.location));
-  MessageRecord record;
   data_->read_many(locations, [&](size_t i, bool ok, uint8_t type, std::string_view payload) {
-    record.message.Clear();
-    if (!ok || type != kMessageRecord || !decode_message_record(payload, record)) {
-      log::error("unreadable message on disk, dropped", {{"channel", name_}, {"seq", std::to_string(entries[i].seq)}});
-      return fn(entries[i], nullptr);
-    }
-    fn(entries[i], &record.message);
+    if (ok && type == kMessageRecord && use(entries[i], payload)) return;
+    log::error("unreadable message on disk, dropped", {{"channel", name_}, {"seq", std::to_string(entries[i].seq)}});
+    unreadable(entries[i]);
   });
+}
+
+void DurableQueue::read_messages(const std::vector<queue::QueuedMessage>& entries,
+                                 const std::function<void(const queue::QueuedMessage&, v1::Message*)>& fn) {
+  MessageRecord record;
+  read_records(
+      entries,
+      [&](const queue::QueuedMessage& e, std::string_view payload) {
+        record.message.Clear();
+        if (!decode_message_record(payload, record)) return false;
+        fn(e, &record.message);
+        return true;
+      },
+      [&](const queue::QueuedMessage& e) { fn(e, nullptr); });
 }
 
 std::vector<queue::QueuedMessage> DurableQueue::take_for_receive(const ReceiveRequest& request, int64_t& now) {
@@ -359,30 +370,25 @@ void DurableQueue::receive(const ReceiveRequest& request, google::protobuf::Repe
 void DurableQueue::receive_encoded(const ReceiveRequest& request, const std::function<std::string*()>& add) {
   int64_t now = 0;
   const auto entries = take_for_receive(request, now);
-  std::vector<store::Location> locations;
-  locations.reserve(entries.size());
-  for (const auto& e : entries) locations.push_back(store::Location::from_u64(e.location));
   std::vector<uint64_t> unreadable;
-  data_->read_many(locations, [&](size_t i, bool ok, uint8_t type, std::string_view payload) {
-    const queue::QueuedMessage& e = entries[i];
-    const std::string_view stored = payload.size() >= kMessageRecordHeaderSize
-                                        ? payload.substr(kMessageRecordHeaderSize)
-                                        : std::string_view();
-    if (!ok || type != kMessageRecord || payload.size() < kMessageRecordHeaderSize || !well_formed_message(stored)) {
-      log::error("unreadable message on disk, dropped", {{"channel", name_}, {"seq", std::to_string(e.seq)}});
-      unreadable.push_back(e.seq);
-      return;
-    }
-    HandOutFields fields;
-    fields.seq = e.seq;
-    fields.receive_count = e.receive_count;
-    fields.late_ms = late_mark(e, now);
-    if (!request.peek && !request.auto_ack) fields.receipt = receipt_for(name_, e.seq, e.receive_count);
-    std::string* out = add();
-    out->reserve(stored.size() + 64 + (fields.receipt ? fields.receipt->size() : 0));
-    out->append(stored);
-    append_hand_out_fields(*out, fields);
-  });
+  read_records(
+      entries,
+      [&](const queue::QueuedMessage& e, std::string_view payload) {
+        if (payload.size() < kMessageRecordHeaderSize) return false;
+        const std::string_view stored = payload.substr(kMessageRecordHeaderSize);
+        if (!well_formed_message(stored)) return false;
+        HandOutFields fields;
+        fields.seq = e.seq;
+        fields.receive_count = e.receive_count;
+        fields.late_ms = late_mark(e, now);
+        if (!request.peek && !request.auto_ack) fields.receipt = receipt_for(name_, e.seq, e.receive_count);
+        std::string* out = add();
+        out->reserve(stored.size() + 64 + (fields.receipt ? fields.receipt->size() : 0));
+        out->append(stored);
+        append_hand_out_fields(*out, fields);
+        return true;
+      },
+      [&](const queue::QueuedMessage& e) { unreadable.push_back(e.seq); });
   finish_receive(request, entries, unreadable);
 }
 

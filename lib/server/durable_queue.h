@@ -107,6 +107,12 @@ class DurableQueue {
   void recover();
   void append_state(uint8_t type, std::string payload, uint64_t max_seq);
   std::string not_in_flight(DeliveryRef ref) const;
+  // Reads the message records of many entries at once (one read-ahead window), in order:
+  // use(entry, payload) for each, which returns false when it cannot use it; a record that
+  // cannot be read or used is logged and given to unreadable(entry).
+  void read_records(const std::vector<queue::QueuedMessage>& entries,
+                    const std::function<bool(const queue::QueuedMessage&, std::string_view)>& use,
+                    const std::function<void(const queue::QueuedMessage&)>& unreadable);
   // Reads the bodies of many entries at once (one read-ahead window): fn(entry, message)
   // in order; message is nullptr for one that cannot be read (logged), else may be moved from.
   // receive's two halves around the reading: take (or peek) under the lock, waiting
