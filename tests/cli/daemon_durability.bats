@@ -411,8 +411,8 @@ EOF
   echo '{"body":"after-1"}' >&5
   echo '{"body":"after-2"}' >&5
   exec 5>&-
-  assert_exit_status "$send" 0
-  assert_exit_status "$recv" 0
+  assert_exit_status "$send" 0 || { cat "$BATS_TEST_TMPDIR/send.err"; false; }
+  assert_exit_status "$recv" 0 || { cat "$BATS_TEST_TMPDIR/ride.err"; false; }
   assert_equal "$(sort "$BATS_TEST_TMPDIR/ride.out" | paste -sd ' ')" "after-1 after-2 before"
   grep -q reconnecting "$BATS_TEST_TMPDIR/ride.err"
 }

@@ -80,10 +80,24 @@ bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function
   return !reconnect(RetryPolicy{c.retry_forever, c.retry_for}, since, steps);
 }
 
-bool reconnect_after(Connection& c, const grpc::Status& status, const std::function<bool()>& give_up) {
-  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || stop_requested()) return false;
+bool is_connection_loss(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::UNKNOWN: return true;
+    default: return false;
+  }
+}
+
+bool reconnect_after(Connection& c, const grpc::Status& status, Clock::time_point since,
+                     const std::function<bool()>& give_up) {
+  if (!is_connection_loss(status) || stop_requested()) return false;
   std::fprintf(stderr, "%s: %s; reconnecting\n", program_name().c_str(), describe(c, status).c_str());
-  return wait_for_daemon(c, Clock::now(), give_up);
+  // A daemon that is still connected but ended the call (one stopping) would be "connected"
+  // at once: a short pause first keeps that from becoming a busy loop of calls.
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE && sleep_unless_stopped(std::chrono::milliseconds(100)))
+    return false;
+  return wait_for_daemon(c, since, give_up);
 }
 
 std::string describe(const Connection& c, const grpc::Status& status) {

@@ -37,10 +37,20 @@ std::string connect_failure(const grpc::Status& status, Duration timeout);
 // `since`) ran out; false then, or when a stop was requested or `give_up` says so.
 bool wait_for_daemon(Connection& c, Clock::time_point since, const std::function<bool()>& give_up = {});
 
-// After a failed call of a source: when gsmqd went away (UNAVAILABLE, and no stop was
-// requested) says so on stderr and waits for it as wait_for_daemon does. True when the
-// call should be made again; false to fail with `status`.
-bool reconnect_after(Connection& c, const grpc::Status& status, const std::function<bool()>& give_up = {});
+// Whether a failed call means the connection to gsmqd was lost (a daemon stopping,
+// restarting or gone) rather than refused: UNAVAILABLE, and what gRPC reports for a call
+// the server ended without answering: CANCELLED (calls still in flight when a stopping
+// daemon's shutdown deadline passed; sources never cancel their own calls but on close)
+// and UNKNOWN ("Stream removed", a connection torn down mid-call).
+bool is_connection_loss(const grpc::Status& status);
+
+// After a failed call of a source: when the connection was lost (is_connection_loss, and
+// no stop was requested) says so on stderr and waits for gsmqd as wait_for_daemon does,
+// for a loss that began at `since` (the caller keeps it over consecutive failed calls, so
+// that a daemon that answers but keeps failing them is given up after ?retry_for). True
+// when the call should be made again; false to fail with `status`.
+bool reconnect_after(Connection& c, const grpc::Status& status, Clock::time_point since,
+                     const std::function<bool()>& give_up = {});
 
 // The error text for a failed call, naming the daemon.
 std::string describe(const Connection& c, const grpc::Status& status);

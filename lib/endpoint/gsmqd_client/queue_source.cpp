@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include <google/protobuf/arena.h>
@@ -87,6 +88,7 @@ class QueueSource : public Source {
     uint32_t max = o.prefetch;
     if (o.limit) max = static_cast<uint32_t>(std::min<uint64_t>(max, *o.limit - taken_));
     if (max == 0) return Status::end;
+    std::optional<Clock::time_point> lost_since;  // the first of consecutive failed calls
     for (;;) {
       v1::ReceiveRequest request;
       request.set_channel(c_->channel);
@@ -109,8 +111,12 @@ class QueueSource : public Source {
       const grpc::Status status = c_->stub->Receive(&context, request, &response);
       // gsmqd went away: wait for it (within the retry window), then receive again.
       // What this receiver held and had not acked is redelivered after its visibility.
-      if (reconnect_after(*c_, status)) continue;
-      if (!status.ok()) throw Error(error_kind_of(status), describe(*c_, status));
+      if (!status.ok()) {
+        if (!lost_since) lost_since = Clock::now();
+        if (reconnect_after(*c_, status, *lost_since)) continue;
+        throw Error(error_kind_of(status), describe(*c_, status));
+      }
+      lost_since.reset();
       {
         std::lock_guard lock(mutex_);
         const auto now = Clock::now();
