@@ -369,7 +369,7 @@ EOF
   st=$!
   gsmq-recv --follow "$GSMQ/q?retry_for=500ms" >"$BATS_TEST_TMPDIR/q.out" 2>"$BATS_TEST_TMPDIR/q.err" 3>&- &
   q=$!
-  gsmq-recv --respond --exec 'echo pong' "$GSMQ/rr" >/dev/null 2>"$BATS_TEST_TMPDIR/rr.err" 3>&- &
+  gsmq-recv --respond --exec 'echo pong' "$GSMQ/rr?retry_for=500ms" >/dev/null 2>"$BATS_TEST_TMPDIR/rr.err" 3>&- &
   rr=$!
   track_pid "$ev"; track_pid "$st"; track_pid "$q"; track_pid "$rr"
   poll_until gsmq-send --request --timeout 2s -m ping "$GSMQ/rr"
@@ -387,6 +387,7 @@ EOF
   grep -q 'shutting down' "$BATS_TEST_TMPDIR/ev.err"
   grep -q 'shutting down' "$BATS_TEST_TMPDIR/st.err"
   grep -q 'ended the request stream' "$BATS_TEST_TMPDIR/rr.err"
+  grep -q reconnecting "$BATS_TEST_TMPDIR/rr.err"
   grep -q reconnecting "$BATS_TEST_TMPDIR/q.err" || { cat "$BATS_TEST_TMPDIR"/*.err; false; }
   grep -q 'cannot connect\|gsmqd at' "$BATS_TEST_TMPDIR/q.err"
 }
@@ -415,6 +416,26 @@ EOF
   assert_exit_status "$recv" 0 || { cat "$BATS_TEST_TMPDIR/ride.err"; false; }
   assert_equal "$(sort "$BATS_TEST_TMPDIR/ride.out" | paste -sd ' ')" "after-1 after-2 before"
   grep -q reconnecting "$BATS_TEST_TMPDIR/ride.err"
+}
+
+@test "a responder rides out a gsmqd restart and answers requests again" {
+  gsmqd_start
+  local port="$GSMQD_PORT"
+  gsmq-recv --respond --exec 'sed s/ping/pong/' "$GSMQ/rr" >/dev/null 2>"$BATS_TEST_TMPDIR/rr.err" 3>&- &
+  local rr=$!
+  track_pid "$rr"
+  poll_until gsmq-send --request --timeout 2s -m ping-1 "$GSMQ/rr"
+  gsmqd_stop
+  GSMQD_LISTEN="127.0.0.1:$port" gsmqd_start
+  # the same responder process answers, once it has subscribed again
+  POLL_TRIES=100 poll_until gsmq-send --request --timeout 2s -m ping-2 "$GSMQ/rr"
+  run --separate-stderr gsmq-send --request --timeout 5s -m ping-3 "$GSMQ/rr"
+  assert_success
+  [[ "$(echo "$output" | jq -r .body | jq -r .body)" == pong-3 ]]
+  kill -0 "$rr"
+  grep -q reconnecting "$BATS_TEST_TMPDIR/rr.err" || { cat "$BATS_TEST_TMPDIR/rr.err"; false; }
+  kill -TERM "$rr"
+  assert_exit_status "$rr" 0
 }
 
 @test "events and events-store subscribers ride out a gsmqd restart; the store one without a gap or a repeat" {
