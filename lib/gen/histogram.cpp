@@ -14,7 +14,7 @@ constexpr int kOctaves = 64 - kSubBits;                // enough for any uint64_
 constexpr size_t kBuckets = kSubCount + static_cast<size_t>(kOctaves) * kHalf;
 }  // namespace
 
-Histogram::Histogram() : counts_(kBuckets, 0) {}
+Histogram::Histogram() = default;
 
 size_t Histogram::index_of(uint64_t v) {
   if (v < kSubCount) return static_cast<size_t>(v);
@@ -36,7 +36,12 @@ uint64_t Histogram::highest_value_at(size_t index) {
 }
 
 void Histogram::record(uint64_t value, uint64_t count) {
-  counts_[index_of(value)] += count;
+  if (count == 0) return;
+  if (counts_.empty()) counts_.assign(kBuckets, 0);
+  const size_t i = index_of(value);
+  counts_[i] += count;
+  lo_ = total_ ? std::min(lo_, i) : i;
+  hi_ = total_ ? std::max(hi_, i) : i;
   total_ += count;
   min_ = std::min(min_, value);
   max_ = std::max(max_, value);
@@ -44,14 +49,25 @@ void Histogram::record(uint64_t value, uint64_t count) {
 }
 
 void Histogram::merge(const Histogram& other) {
-  for (size_t i = 0; i < kBuckets; ++i) counts_[i] += other.counts_[i];
+  if (other.total_ == 0) return;
+  if (counts_.empty()) counts_.assign(kBuckets, 0);
+  for (size_t i = other.lo_; i <= other.hi_; ++i) counts_[i] += other.counts_[i];
+  lo_ = total_ ? std::min(lo_, other.lo_) : other.lo_;
+  hi_ = total_ ? std::max(hi_, other.hi_) : other.hi_;
   total_ += other.total_;
   min_ = std::min(min_, other.min_);
   max_ = std::max(max_, other.max_);
   sum_ += other.sum_;
 }
 
-void Histogram::reset() { *this = Histogram(); }
+void Histogram::reset() {
+  if (total_ > 0) std::fill(counts_.begin() + static_cast<std::ptrdiff_t>(lo_), counts_.begin() + static_cast<std::ptrdiff_t>(hi_) + 1, 0);
+  lo_ = hi_ = 0;
+  total_ = 0;
+  min_ = UINT64_MAX;
+  max_ = 0;
+  sum_ = 0;
+}
 
 double Histogram::mean() const { return total_ ? static_cast<double>(sum_ / total_) : 0.0; }
 
@@ -60,7 +76,7 @@ uint64_t Histogram::percentile(double p) const {
   p = std::clamp(p, 0.0, 100.0);
   const uint64_t rank = std::max<uint64_t>(1, static_cast<uint64_t>(std::ceil(p / 100.0 * static_cast<double>(total_))));
   uint64_t seen = 0;
-  for (size_t i = 0; i < kBuckets; ++i) {
+  for (size_t i = lo_; i <= hi_; ++i) {
     seen += counts_[i];
     if (seen >= rank) return std::min(max_, std::max(min_, highest_value_at(i)));
   }

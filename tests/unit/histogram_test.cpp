@@ -64,3 +64,39 @@ TEST(HistogramTest, PercentileDistributionEndsWithTheTotal) {
   EXPECT_NE(text.find("#[Total count    =          100]"), std::string::npos);
   EXPECT_NE(text.find("100.000 1.000000000000        100"), std::string::npos);
 }
+
+// The generator resets and merges its per-second histograms every second: a reset one is
+// as new, and merging an empty or a reset one changes nothing.
+TEST(HistogramTest, ResetAndMergeOfEmptyAndSparseHistograms) {
+  Histogram a;
+  EXPECT_EQ(a.percentile(99), 0u);
+  a.merge(Histogram());
+  EXPECT_EQ(a.count(), 0u);
+  a.record(5'000'000);
+  a.record(3);
+  a.reset();
+  EXPECT_EQ(a.count(), 0u);
+  EXPECT_EQ(a.max(), 0u);
+  EXPECT_EQ(a.percentile(50), 0u);
+  a.record(700);
+  EXPECT_EQ(a.percentile(100), 700u);  // nothing of before the reset is left
+  EXPECT_EQ(a.min(), 700u);
+
+  Histogram total;
+  total.merge(a);  // one value
+  Histogram b;
+  b.record(1);
+  b.record(1ull << 40);
+  total.merge(b);  // a wider range than the first merge's
+  total.merge(Histogram());
+  EXPECT_EQ(total.count(), 3u);
+  EXPECT_EQ(total.percentile(1), 1u);
+  EXPECT_EQ(total.percentile(50), 700u);
+  EXPECT_NEAR(static_cast<double>(total.percentile(100)), static_cast<double>(1ull << 40), (1ull << 40) / 1000.0);
+  b.reset();
+  b.record(42);
+  total.merge(b);
+  EXPECT_EQ(total.count(), 4u);
+  EXPECT_EQ(total.percentile(25), 1u);
+  EXPECT_EQ(total.percentile(50), 42u);
+}
