@@ -14,15 +14,13 @@
 #include "envelope/json_depth.h"
 #include "envelope/json_member.h"
 #include "envelope/json_validate.h"
+#include "fuzz_check.h"
+
+using gsmq::fuzz::fail;
 
 namespace {
 
 constexpr size_t kDepth = 64;  // nlohmann recurses when comparing: keep the reference shallow
-
-[[noreturn]] void fail(const char* what, std::string_view detail) {
-  std::fprintf(stderr, "json_scan_fuzz: %s: %.*s\n", what, static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
 
 // How deep the text nests, as nlohmann's parser sees it (a SAX count: the DOM would hide
 // containers that a later duplicate member replaced).

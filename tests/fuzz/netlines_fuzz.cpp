@@ -8,15 +8,9 @@
 #include <string_view>
 
 #include "endpoint/netlines/mapping.h"
+#include "fuzz_check.h"
 
-namespace {
-
-[[noreturn]] void fail(const char* what, std::string_view detail) {
-  std::fprintf(stderr, "netlines_fuzz: %s: %.*s\n", what, static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
-
-}  // namespace
+using gsmq::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace gsmq::endpoint::netlines;

@@ -11,15 +11,9 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include "server/record_codec.h"
+#include "fuzz_check.h"
 
-namespace {
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "record_codec_fuzz: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
+using gsmq::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace gsmq::server;

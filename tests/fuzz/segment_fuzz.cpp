@@ -18,6 +18,9 @@
 #include <vector>
 
 #include "store/segmented_log.h"
+#include "fuzz_check.h"
+
+using gsmq::fuzz::fail;
 
 namespace {
 
@@ -26,11 +29,6 @@ using gsmq::store::Location;
 using gsmq::store::LogOptions;
 using gsmq::store::RecoveryReport;
 using gsmq::store::SegmentedLog;
-
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "segment_fuzz: %s\n", what.c_str());
-  std::abort();
-}
 
 fs::path scratch_dir() {
   const fs::path base = fs::exists("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "endpoint/stomp/frame.h"
+#include "fuzz_check.h"
+
+using gsmq::fuzz::fail;
 
 namespace {
 
@@ -17,11 +20,6 @@ using gsmq::endpoint::stomp::encode;
 using gsmq::endpoint::stomp::Frame;
 using gsmq::endpoint::stomp::FrameLimits;
 using gsmq::endpoint::stomp::FrameParser;
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "stomp_frame_fuzz: %s\n", what);
-  std::abort();
-}
 
 struct Parsed {
   std::vector<Frame> frames;

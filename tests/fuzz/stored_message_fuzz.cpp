@@ -15,15 +15,9 @@
 #include "gsmq/v1/message.pb.h"
 #include "server/hand_out_wire.h"
 #include "server/index_fields.h"
+#include "fuzz_check.h"
 
-namespace {
-
-[[noreturn]] void fail(const char* what) {
-  std::fprintf(stderr, "stored_message_fuzz: %s\n", what);
-  std::abort();
-}
-
-}  // namespace
+using gsmq::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace gsmq;

@@ -12,15 +12,9 @@
 #include "endpoint/coap/mapping.h"
 #include "endpoint/http/header_codec.h"
 #include "endpoint/mqtt/topic.h"
+#include "fuzz_check.h"
 
-namespace {
-
-[[noreturn]] void fail(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "text_codecs_fuzz: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
-
-}  // namespace
+using gsmq::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);

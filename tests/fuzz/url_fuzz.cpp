@@ -11,15 +11,9 @@
 #include <string_view>
 
 #include "endpoint/url.h"
+#include "fuzz_check.h"
 
-namespace {
-
-[[noreturn]] void fail(const char* what, std::string_view detail) {
-  std::fprintf(stderr, "url_fuzz: %s: %.*s\n", what, static_cast<int>(detail.size()), detail.data());
-  std::abort();
-}
-
-}  // namespace
+using gsmq::fuzz::fail;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
