@@ -259,6 +259,9 @@ set key outside right
 plot ${plot%, }
 GP
   [ -f "$out.png" ] && echo -e "\n![end-to-end p99 latency vs offered rate]($(basename "$out").png)" >> "$out.md"
+else
+  echo "bench: no latency plot: gnuplot is not installed (apt-get install -y gnuplot-nox)" >&2
+  echo -e "\n(No latency plot: gnuplot was not installed.)" >> "$out.md"
 fi
 cp "$out.md" "$root/bench/results/latest.md"
 [ -f "$out.png" ] && sed -i "s|($(basename "$out").png)|($(basename "$out").png)|" "$root/bench/results/latest.md"
