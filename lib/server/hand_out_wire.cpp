@@ -4,6 +4,8 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/wire_format_lite.h>
 
+#include <vector>
+
 #include "envelope/utf8.h"
 #include "gsmq/v1/message.pb.h"
 
@@ -32,23 +34,28 @@ void append_hand_out_fields(std::string& out, const HandOutFields& fields) {
 
 namespace {
 
-// The Message fields declared `string`: a parser refuses them unless they are UTF-8.
+// The Message fields declared `string`: a parser refuses them unless they are UTF-8. Read
+// from the descriptor once, so that a string field added to Message is checked too.
 bool is_string_field(int number) {
-  switch (number) {
-    case v1::Message::kChannelFieldNumber:
-    case v1::Message::kIdFieldNumber:
-    case v1::Message::kDeadLetterFieldNumber:
-    case v1::Message::kReceiptFieldNumber:
-    case v1::Message::kExtraJsonFieldNumber:
-    case v1::Message::kLateChannelFieldNumber: return true;
-    default: return false;
-  }
+  static const std::vector<char> strings = [] {
+    std::vector<char> s;
+    const auto* d = v1::Message::descriptor();
+    for (int i = 0; i < d->field_count(); ++i) {
+      const auto* f = d->field(i);
+      if (f->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
+      if (s.size() <= static_cast<size_t>(f->number())) s.resize(static_cast<size_t>(f->number()) + 1, 0);
+      s[static_cast<size_t>(f->number())] = 1;
+    }
+    return s;
+  }();
+  return number > 0 && static_cast<size_t>(number) < strings.size() && strings[static_cast<size_t>(number)];
 }
 
-// Walks the fields of `bytes`; `string_field(number)` says which must be UTF-8, and a
-// meta entry (map<string, string>: key 1, value 2) is walked the same way.
+// A meta entry (map<string, string>) is a message of key 1 and value 2, both strings.
 bool is_entry_string(int number) { return number == 1 || number == 2; }
 
+// Walks the fields of `bytes`: `string_field(number)` says which must be UTF-8, and with
+// `meta_entries` each meta entry is walked the same way; `visit` sees each field.
 bool well_formed(std::string_view bytes, bool (*string_field)(int), bool meta_entries,
                  const std::function<void(const StoredField&)>& visit) {
   if (bytes.size() > static_cast<size_t>(INT32_MAX)) return false;

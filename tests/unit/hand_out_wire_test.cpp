@@ -116,5 +116,24 @@ TEST(HandOutWireTest, WellFormedChecksTheStringFieldsAreUtf8) {
   EXPECT_FALSE(refused.ParseFromString(with([&](v1::Message& m) { (*m.mutable_meta())["k"] = bad; })));
 }
 
+// Every `string` field of Message, read from its descriptor (so one added later is
+// covered): not UTF-8, the parser refuses it, and so does the check.
+TEST(HandOutWireTest, WellFormedChecksEveryStringFieldOfTheDescriptor) {
+  const auto* descriptor = v1::Message::descriptor();
+  int strings = 0;
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const auto* field = descriptor->field(i);
+    if (field->type() != google::protobuf::FieldDescriptor::TYPE_STRING) continue;
+    ++strings;
+    v1::Message m = stored_message();
+    m.GetReflection()->SetString(&m, field, "bad \xc3\x28 utf-8");
+    const std::string bytes = m.SerializePartialAsString();
+    v1::Message parsed;
+    EXPECT_FALSE(parsed.ParseFromString(bytes)) << field->name();
+    EXPECT_FALSE(well_formed_message(bytes)) << field->name();
+  }
+  EXPECT_GE(strings, 6);
+}
+
 }  // namespace
 }  // namespace gsmq::server
