@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <grpcpp/grpcpp.h>
@@ -51,6 +52,24 @@ bool is_connection_loss(const grpc::Status& status);
 // when the call should be made again; false to fail with `status`.
 bool reconnect_after(Connection& c, const grpc::Status& status, Clock::time_point since,
                      const std::function<bool()>& give_up = {});
+
+// When the current loss of a streaming source's connection began, for reconnect_after:
+// a stream that lasted (over a second) ended any earlier loss; one that failed at once (a
+// daemon that answers but ends streams) continues it, so ?retry_for bounds it.
+class StreamLoss {
+ public:
+  void stream_opened() { opened_ = Clock::now(); }
+  // The stream just ended: when the loss it belongs to began.
+  Clock::time_point since_end() {
+    const auto now = Clock::now();
+    if (!since_ || now - opened_ > std::chrono::seconds(1)) since_ = now;
+    return *since_;
+  }
+
+ private:
+  Clock::time_point opened_{};
+  std::optional<Clock::time_point> since_;
+};
 
 // The error text for a failed call, naming the daemon.
 std::string describe(const Connection& c, const grpc::Status& status);

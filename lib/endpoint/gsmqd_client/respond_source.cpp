@@ -2,7 +2,6 @@
 // and the sink's confirmation (e.g. --exec's output) is sent back as the reply.
 #include <atomic>
 #include <map>
-#include <optional>
 #include <thread>
 
 #include "endpoint/gsmqd_client/sources.h"
@@ -94,15 +93,14 @@ class RespondSource : public Source {
   // Hands requests to next() until close(); when gsmqd goes away (a restart), subscribes
   // again within the retry window, as the queue and subscription sources reconnect.
   void read_loop() {
-    std::optional<Clock::time_point> lost_since;  // as in the subscribe source
+    StreamLoss loss;
     for (;;) {
-      const auto opened = Clock::now();
+      loss.stream_opened();
       v1::RespondResponse request;
       while (stream_->Read(&request)) mailbox_.push(request);
       const grpc::Status ended = stream_->Finish();
       if (closed_) break;
-      if (!lost_since || Clock::now() - opened > std::chrono::seconds(1)) lost_since = Clock::now();
-      if (reconnect_after(*c_, ended, *lost_since, [this] { return closed_.load(); })) {
+      if (reconnect_after(*c_, ended, loss.since_end(), [this] { return closed_.load(); })) {
         open_stream();  // if gsmqd went again at once, the Read ends and we come back here
         continue;
       }

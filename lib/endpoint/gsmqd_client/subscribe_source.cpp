@@ -127,15 +127,12 @@ class SubscribeSource : public Source {
 
   void read_loop(v1::SubscribeRequest request) {
     std::optional<uint64_t> last_seq;  // events-store: the last seq handed over
-    // When the current loss began: a stream that lasted a while ends it, one that failed
-    // at once (a daemon that answers but ends streams) does not.
-    std::optional<Clock::time_point> lost_since;
+    StreamLoss loss;
     for (;;) {
-      const auto opened = Clock::now();
+      loss.stream_opened();
       const grpc::Status status = read_stream(request, last_seq);
       if (closed_) break;  // our own cancel (close)
-      if (!lost_since || Clock::now() - opened > std::chrono::seconds(1)) lost_since = Clock::now();
-      if (reconnect_after(*c_, status, *lost_since, [this] { return closed_.load(); })) {
+      if (reconnect_after(*c_, status, loss.since_end(), [this] { return closed_.load(); })) {
         if (last_seq) {  // resume right after what was handed over
           request.set_start(v1::START_SEQUENCE);
           request.set_start_seq(*last_seq + 1);
