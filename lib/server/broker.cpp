@@ -66,10 +66,24 @@ std::string channel_name_error(const std::string& channel) {
   return "";
 }
 
+namespace {
+
+store::CommitterOptions committer_options(const BrokerOptions& options) {
+  store::CommitterOptions c;
+  c.policy = options.fsync;
+  c.window = options.commit_window;
+  c.deferred_sync_failed = [](const store::SegmentedLog& log, const std::system_error& e) {
+    log::error("cannot sync queue state", {{"dir", log.dir().string()}, {"error", e.what()}});
+  };
+  return c;
+}
+
+}  // namespace
+
 Broker::Broker(BrokerOptions options)
     : options_(std::move(options)),
       disk_space_(options_.data_dir, options_.min_free_space),
-      committer_(store::CommitterOptions{options_.fsync, options_.commit_window}) {
+      committer_(committer_options(options_)) {
   // Durably: every channel below them depends on these entries.
   store::create_durable_directories(options_.data_dir);
   // One daemon per data directory.

@@ -569,7 +569,7 @@ void DurableQueue::append_state(uint8_t type, std::string payload, uint64_t max_
     std::lock_guard lock(mutex_);
     auto& m = state_segment_max_seq_[locs.front().segment];
     m = std::max(m, max_seq);
-  });
+  }, store::Committer::Wait::written);  // nobody waits for it: its caller was answered already
 }
 
 uint64_t DurableQueue::purge() {

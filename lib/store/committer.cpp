@@ -1,6 +1,7 @@
 // Committer: the I/O thread's loop and one group commit.
 #include "store/committer.h"
 
+#include <algorithm>
 #include <new>
 #include <unordered_map>
 
@@ -50,11 +51,11 @@ Committer::Committer(CommitterOptions options)
 
 Committer::~Committer() { stop(); }
 
-void Committer::submit(SegmentedLog* log, Records records, Done done) {
+void Committer::submit(SegmentedLog* log, Records records, Done done, Wait wait) {
   {
     std::lock_guard lock(mu_);
     if (!stopping_) {
-      pending_.push_back({log, std::move(records), std::move(done)});
+      pending_.push_back({log, std::move(records), std::move(done), wait});
       wake_.notify_one();
       return;
     }
@@ -79,7 +80,16 @@ Committer::Counters Committer::counters() const {
 void Committer::run() {
   std::unique_lock lock(mu_);
   for (;;) {
-    wake_.wait(lock, [this] { return !pending_.empty() || stopping_; });
+    auto work = [this] { return !pending_.empty() || stopping_; };
+    if (deferred_.empty()) wake_.wait(lock, work);
+    else wake_.wait_until(lock, deferred_due_, work);
+    if (!deferred_.empty() && (std::chrono::steady_clock::now() >= deferred_due_ || pending_.empty())) {
+      // Due, or stopping with nothing left to write: between groups, never inside one.
+      lock.unlock();
+      sync_deferred();
+      lock.lock();
+      continue;
+    }
     if (pending_.empty()) return;  // stopping, and everything is committed
     if (options_.policy == FsyncPolicy::batch && options_.window.count() > 0)
       wake_.wait_for(lock, options_.window, [this] { return stopping_; });
@@ -96,10 +106,29 @@ void Committer::run() {
   }
 }
 
+void Committer::sync_deferred() {
+  std::vector<SegmentedLog*> logs;
+  logs.swap(deferred_);
+  for (SegmentedLog* log : logs) {
+    try {
+      log->sync();
+    } catch (const std::system_error& e) {
+      if (options_.deferred_sync_failed) options_.deferred_sync_failed(*log, e);
+    }
+  }
+  std::lock_guard lock(mu_);
+  counters_.syncs += logs.size();
+  counters_.deferred_syncs += logs.size();
+}
+
 void Committer::commit(std::span<Submission> group) {
   std::vector<std::error_code> errors(group.size());
   std::vector<std::vector<Location>> locations(group.size());
-  std::unordered_map<SegmentedLog*, std::error_code> logs;  // touched logs and their error
+  struct Touched {
+    std::error_code error;
+    bool wait_for_sync = false;  // some submission to it waits for a sync
+  };
+  std::unordered_map<SegmentedLog*, Touched> logs;
   uint64_t records = 0;
 
   for (size_t i = 0; i < group.size(); ++i) {
@@ -110,22 +139,30 @@ void Committer::commit(std::span<Submission> group) {
       continue;
     }
     if (s.records.empty()) continue;  // nothing to write or sync; just ordered after the rest
-    std::error_code& log_error = logs[s.log];
-    if (log_error) continue;  // the log already failed in this group
-    log_error = capture_error([&] {
+    Touched& touched = logs[s.log];
+    touched.wait_for_sync |= s.wait == Wait::synced;
+    if (touched.error) continue;  // the log already failed in this group
+    touched.error = capture_error([&] {
       for (const auto& [type, payload] : s.records)
         locations[i].push_back(s.log->append(type, payload));
     });
   }
 
   uint64_t syncs = 0;
-  for (auto& [log, error] : logs) {
-    if (error) continue;
+  for (auto& [log, touched] : logs) {
+    if (touched.error) continue;
     if (options_.policy == FsyncPolicy::never) {
-      error = capture_error([log = log] { log->flush(); });
-    } else {
+      touched.error = capture_error([log = log] { log->flush(); });
+    } else if (touched.wait_for_sync) {
       ++syncs;
-      error = capture_error([log = log] { log->sync(); });
+      touched.error = capture_error([log = log] { log->sync(); });
+      std::erase(deferred_, log);  // synced now, with the rest of the group
+    } else {
+      touched.error = capture_error([log = log] { log->flush(); });
+      if (!touched.error && std::find(deferred_.begin(), deferred_.end(), log) == deferred_.end()) {
+        if (deferred_.empty()) deferred_due_ = std::chrono::steady_clock::now() + options_.deferred_sync;
+        deferred_.push_back(log);
+      }
     }
   }
 
@@ -139,7 +176,7 @@ void Committer::commit(std::span<Submission> group) {
   // An append error drops what the log buffered, so it fails every submission for that
   // log in the group, including those appended before it.
   for (size_t i = 0; i < group.size(); ++i) {
-    const std::error_code error = errors[i] ? errors[i] : logs[group[i].log];
+    const std::error_code error = errors[i] ? errors[i] : logs[group[i].log].error;
     if (error) locations[i].clear();
     group[i].done(error, std::move(locations[i]));
   }

@@ -23,6 +23,7 @@ namespace gsmq::store {
 // always: everything pending is written, then one sync per log touched, then the
 //         callbacks: no submission's callback runs before a sync that began after it was
 //         written, and submissions pending together share that sync. Never waits for more.
+//         (A log touched only by Wait::written submissions is synced later; see submit.)
 // batch:  the same, and may wait CommitterOptions::window for more before the sync.
 // never:  written to the OS (a process crash loses nothing, a power loss may), no sync.
 enum class FsyncPolicy { always, batch, never };
@@ -33,6 +34,11 @@ struct CommitterOptions {
   FsyncPolicy policy = FsyncPolicy::batch;
   // batch only: how long to wait for more submissions after the first of a group.
   std::chrono::microseconds window{0};
+  // always and batch: how long after its write a log holding only Wait::written
+  // submissions is fdatasync'ed (all such logs due together, in one round).
+  std::chrono::microseconds deferred_sync{std::chrono::milliseconds(100)};
+  // Called on the I/O thread when a deferred sync fails (nobody waits for one).
+  std::function<void(const SegmentedLog&, const std::system_error&)> deferred_sync_failed{};
 };
 
 class Committer {
@@ -57,7 +63,14 @@ class Committer {
   // that was submitted before is committed (with the log's error if that failed in the
   // same group), which orders maintenance such as drop_segments_before with the writes.
   // After stop(), `done` is called at once, on this thread, with errc::operation_canceled.
-  void submit(SegmentedLog* log, Records records, Done done);
+  //
+  // Wait::written: `done` runs once the records are written to the OS, without waiting
+  // for a sync, as under FsyncPolicy::never; the log is fdatasync'ed within
+  // CommitterOptions::deferred_sync of that write, or at stop(). For records whose
+  // callers are answered before they are written anyway (queue state), so their syncs do
+  // not hold up the groups whose answers wait for one. `log` must outlive stop().
+  enum class Wait { synced, written };
+  void submit(SegmentedLog* log, Records records, Done done, Wait wait = Wait::synced);
 
   // Commits everything submitted so far, then ends the I/O thread. Idempotent.
   void stop();
@@ -65,7 +78,8 @@ class Committer {
   struct Counters {
     uint64_t submissions = 0;  // committed or failed by the I/O thread
     uint64_t records = 0;
-    uint64_t syncs = 0;  // SegmentedLog::sync calls
+    uint64_t syncs = 0;           // SegmentedLog::sync calls, deferred ones included
+    uint64_t deferred_syncs = 0;  // of those, syncs of logs holding only Wait::written records
   };
   Counters counters() const;
 
@@ -76,10 +90,16 @@ class Committer {
     SegmentedLog* log;
     Records records;
     Done done;
+    Wait wait;
   };
 
   void run();
   void commit(std::span<Submission> group);
+  void sync_deferred();  // every log written with Wait::written since its last sync
+
+  // I/O thread only: logs written but not synced, and when the first of them must be.
+  std::vector<SegmentedLog*> deferred_;
+  std::chrono::steady_clock::time_point deferred_due_{};
 
   const CommitterOptions options_;
 

@@ -96,6 +96,7 @@ class SegmentedLog {
   };
   std::vector<SegmentInfo> segments() const;  // by id; the last one is the active segment
   uint64_t total_bytes() const;
+  const std::filesystem::path& dir() const { return options_.dir; }
 
  private:
   struct Segment {

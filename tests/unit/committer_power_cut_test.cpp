@@ -10,6 +10,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "store/committer.h"
@@ -107,6 +108,51 @@ TEST(CommitterPowerCutNeverTest, AcknowledgedRecordsAreLostWithoutFsync) {
   ASSERT_FALSE(acked.empty());
   auto log = SegmentedLog::open({dir.path() / "channel" / "log", 1024});  // recovery starts
   EXPECT_LT(count_kept(*log, acked), acked.size());
+}
+
+}  // namespace
+}  // namespace gsmq::store
+
+namespace gsmq::store {
+namespace {
+
+// Wait::written (queue state): answered before it is durable; it survives a cut once its
+// deferred sync ran, and not before.
+TEST(CommitterPowerCutDeferredTest, WrittenRecordsLastOnceTheirDeferredSyncRan) {
+  for (bool sync_ran : {false, true}) {
+    SCOPED_TRACE(sync_ran ? "after the deferred sync" : "before it");
+    testing::TempDir dir;
+    testing::SimulatedPowerCut power(dir.path());
+    const fs::path path = dir.path() / "channel" / "log";
+    auto log = SegmentedLog::open({path, 1024});
+    CommitterOptions options{FsyncPolicy::batch};
+    options.deferred_sync = sync_ran ? std::chrono::microseconds(1000) : std::chrono::hours(1);
+    Committer committer(options);
+    Committer::Records records;
+    for (int i = 0; i < 10; ++i) records.emplace_back(3, "state " + std::to_string(i));
+    std::promise<std::vector<Location>> answered;
+    committer.submit(log.get(), records, [&](std::error_code ec, std::vector<Location> locations) {
+      EXPECT_FALSE(ec);
+      answered.set_value(std::move(locations));
+    }, Committer::Wait::written);
+    const std::vector<Location> locations = answered.get_future().get();
+    ASSERT_EQ(locations.size(), records.size());
+    if (sync_ran) {
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (committer.counters().deferred_syncs == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      ASSERT_EQ(committer.counters().deferred_syncs, 1u);
+    }
+    power.lose_power();
+    committer.stop();  // its sync at stop comes after the cut: it makes nothing durable
+    log.reset();
+    power.reboot();
+
+    std::vector<Acked> acked;
+    for (size_t i = 0; i < records.size(); ++i) acked.push_back({locations[i], records[i].first, records[i].second});
+    log = SegmentedLog::open({path, 1024});
+    EXPECT_EQ(count_kept(*log, acked), sync_ran ? acked.size() : 0u);
+  }
 }
 
 }  // namespace

@@ -34,12 +34,13 @@ class CommitterTest : public ::testing::Test {
   }
 
   // Submits and returns a future for the outcome.
-  static std::future<Outcome> submit(Committer& c, SegmentedLog* log, Records records) {
+  static std::future<Outcome> submit(Committer& c, SegmentedLog* log, Records records,
+                                     Committer::Wait wait = Committer::Wait::synced) {
     auto promise = std::make_shared<std::promise<Outcome>>();
     auto future = promise->get_future();
     c.submit(log, std::move(records), [promise](std::error_code ec, std::vector<Location> locs) {
       promise->set_value({ec, std::move(locs)});
-    });
+    }, wait);
     return future;
   }
 
@@ -262,6 +263,84 @@ TEST_F(CommitterTest, EmptySubmissionRunsInOrderWithoutASync) {
   Committer alone({FsyncPolicy::always});
   EXPECT_FALSE(submit(alone, log.get(), {}).get().error);
   EXPECT_EQ(alone.counters().syncs, 0u);  // an empty submission on its own syncs nothing
+}
+
+// Wait::written (queue state): answered once written, with no sync of its own; the log
+// is synced later, once, within deferred_sync, so these syncs do not hold up the groups
+// whose answers wait for one.
+TEST_F(CommitterTest, WrittenSubmissionIsAnsweredBeforeItsDeferredSync) {
+  for (FsyncPolicy policy : {FsyncPolicy::always, FsyncPolicy::batch}) {
+    SCOPED_TRACE(to_string(policy));
+    auto log = open_log(std::string(to_string(policy)));
+    CommitterOptions options{policy};
+    options.deferred_sync = std::chrono::milliseconds(200);
+    Committer c(options);
+    uint64_t syncs_when_answered = 99;
+    std::promise<void> answered;
+    c.submit(log.get(), one_record(0), [&](std::error_code ec, std::vector<Location> locs) {
+      EXPECT_FALSE(ec);
+      uint8_t type = 0;
+      std::string payload;
+      EXPECT_TRUE(log->read(locs.at(0), &type, &payload));  // written: readable
+      EXPECT_EQ(payload, "message 0");
+      syncs_when_answered = c.counters().syncs;
+      answered.set_value();
+    }, Committer::Wait::written);
+    answered.get_future().wait();
+    EXPECT_EQ(syncs_when_answered, 0u);
+    // Synced on its own, with nothing else submitted and before stop().
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (c.counters().deferred_syncs == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_EQ(c.counters().deferred_syncs, 1u);
+    EXPECT_EQ(c.counters().syncs, 1u);
+    c.stop();
+    EXPECT_EQ(c.counters().syncs, 1u);  // nothing was left to sync
+  }
+}
+
+TEST_F(CommitterTest, StopSyncsWhatWaitsForADeferredSync) {
+  auto log = open_log("a");
+  CommitterOptions options{FsyncPolicy::batch};
+  options.deferred_sync = std::chrono::hours(1);
+  Committer c(options);
+  for (int i = 0; i < 5; ++i)
+    EXPECT_FALSE(submit(c, log.get(), one_record(i), Committer::Wait::written).get().error);
+  EXPECT_EQ(c.counters().syncs, 0u);
+  c.stop();
+  EXPECT_EQ(c.counters().syncs, 1u);  // all five share one
+  EXPECT_EQ(c.counters().deferred_syncs, 1u);
+}
+
+TEST_F(CommitterTest, ASyncedSubmissionTakesAWrittenOneAlong) {
+  auto log = open_log("a");
+  auto other = open_log("b");
+  CommitterOptions options{FsyncPolicy::always};
+  options.deferred_sync = std::chrono::hours(1);
+  Committer c(options);
+  std::promise<void> answered;
+  c.submit(log.get(), one_record(0), [&](std::error_code, std::vector<Location>) { answered.set_value(); },
+           Committer::Wait::written);
+  answered.get_future().wait();
+  EXPECT_FALSE(submit(c, log.get(), one_record(1)).get().error);    // syncs `log`, both records
+  EXPECT_FALSE(submit(c, other.get(), one_record(2)).get().error);  // another log: its own sync
+  EXPECT_EQ(c.counters().syncs, 2u);
+  c.stop();  // nothing left deferred
+  EXPECT_EQ(c.counters().syncs, 2u);
+  EXPECT_EQ(c.counters().deferred_syncs, 0u);
+}
+
+TEST_F(CommitterTest, WrittenUnderNeverIsNeverSynced) {
+  auto log = open_log("a");
+  CommitterOptions options{FsyncPolicy::never};
+  options.deferred_sync = std::chrono::microseconds(1);
+  Committer c(options);
+  std::promise<void> answered;
+  c.submit(log.get(), one_record(0), [&](std::error_code, std::vector<Location>) { answered.set_value(); },
+           Committer::Wait::written);
+  answered.get_future().wait();
+  c.stop();
+  EXPECT_EQ(c.counters().syncs, 0u);
 }
 
 TEST_F(CommitterTest, InvalidRecordFailsOnlyItsOwnSubmission) {
