@@ -213,18 +213,22 @@ PY
     GEN_EXTRA=""
     echo "== Redis Streams (appendfsync everysec) ==" >&2
     run_workloads "Redis Streams XADD (everysec)" "redis://127.0.0.1:$port" "?max_inflight=1000" "$pid" no "" "?group=bench"
-    n=$n128; payload=$(head -c 128 /dev/zero | tr '\0' x)
-    rate=$(redis-benchmark -p "$port" -c 2 -P 64 -n "$n" -q XADD floor '*' b "$payload" 2>/dev/null | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
-    jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "${rate:-0}" --argjson n "$n" \
-      '{system:"redis-benchmark XADD -P 64 (everysec)", workload:"max throughput 128 B", peak_rss_mib:$rss, sent:$n, throughput_msg_s:$r}' >> "$raw"
-    echo "  redis-benchmark XADD -c 2 -P 64: ${rate:-?} msg/s" >&2
-    # The same with an fsync before every reply (issue 16's durable comparison).
-    redis-cli -p "$port" CONFIG SET appendfsync always >/dev/null
-    rate=$(redis-benchmark -p "$port" -c 2 -P 64 -n "$n" -q XADD floor '*' b "$payload" 2>/dev/null | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
-    jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "${rate:-0}" --argjson n "$n" \
-      '{system:"redis-benchmark XADD -P 64 (always)", workload:"max throughput 128 B", peak_rss_mib:$rss, sent:$n, throughput_msg_s:$r}' >> "$raw"
-    echo "  redis-benchmark XADD -c 2 -P 64, appendfsync always: ${rate:-?} msg/s" >&2
-    kill "$pid"; wait "$pid" 2>/dev/null || true ;;
+    kill "$pid"; wait "$pid" 2>/dev/null || true
+    # redis-benchmark, Redis's own pipelined client, with each AOF policy (issue 16's
+    # durable comparison: `always` fsyncs before every reply). Each on a fresh server: the
+    # one above holds every stream the workloads wrote (over a GiB at full size).
+    payload=$(head -c 128 /dev/zero | tr '\0' x)
+    for fsync_policy in everysec always; do
+      rm -rf "$work/redis"; mkdir -p "$work/redis"; sync
+      port=$(free_port)
+      redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly yes --appendfsync "$fsync_policy" \
+        --daemonize no >"$work/redis.log" 2>&1 & pid=$!; pids+=("$pid"); wait_port "$port"
+      rate=$(redis-benchmark -p "$port" -c 2 -P 64 -n "$n128" -q XADD floor '*' b "$payload" 2>/dev/null | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
+      jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "${rate:-0}" --argjson n "$n128" --arg s "redis-benchmark XADD -P 64 ($fsync_policy)" \
+        '{system:$s, workload:"max throughput 128 B", peak_rss_mib:$rss, sent:$n, throughput_msg_s:$r}' >> "$raw"
+      echo "  redis-benchmark XADD -c 2 -P 64, appendfsync $fsync_policy: ${rate:-?} msg/s" >&2
+      kill "$pid"; wait "$pid" 2>/dev/null || true
+    done ;;
   esac
 done
 
@@ -233,7 +237,7 @@ done
   echo "# gsmq benchmark $stamp (commit $commit)"
   echo
   echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')."
-  echo "Command: \`bash bench/run.sh\`$([ "$quick" = 1 ] && echo ' (QUICK=1)'). Generator: gsmq-gen on the same machine (2 producers, closed loop for max throughput; open loop with one subscriber for latency). Latencies in µs."
+  echo "Command: \`$([ -n "${PEERS:-}" ] && echo "PEERS=\"$PEERS\" ")bash bench/run.sh\`$([ "$quick" = 1 ] && echo ' (QUICK=1)'). Generator: gsmq-gen on the same machine (2 producers, closed loop for max throughput; open loop with one subscriber for latency). Latencies in µs."
   echo
   echo "| system | workload | msg/s | ack p50 | ack p99 | e2e p50 | e2e p99 | e2e p99.9 | lost | peak RSS MiB |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"
