@@ -110,12 +110,6 @@ TEST(CommitterPowerCutNeverTest, AcknowledgedRecordsAreLostWithoutFsync) {
   EXPECT_LT(count_kept(*log, acked), acked.size());
 }
 
-}  // namespace
-}  // namespace gsmq::store
-
-namespace gsmq::store {
-namespace {
-
 // Wait::written (queue state): answered before it is durable; it survives a cut once its
 // deferred sync ran, and not before.
 TEST(CommitterPowerCutDeferredTest, WrittenRecordsLastOnceTheirDeferredSyncRan) {
