@@ -207,9 +207,13 @@ PY
     done ;;
   redis)  # redis:// Streams: XADD (appendfsync everysec), and redis-benchmark's own XADD as a floor
     command -v redis-server >/dev/null || { echo "redis-server not installed: skipped" >&2; continue; }
-    port=$(free_port); mkdir -p "$work/redis"
-    redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly yes --appendfsync everysec \
-      --daemonize no >"$work/redis.log" 2>&1 & pid=$!; pids+=("$pid"); wait_port "$port"
+    start_redis() {  # appendfsync policy: a fresh server on an empty directory; sets port and pid
+      rm -rf "$work/redis"; mkdir -p "$work/redis"; sync
+      port=$(free_port)
+      redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly yes --appendfsync "$1" \
+        --daemonize no >"$work/redis.log" 2>&1 & pid=$!; pids+=("$pid"); wait_port "$port"
+    }
+    start_redis everysec
     GEN_EXTRA=""
     echo "== Redis Streams (appendfsync everysec) ==" >&2
     run_workloads "Redis Streams XADD (everysec)" "redis://127.0.0.1:$port" "?max_inflight=1000" "$pid" no "" "?group=bench"
@@ -219,10 +223,7 @@ PY
     # one above holds every stream the workloads wrote (over a GiB at full size).
     payload=$(head -c 128 /dev/zero | tr '\0' x)
     for fsync_policy in everysec always; do
-      rm -rf "$work/redis"; mkdir -p "$work/redis"; sync
-      port=$(free_port)
-      redis-server --port "$port" --bind 127.0.0.1 --dir "$work/redis" --save '' --appendonly yes --appendfsync "$fsync_policy" \
-        --daemonize no >"$work/redis.log" 2>&1 & pid=$!; pids+=("$pid"); wait_port "$port"
+      start_redis "$fsync_policy"
       rate=$(redis-benchmark -p "$port" -c 2 -P 64 -n "$n128" -q XADD floor '*' b "$payload" 2>/dev/null | grep -o '[0-9.]* requests per second' | tail -1 | cut -d' ' -f1)
       jq -nc --arg rss "$(peak_rss_mib $pid)" --argjson r "${rate:-0}" --argjson n "$n128" --arg s "redis-benchmark XADD -P 64 ($fsync_policy)" \
         '{system:$s, workload:"max throughput 128 B", peak_rss_mib:$rss, sent:$n, throughput_msg_s:$r}' >> "$raw"
@@ -255,16 +256,17 @@ done
   echo
   # durable ingest vs Redis's own pipelined client; queue receive + ack vs ingest
   jq -rs '
-    def rate(s; w): (map(select(.system == s and .workload == w)) | first | .throughput_msg_s) // null;
+    def row(s; w): map(select((s == null or .system == s) and .workload == w)) | first;
+    def rate(s; w): row(s; w).throughput_msg_s // null;
     def ratio(a; b): if a == null or b == null or b == 0 then "not measured" else "\((a / b) * 100 | floor / 100)×" end;
     rate("gsmqd (fsync batch)"; "max throughput 128 B") as $g |
     "- durable ingest (fsync batch, 128 B) / redis-benchmark XADD, appendfsync always: \(ratio($g; rate("redis-benchmark XADD -P 64 (always)"; "max throughput 128 B"))) (target ≥ 5×)",
     "- durable ingest (fsync batch, 128 B) / redis-benchmark XADD, appendfsync everysec: \(ratio($g; rate("redis-benchmark XADD -P 64 (everysec)"; "max throughput 128 B"))) (target ≥ 2×)",
     "- queue receive + ack / durable ingest: \(ratio(rate("gsmqd (fsync batch)"; "queue receive + ack 128 B"); $g)) (target ≥ 0.6×)",
-    ((map(select(.system == "gsmqd (fsync batch)" and .workload == "latency at 10000 msg/s")) | first | .e2e_p99) // null) as $lat |
-    ((map(select(.workload == "fsync latency")) | first | .ack_p99) // null) as $disk |
-    ((map(select(.workload == "group commit floor")) | first | .e2e_p99) // null) as $floor |
-    ((map(select(.system == "gsmqd (fsync never)" and .workload == "latency at 10000 msg/s")) | first | .e2e_p99) // null) as $never |
+    (row("gsmqd (fsync batch)"; "latency at 10000 msg/s").e2e_p99 // null) as $lat |
+    (row(null; "fsync latency").ack_p99 // null) as $disk |
+    (row(null; "group commit floor").e2e_p99 // null) as $floor |
+    (row("gsmqd (fsync never)"; "latency at 10000 msg/s").e2e_p99 // null) as $never |
     "- e2e p99 at 10k msg/s, fsync batch: \($lat // "not measured") µs; the disk'"'"'s fdatasync p99: \($disk // "not measured") µs; ratio \(ratio($lat; $disk)) (target ≤ 1 ms, or ≤ 1.5× the disk'"'"'s)",
     "  - what bounds it: the disk'"'"'s group-commit floor (a write arriving while syncs run back to back waits for the one under way, then its own) p99 \($floor // "not measured") µs, and the same path without syncs (fsync never, 10k msg/s) e2e p99 \($never // "not measured") µs; ratio to the floor \(ratio($lat; $floor))"' "$raw" || true
 } > "$out.md"
